@@ -1,0 +1,341 @@
+// The configuration model: the single source of truth for D1. drizzle-kit generates the
+// migrations in db/migrations from this file (`npm run db:generate`); never edit them by hand.
+import { sql } from "drizzle-orm";
+import {
+  index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+import type { ConditionGroup, EnvironmentType, FlagType, JsonValue, ServeDocument } from "../engine/types";
+
+const id = () => text("id").primaryKey().$defaultFn(() => crypto.randomUUID());
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().$defaultFn(() => new Date());
+const updatedAt = () =>
+  integer("updated_at", { mode: "timestamp_ms" }).notNull().$defaultFn(() => new Date()).$onUpdateFn(() => new Date());
+const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
+const bool = (name: string) => integer(name, { mode: "boolean" });
+
+// ---------------------------------------------------------------- tenancy and identity
+
+export const teams = sqliteTable("teams", {
+  id: id(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = sqliteTable("users", {
+  id: id(),
+  username: text("username").notNull().unique(),
+  email: text("email").notNull().unique(),
+  displayName: text("display_name").notNull().default(""),
+  /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null for users who cannot log in yet. */
+  passwordHash: text("password_hash"),
+  /** A temporary password must be changed before anything else is allowed. */
+  mustChangePassword: bool("must_change_password").notNull().default(false),
+  isSystemAdmin: bool("is_system_admin").notNull().default(false),
+  enabled: bool("enabled").notNull().default(true),
+  failedLoginCount: integer("failed_login_count").notNull().default(0),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const TEAM_ROLES = ["team_admin", "approver", "requester", "viewer"] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export const teamMemberships = sqliteTable("team_memberships", {
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  role: text("role", { enum: TEAM_ROLES }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("team_memberships_user_idx").on(t.userId)]);
+
+// ---------------------------------------------------------------- environments and pipelines
+
+export const ENVIRONMENT_TYPES = ["development", "staging", "production"] as const satisfies readonly EnvironmentType[];
+
+export const environments = sqliteTable("environments", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  /** URL-safe, unique per team ("production"). */
+  key: text("key").notNull(),
+  name: text("name").notNull(),
+  type: text("type", { enum: ENVIRONMENT_TYPES }).notNull().default("development"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("environments_team_key_uq").on(t.teamId, t.key)]);
+
+export const pipelines = sqliteTable("pipelines", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("pipelines_team_name_uq").on(t.teamId, t.name)]);
+
+/** Ordered stages of a pipeline template; a feature copies them into feature_stages. */
+export const pipelineStages = sqliteTable("pipeline_stages", {
+  id: id(),
+  pipelineId: text("pipeline_id").notNull().references(() => pipelines.id, { onDelete: "cascade" }),
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "restrict" }),
+  position: integer("position").notNull(),
+}, (t) => [
+  uniqueIndex("pipeline_stages_env_uq").on(t.pipelineId, t.environmentId),
+  uniqueIndex("pipeline_stages_position_uq").on(t.pipelineId, t.position),
+]);
+
+// ---------------------------------------------------------------- contexts and segments
+
+export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "semver", "string[]"] as const;
+export interface ContextAttribute {
+  name: string;
+  type: (typeof ATTRIBUTE_TYPES)[number];
+  description?: string;
+  /** Suggested values for pickers in the admin app. */
+  values?: string[];
+}
+
+/** A team's dictionary of the attributes its applications send (for pickers and validation). */
+export const contexts = sqliteTable("contexts", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  description: text("description").notNull().default(""),
+  attributes: json<ContextAttribute[]>("attributes").notNull().default(sql`'[]'`),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("contexts_team_key_uq").on(t.teamId, t.key)]);
+
+export const segments = sqliteTable("segments", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  included: json<string[]>("included").notNull().default(sql`'[]'`),
+  excluded: json<string[]>("excluded").notNull().default(sql`'[]'`),
+  match: json<ConditionGroup[]>("match").notNull().default(sql`'[]'`),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("segments_team_key_uq").on(t.teamId, t.key)]);
+
+// ---------------------------------------------------------------- features
+
+export const FLAG_TYPES = ["boolean", "string", "number", "json"] as const satisfies readonly FlagType[];
+export const LIFECYCLES = ["draft", "active", "deprecated", "archived"] as const;
+
+export const features = sqliteTable("features", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  name: text("name").notNull(),
+  type: text("type", { enum: FLAG_TYPES }).notNull(),
+  /** Bucketing salt: the key at creation, so renaming the feature keeps every user's bucket. */
+  salt: text("salt").notNull(),
+  description: text("description").notNull().default(""),
+  lifecycle: text("lifecycle", { enum: LIFECYCLES }).notNull().default("active"),
+  owner: text("owner"),
+  tags: json<string[]>("tags").notNull().default(sql`'[]'`),
+  pipelineId: text("pipeline_id").references(() => pipelines.id, { onDelete: "set null" }),
+  killSwitchActive: bool("kill_switch_active").notNull().default(false),
+  killSwitchReason: text("kill_switch_reason"),
+  killSwitchActivatedAt: integer("kill_switch_activated_at", { mode: "timestamp_ms" }),
+  killSwitchActivatedBy: text("kill_switch_activated_by").references(() => users.id, { onDelete: "set null" }),
+  /** When set, the environment Durable Objects' alarms re-enable the feature at this time. */
+  killSwitchRollbackAt: integer("kill_switch_rollback_at", { mode: "timestamp_ms" }),
+  /** The latest feature_versions.version; bumped by every committed change to the feature. */
+  version: integer("version").notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("features_team_key_uq").on(t.teamId, t.key), index("features_team_lifecycle_idx").on(t.teamId, t.lifecycle)]);
+
+export const variants = sqliteTable("variants", {
+  id: id(),
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  value: json<JsonValue>("value").notNull(),
+  description: text("description").notNull().default(""),
+  position: integer("position").notNull().default(0),
+}, (t) => [uniqueIndex("variants_feature_key_uq").on(t.featureId, t.key)]);
+
+export const STAGE_STATUSES = [
+  "NOT_DEPLOYED", "DEPLOYMENT_REQUESTED", "DEPLOYMENT_REJECTED", "DEPLOYED",
+  "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED", "ROLLED_BACK",
+] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
+
+/** A feature's state in one environment (its pipeline stage). */
+export const featureStages = sqliteTable("feature_stages", {
+  id: id(),
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "restrict" }),
+  position: integer("position").notNull(),
+  status: text("status", { enum: STAGE_STATUSES }).notNull().default("NOT_DEPLOYED"),
+  defaultVariant: text("default_variant"),
+  offVariant: text("off_variant"),
+  requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+  requestedAt: integer("requested_at", { mode: "timestamp_ms" }),
+  decidedBy: text("decided_by").references(() => users.id, { onDelete: "set null" }),
+  decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex("feature_stages_env_uq").on(t.featureId, t.environmentId),
+  index("feature_stages_environment_idx").on(t.environmentId),
+]);
+
+/** Targeting rules of one stage. `match` and `serve` are validated by the shared zod schemas on write. */
+export const rules = sqliteTable("rules", {
+  id: id(),
+  stageId: text("stage_id").notNull().references(() => featureStages.id, { onDelete: "cascade" }),
+  /** Lower first. */
+  priority: integer("priority").notNull(),
+  /** Stable tie-break among equal priorities: the order the admin saved them in. */
+  position: integer("position").notNull(),
+  name: text("name").notNull().default(""),
+  match: json<ConditionGroup[]>("match").notNull().default(sql`'[]'`),
+  serve: json<ServeDocument>("serve").notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("rules_stage_idx").on(t.stageId, t.priority, t.position)]);
+
+export const prerequisites = sqliteTable("prerequisites", {
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  requiredFeatureId: text("required_feature_id").notNull().references(() => features.id, { onDelete: "restrict" }),
+  /** Null: the prerequisite must evaluate to boolean true. */
+  variant: text("variant"),
+}, (t) => [primaryKey({ columns: [t.featureId, t.requiredFeatureId] })]);
+
+// ---------------------------------------------------------------- clients (evaluation credentials)
+
+export const CLIENT_KINDS = ["server", "web"] as const;
+
+export const clients = sqliteTable("clients", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  /** A client reaches exactly one environment. */
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "restrict" }),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  kind: text("kind", { enum: CLIENT_KINDS }).notNull().default("server"),
+  /** SHA-256 hex of the secret; the secret itself is shown once and never stored. */
+  secretHash: text("secret_hash").notNull().unique(),
+  /** First characters of the secret, to recognise it in lists. */
+  secretPrefix: text("secret_prefix").notNull(),
+  webOrigins: json<string[]>("web_origins").notNull().default(sql`'[]'`),
+  enabled: bool("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  rotatedAt: integer("rotated_at", { mode: "timestamp_ms" }),
+}, (t) => [uniqueIndex("clients_team_name_uq").on(t.teamId, t.name), index("clients_environment_idx").on(t.environmentId)]);
+
+// ---------------------------------------------------------------- governance
+
+export const POLICY_SCOPES = ["all", "production_only", "specific"] as const;
+
+export const approvalPolicies = sqliteTable("approval_policies", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  appliesTo: text("applies_to", { enum: POLICY_SCOPES }).notNull(),
+  environmentIds: json<string[]>("environment_ids").notNull().default(sql`'[]'`),
+  requiredApprovals: integer("required_approvals").notNull().default(1),
+  eligibleRoles: json<TeamRole[]>("eligible_roles").notNull().default(sql`'["approver","team_admin"]'`),
+  eligibleUserIds: json<string[]>("eligible_user_ids").notNull().default(sql`'[]'`),
+  enabled: bool("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("approval_policies_team_name_uq").on(t.teamId, t.name)]);
+
+export const APPROVAL_ACTIONS = ["deploy", "rollback", "rules_change", "version_rollback"] as const;
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "cancelled", "applied", "invalidated"] as const;
+
+export const approvalRequests = sqliteTable("approval_requests", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  policyId: text("policy_id").references(() => approvalPolicies.id, { onDelete: "set null" }),
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "cascade" }),
+  action: text("action", { enum: APPROVAL_ACTIONS }).notNull(),
+  /** The proposed change, applied as-is once approved. */
+  payload: json<JsonValue>("payload").notNull(),
+  /** features.version when requested: an edit after that invalidates the approval. */
+  baseFeatureVersion: integer("base_feature_version").notNull(),
+  requiredApprovals: integer("required_approvals").notNull(),
+  /** Eligible approvers frozen at request time (user ids). */
+  eligibleUserIds: json<string[]>("eligible_user_ids").notNull().default(sql`'[]'`),
+  status: text("status", { enum: APPROVAL_STATUSES }).notNull().default("pending"),
+  requestedBy: text("requested_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+  comment: text("comment").notNull().default(""),
+  createdAt: createdAt(),
+  decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+}, (t) => [index("approval_requests_team_status_idx").on(t.teamId, t.status)]);
+
+export const approvalVotes = sqliteTable("approval_votes", {
+  id: id(),
+  requestId: text("request_id").notNull().references(() => approvalRequests.id, { onDelete: "cascade" }),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  vote: text("vote", { enum: ["approve", "reject"] }).notNull(),
+  comment: text("comment").notNull().default(""),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex("approval_votes_request_user_uq").on(t.requestId, t.userId)]);
+
+export const freezeWindows = sqliteTable("freeze_windows", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  /** Either a specific environment or every environment of a type. */
+  environmentId: text("environment_id").references(() => environments.id, { onDelete: "cascade" }),
+  environmentType: text("environment_type", { enum: ENVIRONMENT_TYPES }),
+  startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
+  endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+  reason: text("reason").notNull().default(""),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+}, (t) => [index("freeze_windows_team_idx").on(t.teamId, t.endsAt)]);
+
+export const auditLog = sqliteTable("audit_log", {
+  id: id(),
+  teamId: text("team_id").references(() => teams.id, { onDelete: "cascade" }),
+  actorId: text("actor_id").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+  actorName: text("actor_name").notNull(),
+  action: text("action").notNull(),
+  entityType: text("entity_type").notNull(),
+  entityId: text("entity_id").notNull(),
+  /** `{ before, after }` of the changed entity. */
+  diff: json<{ before: JsonValue; after: JsonValue }>("diff").notNull(),
+  reason: text("reason"),
+  createdAt: createdAt(),
+}, (t) => [index("audit_log_team_time_idx").on(t.teamId, t.createdAt), index("audit_log_entity_idx").on(t.entityType, t.entityId)]);
+
+export const VERSION_SOURCES = ["create", "update", "rollback", "kill_switch", "schedule"] as const;
+
+/** A full snapshot of a feature (metadata, variants, stages, rules, prerequisites) per change. */
+export const featureVersions = sqliteTable("feature_versions", {
+  id: id(),
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+  snapshot: json<JsonValue>("snapshot").notNull(),
+  summary: text("summary").notNull().default(""),
+  source: text("source", { enum: VERSION_SOURCES }).notNull(),
+  actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex("feature_versions_feature_version_uq").on(t.featureId, t.version)]);
+
+export const SCHEDULED_ACTIONS = ["enable", "disable", "set_rollout", "kill_switch_rollback"] as const;
+export const SCHEDULE_STATUSES = ["pending", "done", "cancelled", "failed"] as const;
+
+export const scheduledChanges = sqliteTable("scheduled_changes", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  /** Null: every environment of the feature. */
+  environmentId: text("environment_id").references(() => environments.id, { onDelete: "cascade" }),
+  action: text("action", { enum: SCHEDULED_ACTIONS }).notNull(),
+  payload: json<JsonValue>("payload").notNull().default(sql`'{}'`),
+  runAt: integer("run_at", { mode: "timestamp_ms" }).notNull(),
+  status: text("status", { enum: SCHEDULE_STATUSES }).notNull().default("pending"),
+  result: text("result"),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  executedAt: integer("executed_at", { mode: "timestamp_ms" }),
+}, (t) => [index("scheduled_changes_due_idx").on(t.status, t.runAt)]);

@@ -1,0 +1,9 @@
+// Test-only bindings added by vitest.config.ts.
+declare namespace Cloudflare {
+  interface Env {
+    DB: D1Database;
+    FLAGS_KV: KVNamespace;
+    ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentDO>;
+    TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
+  }
+}

@@ -1,0 +1,42 @@
+// What the delivery plane (the environment Durable Object) and the data plane (the evaluation
+// Worker) agree on: KV key layout, the client credential record, and the object's RPC surface.
+// Later the WebSocket message types for the SDK live beside this, in protocol/.
+import type { FlagSetDocument } from "../engine/types";
+
+/** KV key of an environment's latest published FlagSetDocument (JSON). */
+export const flagSetKvKey = (environmentId: string) => `flagset:${environmentId}`;
+
+/** KV key of a client credential record, addressed by the SHA-256 (hex) of the client secret. */
+export const clientKvKey = (secretHashHex: string) => `client:${secretHashHex}`;
+
+export type ClientKind = "server" | "web";
+
+/** What the evaluation Worker knows of a client credential. Never holds the secret itself. */
+export interface ClientRecord {
+  clientId: string;
+  /** SHA-256 hex of the secret; compared in constant time after the lookup. */
+  secretHash: string;
+  teamId: string;
+  environmentId: string;
+  kind: ClientKind;
+  enabled: boolean;
+  /** Exact origins (scheme://host[:port]) a web client may be called from. */
+  origins: string[];
+}
+
+export interface PublishResult {
+  environmentId: string;
+  version: number;
+  /** False when the rebuilt snapshot equals the current one (the version is then not bumped). */
+  changed: boolean;
+}
+
+/** RPC methods of the EnvironmentDO the Worker and the admin API call. */
+export interface EnvironmentHub {
+  /** Rebuild from D1, bump the version when the content changed, store, write KV, notify. */
+  publish(): Promise<PublishResult>;
+  /** The current snapshot, built from D1 on first use. */
+  getSnapshot(): Promise<FlagSetDocument>;
+  /** The current snapshot when its version differs from `version`, else null (cheap revalidation). */
+  getSnapshotIfChanged(version: number): Promise<FlagSetDocument | null>;
+}

@@ -1,0 +1,9 @@
+import { env, exports } from "cloudflare:workers";
+import { expect, it } from "vitest";
+it("runs", async () => {
+  const r = await exports.default.fetch("http://x/");
+  expect(await r.text()).toBe("ok");
+  const n = await env.DB.prepare("select count(*) as n from teams").first<{ n: number }>();
+  expect(n?.n).toBe(0);
+  expect(await env.ENVIRONMENTS.getByName("x").ping()).toBe("pong");
+});

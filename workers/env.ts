@@ -1,0 +1,13 @@
+// The bindings and variables the Worker and the Durable Objects receive (see wrangler.toml).
+import type { EnvironmentDO } from "../durable-objects/environment-do";
+
+export interface Env {
+  DB: D1Database;
+  FLAGS_KV: KVNamespace;
+  ENVIRONMENTS: DurableObjectNamespace<EnvironmentDO>;
+  EVALS?: AnalyticsEngineDataset;
+  /** Milliseconds between revalidations of an isolate's snapshot against the Durable Object. */
+  SNAPSHOT_REVALIDATE_MS?: string;
+  /** Milliseconds without confirmation after which a snapshot is reported stale. */
+  SNAPSHOT_STALE_AFTER_MS?: string;
+}

@@ -7,3 +7,10 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
   }
 }
+
+declare namespace Cloudflare {
+  interface GlobalProps {
+    mainModule: typeof import("./workers/index");
+    durableNamespaces: "EnvironmentDO";
+  }
+}

@@ -1,0 +1,22 @@
+// Bucketing: a (salt, bucketing value) pair maps to an integer in [0, BUCKET_COUNT), i.e. 0.001%
+// granularity. Same formula as flagd's `fractional` with a total weight of 100000.
+import { murmur3Concat } from "./murmur3.ts";
+
+export const BUCKET_COUNT = 100_000;
+
+/** floor(hash * 100000 / 2^32); exact in doubles because the product stays below 2^53. */
+export function bucketOfHash(hash: number): number {
+  return Math.floor((hash * BUCKET_COUNT) / 4294967296);
+}
+
+/** The bucket of `bucketingValue` for a feature with this salt. */
+export function bucketOf(salt: string, bucketingValue: string): number {
+  return bucketOfHash(murmur3Concat(salt, bucketingValue));
+}
+
+/** Rollout percentage (0..100, three decimals) -> exclusive bucket threshold. */
+export function rolloutThreshold(percentage: number): number {
+  if (!Number.isFinite(percentage) || percentage <= 0) return 0;
+  if (percentage >= 100) return BUCKET_COUNT;
+  return Math.round(percentage * 1000);
+}

@@ -1,0 +1,183 @@
+// The compiled form of a flag set: everything the evaluator needs, parsed and resolved once
+// (patterns, versions, dates, lists, sorted rules, split ranges, variant values), plus the
+// per-set scratch state that lets one evaluation run without allocating memo structures.
+import type { AttributePath } from "./context.ts";
+import type { Pattern } from "./operators/regex.ts";
+import type { SemVer } from "./operators/semver.ts";
+import type { EvaluationContext, EvaluationResult, FlagSetDocument, FlagType, JsonValue } from "./types.ts";
+
+/** Condition opcodes: small integers so the evaluator's switch compiles to a jump table. */
+export const Op = {
+  equals: 1, in: 2, contains: 3, startsWith: 4, endsWith: 5, matches: 6,
+  eq: 10, gt: 11, gte: 12, lt: 13, lte: 14,
+  before: 20, after: 21,
+  semverEq: 30, semverGt: 31, semverGte: 32, semverLt: 33, semverLte: 34,
+  exists: 40, notExists: 41,
+  segment: 50,
+  /** Unknown operator or unreadable operand: the condition is always false. */
+  never: 99,
+} as const;
+
+export class CompiledCondition {
+  constructor(
+    readonly op: number,
+    /** not_equals, not_in, not_contains, not_in_segment: the positive test, negated. */
+    readonly negate: boolean,
+    readonly path: AttributePath,
+    /** The attribute is `targetingKey`: read the resolved key (so the bucketingKey alias applies). */
+    readonly isTargetingKey: boolean,
+    readonly caseInsensitive: boolean,
+    readonly text: string,
+    readonly set: ReadonlySet<string> | null,
+    readonly num: number,
+    readonly version: SemVer | null,
+    readonly pattern: Pattern | null,
+    readonly segments: Int32Array | null,
+  ) {}
+}
+
+export interface CompiledGroup {
+  /** true: AND of the conditions; false: OR. */
+  readonly all: boolean;
+  readonly conditions: readonly CompiledCondition[];
+}
+
+export const ServeKind = { variant: 0, rollout: 1, split: 2 } as const;
+
+export interface CompiledRule {
+  readonly id: string;
+  readonly priority: number;
+  /** OR of groups; empty matches everyone. */
+  readonly groups: readonly CompiledGroup[];
+  readonly kind: number;
+  /** False when the serve names an unknown variant: the rule never matches. */
+  readonly valid: boolean;
+  /** For `variant` and `rollout`. */
+  readonly variant: string;
+  readonly value: JsonValue | undefined;
+  /** Rollout: buckets below this serve the variant. */
+  readonly threshold: number;
+  /** Split: exclusive cumulative upper bounds per allocation, in allocation order. */
+  readonly splitEnds: readonly number[];
+  readonly splitVariants: readonly string[];
+  readonly splitValues: readonly (JsonValue | undefined)[];
+  /** Attribute to bucket by; null means the targeting key. */
+  readonly bucketPath: AttributePath | null;
+  /** Index into the scratch bucket cache: one slot per distinct (flag, bucketing source). */
+  readonly bucketSlot: number;
+}
+
+export interface CompiledPrerequisite {
+  readonly key: string;
+  /** Index of the prerequisite flag, -1 when it is not in the set. */
+  readonly index: number;
+  readonly variant: string | null;
+}
+
+export interface CompiledFlag {
+  readonly index: number;
+  readonly key: string;
+  readonly type: FlagType;
+  readonly salt: string;
+  readonly variants: ReadonlyMap<string, JsonValue>;
+  readonly offValue: JsonValue | undefined;
+  readonly offVariant: string | undefined;
+  readonly defaultValue: JsonValue | undefined;
+  readonly defaultVariant: string | undefined;
+  readonly deployed: boolean;
+  readonly killed: boolean;
+  readonly prerequisites: readonly CompiledPrerequisite[];
+  readonly rules: readonly CompiledRule[];
+}
+
+export interface CompiledSegment {
+  readonly key: string;
+  readonly included: ReadonlySet<string>;
+  readonly excluded: ReadonlySet<string>;
+  readonly groups: readonly CompiledGroup[];
+}
+
+export type DiagnosticCode =
+  | "UNKNOWN_VARIANT"
+  | "UNKNOWN_OPERATOR"
+  | "INVALID_OPERAND"
+  | "INVALID_PATTERN"
+  | "UNKNOWN_SEGMENT"
+  | "UNKNOWN_PREREQUISITE"
+  | "INVALID_SPLIT"
+  | "INVALID_GROUP_OPERATOR"
+  | "DUPLICATE_KEY";
+
+/** A problem found while compiling; the affected part degrades safely (it never matches). */
+export interface CompileDiagnostic {
+  readonly code: DiagnosticCode;
+  readonly flag?: string;
+  readonly segment?: string;
+  readonly rule?: string;
+  readonly message: string;
+}
+
+/** Mutable per-set state of the evaluation in progress; stamps compare against `epoch`. */
+export class Scratch {
+  epoch = 0;
+  context: EvaluationContext = {};
+  targetingKey: string | undefined = undefined;
+  readonly flagDone: Int32Array;
+  readonly flagBusy: Int32Array;
+  readonly flagResult: (EvaluationResult | undefined)[];
+  readonly segmentDone: Int32Array;
+  readonly segmentBusy: Int32Array;
+  readonly segmentValue: Uint8Array;
+  readonly bucketDone: Int32Array;
+  readonly bucketValue: Int32Array;
+
+  constructor(flags: number, segments: number, bucketSlots: number) {
+    this.flagDone = new Int32Array(flags);
+    this.flagBusy = new Int32Array(flags);
+    this.flagResult = new Array<EvaluationResult | undefined>(flags).fill(undefined);
+    this.segmentDone = new Int32Array(segments);
+    this.segmentBusy = new Int32Array(segments);
+    this.segmentValue = new Uint8Array(segments);
+    this.bucketDone = new Int32Array(bucketSlots);
+    this.bucketValue = new Int32Array(bucketSlots);
+  }
+
+  /** Starts an evaluation call: every memo from earlier calls becomes stale at once. */
+  begin(context: EvaluationContext, targetingKey: string | undefined): void {
+    if (this.epoch >= 0x3fffffff) {
+      this.epoch = 0;
+      this.flagDone.fill(0);
+      this.flagBusy.fill(0);
+      this.segmentDone.fill(0);
+      this.segmentBusy.fill(0);
+      this.bucketDone.fill(0);
+    }
+    this.epoch++;
+    this.context = context;
+    this.targetingKey = targetingKey;
+  }
+
+  /** Drops the reference to the caller's context once the call returns. */
+  end(): void {
+    this.context = EMPTY_CONTEXT;
+  }
+}
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({}) as EvaluationContext;
+
+export interface CompiledFlagSet {
+  readonly version: number;
+  /** The document's environment (id, key, name, type). */
+  readonly environment: FlagSetDocument["environment"];
+  /** Flag keys in document order. */
+  readonly flagKeys: readonly string[];
+  readonly diagnostics: readonly CompileDiagnostic[];
+  /** @internal evaluator data */
+  readonly flags: readonly CompiledFlag[];
+  /** @internal */
+  readonly flagIndex: ReadonlyMap<string, number>;
+  /** @internal */
+  readonly segments: readonly CompiledSegment[];
+  /** @internal */
+  readonly scratch: Scratch;
+}

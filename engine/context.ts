@@ -1,0 +1,61 @@
+// Reading the evaluation context: validation, the targeting key (with the FluxGate alias
+// `bucketingKey`) and attribute lookup by exact key first, then by dotted path.
+import type { EvaluationContext } from "./types.ts";
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A compiled attribute reference: the raw name, and its dotted parts when it has any. */
+export interface AttributePath {
+  readonly name: string;
+  /** null when the name has no dot (only the exact lookup applies). */
+  readonly parts: readonly string[] | null;
+}
+
+export function compilePath(name: string): AttributePath {
+  return { name, parts: name.includes(".") ? name.split(".") : null };
+}
+
+/** Plain object from any realm: prototype is null or a prototype whose own prototype is null. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** Why a context is unusable, or undefined when it is fine. */
+export function contextProblem(context: unknown): string | undefined {
+  if (!isPlainObject(context)) return "the evaluation context must be a JSON object";
+  const tk = context.targetingKey;
+  if (tk !== undefined && tk !== null && typeof tk !== "string") return "targetingKey must be a string";
+  const bk = context.bucketingKey;
+  if (bk !== undefined && bk !== null && typeof bk !== "string") return "bucketingKey must be a string";
+  return undefined;
+}
+
+/** The targeting key of a validated context: targetingKey, else bucketingKey; null counts as absent. */
+export function targetingKeyOf(context: EvaluationContext): string | undefined {
+  const tk = context.targetingKey;
+  if (typeof tk === "string") return tk;
+  const bk = context.bucketingKey;
+  return typeof bk === "string" ? bk : undefined;
+}
+
+/**
+ * The attribute's value, or undefined when absent. JSON null counts as absent. Only own properties
+ * are read, so names like "constructor" never resolve to prototype members.
+ */
+export function readAttribute(context: EvaluationContext, path: AttributePath): unknown {
+  const name = path.name;
+  const direct = (context as Record<string, unknown>)[name];
+  if (direct !== undefined && direct !== null && hasOwn.call(context, name)) return direct;
+  const parts = path.parts;
+  if (parts === null) return undefined;
+  let current: unknown = context;
+  for (let i = 0; i < parts.length; i++) {
+    if (current === null || typeof current !== "object" || Array.isArray(current)) return undefined;
+    const part = parts[i] as string;
+    if (!hasOwn.call(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current === null ? undefined : current;
+}

@@ -1,0 +1,9 @@
+// Public API of the FluxGate evaluation engine: pure, no platform imports; the Worker, the
+// Durable Object and the SDK all run this module.
+export { compileFlagSet, FlagSetCompileError } from "./compile.ts";
+export { evaluateAll, evaluateFlag } from "./evaluate.ts";
+export type { CompileDiagnostic, CompiledFlagSet, DiagnosticCode } from "./compiled.ts";
+export { murmur3, murmur3Concat } from "./murmur3.ts";
+export { BUCKET_COUNT, bucketOf, bucketOfHash, rolloutThreshold } from "./bucket.ts";
+export { compareSemVer, parseSemVer, type SemVer } from "./operators/semver.ts";
+export * from "./types.ts";

@@ -1,6 +1,155 @@
+// One Durable Object per environment, addressed as env.ENVIRONMENTS.getByName(environmentId).
+// It owns the environment's published FlagSetDocument and its version counter: publish() rebuilds
+// from D1 (the source of truth), bumps the version only when the content changed, stores the
+// document, writes it to KV (at most once per second, the KV per-key limit) and keeps the
+// environment's client records in KV in step with D1.
+//
+// Identity: the object reads its environment id from ctx.id.name (set by getByName/idFromName,
+// also inside alarms), so the EnvironmentHub methods need no id argument and a stub obtained any
+// other way fails with UNNAMED_OBJECT instead of publishing the wrong environment.
 import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import type { FlagSetDocument } from "../engine/types";
+import { clientKvKey, flagSetKvKey, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
+import { sha256Hex } from "../protocol/secret-hash";
 import type { Env } from "../workers/env";
+import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./client-records";
+import { DeliveryError } from "./delivery-error";
+import { buildFlagSet } from "./snapshot-builder";
+import { SnapshotStore } from "./snapshot-store";
 
-export class EnvironmentDO extends DurableObject<Env> {
-  async ping(): Promise<string> { return "pong"; }
+/** KV accepts one write per second per key. */
+export const KV_WRITE_INTERVAL_MS = 1000;
+
+export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub {
+  private readonly store: SnapshotStore;
+  /** The stored document, read lazily once per object lifetime (undefined: not read yet). */
+  private cached: FlagSetDocument | null | undefined;
+  /** Serialises rebuilds and KV flushes: a rebuild started later always reads D1 later. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** A queued rebuild that has not started reading D1 yet; later callers share it. */
+  private queued: Promise<PublishResult> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SnapshotStore(ctx.storage);
+  }
+
+  /** Liveness check used by the smoke test. */
+  async ping(): Promise<string> {
+    return "pong";
+  }
+
+  publish(): Promise<PublishResult> {
+    if (this.queued) return this.queued;
+    const run = this.serially(() => {
+      this.queued = null;
+      return this.rebuild();
+    });
+    this.queued = run;
+    return run;
+  }
+
+  async getSnapshot(): Promise<FlagSetDocument> {
+    const current = this.document();
+    if (current) return current;
+    await this.publish();
+    return this.document()!;
+  }
+
+  async getSnapshotIfChanged(version: number): Promise<FlagSetDocument | null> {
+    const current = await this.getSnapshot();
+    return current.version === version ? null : current;
+  }
+
+  /** Writes the latest document to KV once the per-key interval has passed. Idempotent. */
+  override async alarm(): Promise<void> {
+    await this.serially(() => this.flushKv());
+  }
+
+  private get environmentId(): string {
+    const name = this.ctx.id.name;
+    if (!name) throw new DeliveryError("UNNAMED_OBJECT", "address the object with ENVIRONMENTS.getByName(environmentId)");
+    return name;
+  }
+
+  private document(): FlagSetDocument | null {
+    if (this.cached === undefined) this.cached = this.store.document();
+    return this.cached;
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(task);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rebuild(): Promise<PublishResult> {
+    const environmentId = this.environmentId;
+    const db = drizzle(this.env.DB);
+    const content = await buildFlagSet(db, environmentId);
+    const contentHash = await sha256Hex(JSON.stringify(content));
+    const state = this.store.state();
+    let current = this.document();
+    const changed = !current || state?.contentHash !== contentHash;
+    if (changed) {
+      current = {
+        schemaVersion: content.schemaVersion,
+        environment: content.environment,
+        version: (state?.version ?? 0) + 1,
+        generatedAt: new Date().toISOString(),
+        flags: content.flags,
+        segments: content.segments,
+      };
+      this.store.saveDocument(current, contentHash);
+      this.cached = current;
+    }
+    await this.syncClientRecords(db, environmentId);
+    await this.flushKv();
+    return { environmentId, version: current!.version, changed };
+  }
+
+  /**
+   * Writes the current document to KV when KV holds an older version: now if the last write is
+   * at least KV_WRITE_INTERVAL_MS old, else the alarm does it then. A failed write is retried by
+   * the alarm; KV is a cache, so the publish itself still succeeds.
+   */
+  private async flushKv(): Promise<void> {
+    const state = this.store.state();
+    const current = this.document();
+    if (!state || !current || state.kvVersion === state.version) return;
+    const due = state.kvWrittenAt + KV_WRITE_INTERVAL_MS;
+    if (Date.now() < due) return this.armAlarm(due);
+    try {
+      await this.env.FLAGS_KV.put(flagSetKvKey(this.environmentId), JSON.stringify(current));
+      this.store.markKvWritten(current.version, Date.now());
+    } catch (error) {
+      console.error("flag set KV write failed; retrying from the alarm", error);
+      await this.armAlarm(Date.now() + KV_WRITE_INTERVAL_MS);
+    }
+  }
+
+  private async armAlarm(at: number): Promise<void> {
+    const armed = await this.ctx.storage.getAlarm();
+    if (armed === null || armed > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * Puts every client record of this environment whose content changed since the last publish,
+   * and deletes the records of clients that left it (deleted, rotated, moved elsewhere: a moved
+   * client's record is rewritten by its new environment, so it is not deleted here).
+   */
+  private async syncClientRecords(db: ReturnType<typeof drizzle>, environmentId: string): Promise<void> {
+    const { put, stale } = diffClientRecords(this.store.clientRecords(), await loadClientRecords(db, environmentId));
+    for (const { secretHash, json } of put) {
+      await this.env.FLAGS_KV.put(clientKvKey(secretHash), json);
+      this.store.putClientRecord(secretHash, json);
+    }
+    if (stale.length === 0) return;
+    const elsewhere = await hashesOwnedElsewhere(db, stale, environmentId);
+    for (const secretHash of stale) {
+      if (!elsewhere.has(secretHash)) await this.env.FLAGS_KV.delete(clientKvKey(secretHash));
+      this.store.deleteClientRecord(secretHash);
+    }
+  }
 }

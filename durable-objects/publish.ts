@@ -1,0 +1,26 @@
+// What the admin API calls after committing a D1 batch: tell the affected environments' objects
+// to rebuild. Failures come back as typed DeliveryErrors where the object raised one.
+import type { PublishResult } from "../protocol/delivery";
+import type { Env } from "../workers/env";
+import { asDeliveryError } from "./delivery-error";
+
+type DeliveryEnv = Pick<Env, "ENVIRONMENTS">;
+
+export async function publishEnvironment(env: DeliveryEnv, environmentId: string): Promise<PublishResult> {
+  try {
+    return await env.ENVIRONMENTS.getByName(environmentId).publish();
+  } catch (error) {
+    throw asDeliveryError(error) ?? error;
+  }
+}
+
+/**
+ * Publishes each distinct environment, in parallel (one object each). Rejects with the first
+ * failure after every publish has settled, so one bad environment never stops the others.
+ */
+export async function publishEnvironments(env: DeliveryEnv, environmentIds: Iterable<string>): Promise<PublishResult[]> {
+  const settled = await Promise.allSettled([...new Set(environmentIds)].map((id) => publishEnvironment(env, id)));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failure) throw failure.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<PublishResult>).value);
+}

@@ -1,0 +1,36 @@
+// `npm run bench`: the engine benchmark (scripts/bench-engine.ts) then the HTTP benchmark
+// (scripts/bench-http.ts), both printed. The engine module is loaded dynamically so the HTTP figures
+// are still produced, and the gap reported, if it is missing or fails.
+import { formatHttpBench, runHttpBench } from "./bench-http";
+
+interface EngineBenchModule {
+  runEngineBench(): Promise<unknown>;
+  formatEngineBench?(result: unknown): string;
+}
+
+async function engineSection(): Promise<{ text: string; ok: boolean }> {
+  let mod: EngineBenchModule;
+  try {
+    mod = (await import("./bench-engine" as string)) as EngineBenchModule;
+  } catch (error) {
+    return { text: `engine benchmark unavailable: scripts/bench-engine.ts could not be loaded (${describe(error)})`, ok: false };
+  }
+  if (typeof mod.runEngineBench !== "function") {
+    return { text: "engine benchmark unavailable: scripts/bench-engine.ts exports no runEngineBench()", ok: false };
+  }
+  try {
+    const result = await mod.runEngineBench();
+    const text = typeof mod.formatEngineBench === "function" ? mod.formatEngineBench(result) : JSON.stringify(result, null, 2);
+    return { text, ok: true };
+  } catch (error) {
+    return { text: `engine benchmark failed: ${describe(error)}`, ok: false };
+  }
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const engine = await engineSection();
+console.log("## Engine\n" + engine.text + "\n");
+const http = await runHttpBench();
+console.log("## HTTP\n" + formatHttpBench(http));
+if (!engine.ok) process.exitCode = 1;

@@ -62,9 +62,13 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
     return current.version === version ? null : current;
   }
 
-  /** Writes the latest document to KV once the per-key interval has passed. Idempotent. */
+  /**
+   * Writes the latest document to KV. The alarm is only ever armed for the end of the per-key
+   * interval, so it writes without re-checking the clock. At-least-once delivery is harmless: a
+   * repeated run finds KV current and does nothing.
+   */
   override async alarm(): Promise<void> {
-    await this.serially(() => this.flushKv());
+    await this.serially(() => this.flushKv({ intervalElapsed: true }));
   }
 
   private get environmentId(): string {
@@ -114,12 +118,12 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
    * at least KV_WRITE_INTERVAL_MS old, else the alarm does it then. A failed write is retried by
    * the alarm; KV is a cache, so the publish itself still succeeds.
    */
-  private async flushKv(): Promise<void> {
+  private async flushKv({ intervalElapsed = false } = {}): Promise<void> {
     const state = this.store.state();
     const current = this.document();
     if (!state || !current || state.kvVersion === state.version) return;
     const due = state.kvWrittenAt + KV_WRITE_INTERVAL_MS;
-    if (Date.now() < due) return this.armAlarm(due);
+    if (!intervalElapsed && Date.now() < due) return this.armAlarm(due);
     try {
       await this.env.FLAGS_KV.put(flagSetKvKey(this.environmentId), JSON.stringify(current));
       this.store.markKvWritten(current.version, Date.now());

@@ -3,12 +3,13 @@
 import type { PublishResult } from "../protocol/delivery";
 import type { Env } from "../workers/env";
 import { asDeliveryError } from "./delivery-error";
+import { environmentHub } from "./hub";
 
 type DeliveryEnv = Pick<Env, "ENVIRONMENTS">;
 
 export async function publishEnvironment(env: DeliveryEnv, environmentId: string): Promise<PublishResult> {
   try {
-    return await env.ENVIRONMENTS.getByName(environmentId).publish();
+    return await environmentHub(env, environmentId).publish();
   } catch (error) {
     throw asDeliveryError(error) ?? error;
   }

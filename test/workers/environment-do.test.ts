@@ -1,0 +1,222 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_TEAM_ID, DEMO_WEB_ORIGINS, demoRuleId, demoStageId,
+} from "../../db/seed/demo-data";
+import { environmentHub } from "../../durable-objects/hub";
+import { compileFlagSet, evaluateFlag, type FlagSetDocument } from "../../engine";
+import { clientKvKey, flagSetKvKey, type ClientRecord } from "../../protocol/delivery";
+import { resetEnvironmentObjects } from "./support/environment-objects";
+import { clearKv, reseedDemo } from "./support/seed-demo";
+
+const { development: DEVELOPMENT, staging: STAGING, production: PRODUCTION } = DEMO_ENVIRONMENT_IDS;
+const hub = (environmentId: string) => environmentHub(env, environmentId);
+const stubOf = (environmentId: string) => env.ENVIRONMENTS.getByName(environmentId);
+const kvDocument = (environmentId: string) => env.FLAGS_KV.get<FlagSetDocument>(flagSetKvKey(environmentId), "json");
+const kvClient = (secretHash: string) => env.FLAGS_KV.get<ClientRecord>(clientKvKey(secretHash), "json");
+const sql = (query: string, ...params: unknown[]) => env.DB.prepare(query).bind(...params).run();
+/** Makes BetaUsers target role "owner" instead of "admin" in production. */
+const retargetBetaUsers = () => sql(
+  "UPDATE rules SET match = ? WHERE id = ?",
+  JSON.stringify([{ operator: "and", conditions: [{ attribute: "role", operator: "equals", value: "owner" }] }]),
+  demoRuleId("BetaUsers", "production"),
+);
+
+beforeEach(async () => {
+  await reseedDemo(env);
+  await clearKv(env.FLAGS_KV);
+  await resetEnvironmentObjects(env.ENVIRONMENTS, Object.values(DEMO_ENVIRONMENT_IDS));
+});
+
+describe("EnvironmentDO snapshot versions", () => {
+  it("builds version 1 from D1 on the first getSnapshot and writes it to KV", async () => {
+    const document = await hub(PRODUCTION).getSnapshot();
+    expect(document.version).toBe(1);
+    expect(document.environment).toEqual({ id: PRODUCTION, key: "production", name: "Production", type: "production" });
+    expect(document.flags).toHaveLength(7);
+    expect(Date.parse(document.generatedAt)).not.toBeNaN();
+    expect(await kvDocument(PRODUCTION)).toEqual(document);
+  });
+
+  it("bumps the version when a publish finds a D1 change, and the document shows it", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await retargetBetaUsers();
+    expect(await hub(PRODUCTION).publish()).toEqual({ environmentId: PRODUCTION, version: 2, changed: true });
+    const document = await hub(PRODUCTION).getSnapshot();
+    expect(document.version).toBe(2);
+    expect(document.flags.find((f) => f.key === "BetaUsers")?.rules[0]?.match)
+      .toEqual([{ operator: "and", conditions: [{ attribute: "role", operator: "equals", value: "owner" }] }]);
+  });
+
+  it("keeps the version when nothing changed", async () => {
+    const first = await hub(PRODUCTION).getSnapshot();
+    expect(await hub(PRODUCTION).publish()).toEqual({ environmentId: PRODUCTION, version: 1, changed: false });
+    expect(await hub(PRODUCTION).getSnapshot()).toEqual(first);
+  });
+
+  it("publishes an environment only for its own changes", async () => {
+    await hub(STAGING).getSnapshot();
+    await retargetBetaUsers();
+    expect(await hub(STAGING).publish()).toEqual({ environmentId: STAGING, version: 1, changed: false });
+  });
+
+  it("bumps once for concurrent publishes of one change", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await retargetBetaUsers();
+    const results = await Promise.all([hub(PRODUCTION).publish(), hub(PRODUCTION).publish(), hub(PRODUCTION).publish()]);
+    expect(results.map((r) => r.version)).toEqual([2, 2, 2]);
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+  });
+
+  it("answers getSnapshotIfChanged with null for the current version, else the document", async () => {
+    const current = await hub(PRODUCTION).getSnapshot();
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(1)).toBeNull();
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(0)).toEqual(current);
+    await retargetBetaUsers();
+    await hub(PRODUCTION).publish();
+    expect((await hub(PRODUCTION).getSnapshotIfChanged(1))?.version).toBe(2);
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(2)).toBeNull();
+  });
+
+  it("builds on first use from getSnapshotIfChanged too", async () => {
+    expect((await hub(STAGING).getSnapshotIfChanged(0))?.version).toBe(1);
+  });
+
+  it("keeps its document, version and content hash across restarts", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await retargetBetaUsers();
+    await hub(PRODUCTION).publish();
+    const before = await hub(PRODUCTION).getSnapshot();
+    await evictDurableObject(stubOf(PRODUCTION));
+    expect(await hub(PRODUCTION).getSnapshot()).toEqual(before);
+    await resetEnvironmentObjects(env.ENVIRONMENTS, []); // abortAllDurableObjects: a hard restart
+    expect(await hub(PRODUCTION).publish()).toEqual({ environmentId: PRODUCTION, version: 2, changed: false });
+  });
+
+  it("changes what the engine evaluates once published", async () => {
+    const admin = { targetingKey: "user-1", role: "admin" };
+    const before = evaluateFlag(compileFlagSet(await hub(PRODUCTION).getSnapshot()), "BetaUsers", admin);
+    expect(before).toMatchObject({ value: true, variant: "on", reason: "TARGETING_MATCH" });
+    await retargetBetaUsers();
+    await hub(PRODUCTION).publish();
+    const after = evaluateFlag(compileFlagSet(await hub(PRODUCTION).getSnapshot()), "BetaUsers", admin);
+    expect(after).toMatchObject({ value: false, variant: "off", reason: "DEFAULT" });
+    expect(after.metadata.flagSetVersion).toBe(2);
+  });
+
+  it("rejects an environment that does not exist and stores nothing", async () => {
+    const stub = hub("no-such-environment");
+    const failure = await stub.getSnapshot().then(() => null, (error: unknown) => error);
+    expect(failure).toMatchObject({ code: "ENVIRONMENT_NOT_FOUND", message: "ENVIRONMENT_NOT_FOUND: no environment no-such-environment" });
+    await runInDurableObject(stubOf("no-such-environment"), async (_instance, state) => {
+      expect(state.storage.sql.exec("SELECT count(*) AS n FROM snapshot_state").one()).toEqual({ n: 0 });
+    });
+    expect(await kvDocument("no-such-environment")).toBeNull();
+  });
+
+  it("refuses to serve when not addressed by an environment id", async () => {
+    const stub = env.ENVIRONMENTS.get(env.ENVIRONMENTS.newUniqueId());
+    const failure = await stub.publish().then(() => null, (error: unknown) => error);
+    expect(failure).toMatchObject({ code: "UNNAMED_OBJECT" });
+  });
+});
+
+describe("EnvironmentDO KV writes", () => {
+  it("writes KV at most once a second and lets the alarm write the latest document", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await retargetBetaUsers();
+    await hub(PRODUCTION).publish();
+    await sql("UPDATE features SET kill_switch_active = 1 WHERE key = 'dark_mode'");
+    await hub(PRODUCTION).publish();
+
+    expect((await kvDocument(PRODUCTION))?.version).toBe(1);
+    const alarm = await runInDurableObject(stubOf(PRODUCTION), (_instance, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+
+    expect(await runDurableObjectAlarm(stubOf(PRODUCTION))).toBe(true);
+    const written = await kvDocument(PRODUCTION);
+    expect(written?.version).toBe(3);
+    expect(written).toEqual(await hub(PRODUCTION).getSnapshot());
+    expect(await runDurableObjectAlarm(stubOf(PRODUCTION))).toBe(false);
+  });
+
+  it("does nothing on a repeated alarm run (at-least-once delivery)", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await runInDurableObject(stubOf(PRODUCTION), async (instance) => {
+      await instance.alarm();
+      await instance.alarm();
+    });
+    expect((await kvDocument(PRODUCTION))?.version).toBe(1);
+  });
+
+  it("repairs a lost KV copy on the next publish", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await retargetBetaUsers();
+    await hub(PRODUCTION).publish();
+    await runDurableObjectAlarm(stubOf(PRODUCTION));
+    await env.FLAGS_KV.delete(flagSetKvKey(PRODUCTION));
+    // The object believes KV is current; KV is a cache, so only a newer version rewrites it.
+    await sql("UPDATE features SET kill_switch_active = 1 WHERE key = 'dark_mode'");
+    await hub(PRODUCTION).publish();
+    await runDurableObjectAlarm(stubOf(PRODUCTION));
+    expect((await kvDocument(PRODUCTION))?.version).toBe(3);
+  });
+});
+
+describe("EnvironmentDO client records", () => {
+  const webRecord: ClientRecord = {
+    clientId: DEMO_CLIENT_IDS.web, secretHash: DEMO_SECRET_HASHES.web, teamId: DEMO_TEAM_ID,
+    environmentId: DEVELOPMENT, kind: "web", enabled: true, origins: DEMO_WEB_ORIGINS,
+  };
+
+  it("puts every client of its environment into KV, and only those", async () => {
+    await hub(DEVELOPMENT).publish();
+    expect(await kvClient(DEMO_SECRET_HASHES.web)).toEqual(webRecord);
+    expect((await kvClient(DEMO_SECRET_HASHES.development))?.environmentId).toBe(DEVELOPMENT);
+    expect(await kvClient(DEMO_SECRET_HASHES.production)).toBeNull();
+  });
+
+  it("rewrites a changed client and deletes a deleted one", async () => {
+    await hub(DEVELOPMENT).publish();
+    await sql("UPDATE clients SET enabled = 0 WHERE id = ?", DEMO_CLIENT_IDS.development);
+    await sql("DELETE FROM clients WHERE id = ?", DEMO_CLIENT_IDS.web);
+    expect(await hub(DEVELOPMENT).publish()).toEqual({ environmentId: DEVELOPMENT, version: 1, changed: false });
+    expect((await kvClient(DEMO_SECRET_HASHES.development))?.enabled).toBe(false);
+    expect(await kvClient(DEMO_SECRET_HASHES.web)).toBeNull();
+  });
+
+  it("replaces the record of a rotated secret", async () => {
+    await hub(DEVELOPMENT).publish();
+    const rotated = "ab".repeat(32);
+    await sql("UPDATE clients SET secret_hash = ? WHERE id = ?", rotated, DEMO_CLIENT_IDS.web);
+    await hub(DEVELOPMENT).publish();
+    expect(await kvClient(DEMO_SECRET_HASHES.web)).toBeNull();
+    expect(await kvClient(rotated)).toEqual({ ...webRecord, secretHash: rotated });
+  });
+
+  for (const order of [[STAGING, DEVELOPMENT], [DEVELOPMENT, STAGING]]) {
+    it(`moves a client between environments whichever publishes first (${order.join(" then ")})`, async () => {
+      await hub(STAGING).publish();
+      await hub(DEVELOPMENT).publish();
+      await sql("UPDATE clients SET environment_id = ? WHERE id = ?", DEVELOPMENT, DEMO_CLIENT_IDS.staging);
+      for (const id of order) await hub(id).publish();
+      expect((await kvClient(DEMO_SECRET_HASHES.staging))?.environmentId).toBe(DEVELOPMENT);
+    });
+  }
+
+  it("survives a restart without rewriting unchanged records", async () => {
+    await hub(DEVELOPMENT).publish();
+    await env.FLAGS_KV.delete(clientKvKey(DEMO_SECRET_HASHES.web));
+    await evictDurableObject(stubOf(DEVELOPMENT));
+    await hub(DEVELOPMENT).publish();
+    // Unchanged in D1, so not rewritten: the object remembers what it wrote.
+    expect(await kvClient(DEMO_SECRET_HASHES.web)).toBeNull();
+    await sql("UPDATE clients SET description = 'x' WHERE id = ?", DEMO_CLIENT_IDS.web);
+    await hub(DEVELOPMENT).publish();
+    expect(await kvClient(DEMO_SECRET_HASHES.web)).toBeNull();
+    await sql("UPDATE clients SET web_origins = ? WHERE id = ?", JSON.stringify(["https://acme.test"]), DEMO_CLIENT_IDS.web);
+    await hub(DEVELOPMENT).publish();
+    expect(await kvClient(DEMO_SECRET_HASHES.web)).toEqual({ ...webRecord, origins: ["https://acme.test"] });
+  });
+});

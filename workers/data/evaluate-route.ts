@@ -1,0 +1,26 @@
+// FluxGate's own evaluation endpoint: POST /evaluate {flagKey, context} -> one result object, from
+// the same engine call as OFREP. Status: 200, 404 FLAG_NOT_FOUND, 400 for other evaluation errors;
+// request problems answer {error: {code, message, path?}}.
+import { Hono } from "hono";
+import { evaluateFlag } from "../../engine";
+import { preflightResponse } from "./cors";
+import type { DataPlane } from "./hono-env";
+import { jsonTextResponse } from "./json-response";
+import { withClient } from "./request-guard";
+import { readEvaluateRequest } from "./request-body";
+import { evaluationStatus, fluxgateResult } from "./result-shapes";
+import { snapshotFor } from "./snapshot-cache";
+
+export const EVALUATE_PATH = "/evaluate";
+
+export const evaluateRoute = new Hono<DataPlane>();
+
+evaluateRoute.post(EVALUATE_PATH, (c) =>
+  withClient(c, "fluxgate", undefined, async (client) => {
+    const { flagKey, context } = await readEvaluateRequest(c.req.raw);
+    const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+    const result = evaluateFlag(compiled, flagKey, context);
+    return jsonTextResponse(JSON.stringify(fluxgateResult(result, stale)), evaluationStatus(result));
+  }),
+);
+evaluateRoute.options(EVALUATE_PATH, (c) => preflightResponse(c.req.header("Origin") ?? null));

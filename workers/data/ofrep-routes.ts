@@ -1,0 +1,53 @@
+// OFREP core endpoints (OpenFeature Remote Evaluation Protocol v0.3.0):
+//   POST /ofrep/v1/evaluate/flags/{key}  single flag, per-request context (server providers)
+//   POST /ofrep/v1/evaluate/flags        all flags, with an ETag over the body (client providers)
+// Hot path: auth (memory), snapshot (memory), evaluate, JSON.stringify. `eventStreams` is not
+// offered yet, so providers poll.
+import { Hono } from "hono";
+import { evaluateAll, evaluateFlag } from "../../engine";
+import { preflightResponse } from "./cors";
+import { bodyEtag, etagMatches } from "./etag";
+import { withClient } from "./request-guard";
+import type { DataPlane } from "./hono-env";
+import { jsonTextResponse } from "./json-response";
+import { readOfrepContext } from "./request-body";
+import { evaluationStatus, ofrepFlag } from "./result-shapes";
+import { snapshotFor } from "./snapshot-cache";
+
+export const OFREP_FLAG_PATH = "/ofrep/v1/evaluate/flags/:key";
+export const OFREP_BULK_PATH = "/ofrep/v1/evaluate/flags";
+
+export const ofrepRoutes = new Hono<DataPlane>();
+
+ofrepRoutes.post(OFREP_FLAG_PATH, (c) => {
+  const key = c.req.param("key");
+  return withClient(c, "ofrep", key, async (client) => {
+    const context = await readOfrepContext(c.req.raw);
+    const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+    const result = evaluateFlag(compiled, key, context);
+    return jsonTextResponse(JSON.stringify(ofrepFlag(result, stale)), evaluationStatus(result));
+  });
+});
+
+ofrepRoutes.post(OFREP_BULK_PATH, (c) =>
+  withClient(c, "ofrep", undefined, async (client) => {
+    const context = await readOfrepContext(c.req.raw);
+    const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+    const flags = evaluateAll(compiled, context).map((result) => ofrepFlag(result, stale));
+    const metadata: Record<string, string | number | boolean> = {
+      flagSetVersion: compiled.version,
+      environment: compiled.environment.key,
+    };
+    if (stale) metadata.stale = true;
+    const body = JSON.stringify({ flags, metadata });
+    const etag = await bodyEtag(body);
+    if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {
+      return new Response(null, { status: 304, headers: { ETag: etag } });
+    }
+    return jsonTextResponse(body, 200, { ETag: etag });
+  }),
+);
+
+for (const path of [OFREP_FLAG_PATH, OFREP_BULK_PATH]) {
+  ofrepRoutes.options(path, (c) => preflightResponse(c.req.header("Origin") ?? null));
+}

@@ -1,0 +1,25 @@
+// Where an isolate gets an environment's snapshot from: the KV copy (fast, eventually consistent)
+// and the environment's Durable Object (authoritative, addressed by environment id).
+import type { FlagSetDocument } from "../../engine/types";
+import { flagSetKvKey, type EnvironmentHub } from "../../protocol/delivery";
+import type { Env } from "../env";
+
+export interface SnapshotSource {
+  /** The KV copy, or null when KV has none. */
+  readStored(environmentId: string): Promise<FlagSetDocument | null>;
+  /** The Durable Object's current snapshot. */
+  fetchCurrent(environmentId: string): Promise<FlagSetDocument>;
+  /** The Durable Object's snapshot when its version differs from `version`, else null. */
+  fetchIfChanged(environmentId: string, version: number): Promise<FlagSetDocument | null>;
+}
+
+export function platformSnapshotSource(env: Env): SnapshotSource {
+  // A fresh stub per call: a stub that has thrown once stays broken.
+  const hub = (environmentId: string) => env.ENVIRONMENTS.getByName(environmentId) as unknown as EnvironmentHub;
+  return {
+    readStored: (environmentId) => env.FLAGS_KV.get<FlagSetDocument>(flagSetKvKey(environmentId), "json"),
+    fetchCurrent: (environmentId) => hub(environmentId).getSnapshot(),
+    fetchIfChanged: (environmentId, version) =>
+      hub(environmentId).getSnapshotIfChanged(version),
+  };
+}

@@ -1,0 +1,119 @@
+// The Worker's public operations, described once with the zod schemas that validate them. The
+// document at /openapi.json is generated from these route definitions.
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  EvaluateRequestSchema, EvaluateResultSchema, FluxGateErrorSchema, HealthSchema,
+  OfrepBulkSuccessSchema, OfrepErrorSchema, OfrepEvaluationFailureSchema, OfrepEvaluationRequestSchema,
+  OfrepEvaluationSuccessSchema, OfrepFlagNotFoundSchema,
+} from "./schemas";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const security: Record<string, string[]>[] = [{ BearerAuth: [] }, { ApiKeyAuth: [] }];
+
+const ofrepRequestErrors = {
+  401: json(OfrepErrorSchema, "UNAUTHORIZED: credential missing or unknown."),
+  403: json(OfrepErrorSchema, "FORBIDDEN: client disabled, or a browser origin the client does not allow."),
+  413: json(OfrepErrorSchema, "PAYLOAD_TOO_LARGE: body over 64 KiB."),
+  415: json(OfrepErrorSchema, "UNSUPPORTED_MEDIA_TYPE: a Content-Type other than JSON (none is read as JSON)."),
+  500: json(OfrepErrorSchema, "GENERAL: unexpected server error (no internals disclosed)."),
+  503: json(OfrepErrorSchema, "SNAPSHOT_UNAVAILABLE: the environment's snapshot could not be loaded yet."),
+};
+
+const fluxgateRequestErrors = {
+  401: json(FluxGateErrorSchema, "UNAUTHORIZED"),
+  403: json(FluxGateErrorSchema, "FORBIDDEN"),
+  413: json(FluxGateErrorSchema, "PAYLOAD_TOO_LARGE"),
+  415: json(FluxGateErrorSchema, "UNSUPPORTED_MEDIA_TYPE"),
+  500: json(FluxGateErrorSchema, "GENERAL"),
+  503: json(FluxGateErrorSchema, "SNAPSHOT_UNAVAILABLE"),
+};
+
+export const ofrepFlagRoute = createRoute({
+  method: "post",
+  path: "/ofrep/v1/evaluate/flags/{key}",
+  operationId: "evaluateFlag",
+  tags: ["OFREP"],
+  summary: "Evaluate one flag (OFREP)",
+  security,
+  request: {
+    params: z.object({ key: z.string().openapi({ example: "BetaUsers" }) }),
+    body: { required: true, content: { "application/json": { schema: OfrepEvaluationRequestSchema } } },
+  },
+  responses: {
+    200: json(OfrepEvaluationSuccessSchema, "The evaluated flag."),
+    400: json(OfrepEvaluationFailureSchema,
+      "PARSE_ERROR (body not JSON / not an object), INVALID_CONTEXT, TARGETING_KEY_MISSING, GENERAL."),
+    404: json(OfrepFlagNotFoundSchema, "FLAG_NOT_FOUND."),
+    ...ofrepRequestErrors,
+  },
+});
+
+export const ofrepBulkRoute = createRoute({
+  method: "post",
+  path: "/ofrep/v1/evaluate/flags",
+  operationId: "evaluateFlagsBulk",
+  tags: ["OFREP"],
+  summary: "Evaluate every flag of the client's environment (OFREP)",
+  security,
+  request: {
+    headers: z.object({
+      "If-None-Match": z.string().optional().openapi({
+        description: "ETag of a previous response; 304 when the response would be identical.",
+      }),
+    }),
+    body: { required: true, content: { "application/json": { schema: OfrepEvaluationRequestSchema } } },
+  },
+  responses: {
+    200: {
+      ...json(OfrepBulkSuccessSchema, "All flags; per-flag failures appear inside `flags`."),
+      headers: z.object({ ETag: z.string().openapi({ description: "Hash of this exact response body." }) }),
+    },
+    304: { description: "Not Modified: If-None-Match names the current ETag. No body." },
+    400: json(OfrepErrorSchema, "PARSE_ERROR or INVALID_CONTEXT for the whole request."),
+    ...ofrepRequestErrors,
+  },
+});
+
+export const evaluateRoute = createRoute({
+  method: "post",
+  path: "/evaluate",
+  operationId: "evaluate",
+  tags: ["FluxGate"],
+  summary: "Evaluate one flag (FluxGate shape; `bucketingKey` accepted as alias of `targetingKey`)",
+  security,
+  request: { body: { required: true, content: { "application/json": { schema: EvaluateRequestSchema } } } },
+  responses: {
+    200: json(EvaluateResultSchema, "The evaluated flag."),
+    400: {
+      description: "Request problems as FluxGateError (PARSE_ERROR, INVALID_REQUEST, INVALID_CONTEXT, " +
+        "with `path`), or an evaluation error as EvaluateResult (TARGETING_KEY_MISSING, INVALID_CONTEXT, GENERAL).",
+      content: { "application/json": { schema: z.union([FluxGateErrorSchema, EvaluateResultSchema]) } },
+    },
+    404: json(EvaluateResultSchema, "errorCode FLAG_NOT_FOUND."),
+    ...fluxgateRequestErrors,
+  },
+});
+
+export const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  operationId: "health",
+  tags: ["Operations"],
+  summary: "Snapshots this isolate holds and whether they are fresh",
+  responses: { 200: json(HealthSchema, "Always 200 while the Worker runs; `status` says degraded when stale.") },
+});
+
+export const pingRoute = createRoute({
+  method: "get",
+  path: "/ping",
+  operationId: "ping",
+  tags: ["Operations"],
+  summary: "No-op liveness probe (the HTTP benchmark's baseline)",
+  responses: { 200: { description: "Plain text `pong`.", content: { "text/plain": { schema: z.string() } } } },
+});
+
+export const documentedRoutes = [ofrepFlagRoute, ofrepBulkRoute, evaluateRoute, healthRoute, pingRoute];

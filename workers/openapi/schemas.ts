@@ -1,0 +1,186 @@
+// The evaluation API's request and response schemas. One source: the routes validate requests with
+// these zod schemas, and /openapi.json is generated from the same objects.
+// Shapes follow the OFREP spec (shared reference: ofrep-openapi.yaml, v0.3.0).
+import { z } from "@hono/zod-openapi";
+
+const primitive = z.union([z.string(), z.number(), z.boolean()]);
+
+export const MetadataSchema = z.record(z.string(), primitive).openapi("Metadata", {
+  description: "Primitive values only. Flag results always carry `flagSetVersion`; `ruleId` and " +
+    "`rulePriority` when a rule won, `failedPrerequisite` when a prerequisite blocked the flag, and " +
+    "`stale: true` when the snapshot has not been confirmed by its Durable Object for " +
+    "SNAPSHOT_STALE_AFTER_MS (fail static).",
+  example: { flagSetVersion: 7, ruleId: "r-admins", rulePriority: 0 },
+});
+
+/** A flag value of any type; absent when the client should use its code default. */
+export const FlagValueSchema = z
+  .union([z.boolean(), z.string(), z.number(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+  .openapi("FlagValue", {
+    description: "The evaluated value: boolean, string, number or JSON. Absent when the flag is off and " +
+      "has no off value: the caller's code default applies (OFREP codeDefaultFlag).",
+  });
+
+const contextError = (issue: { input: unknown }) =>
+  issue.input === undefined
+    ? 'context is required: send {"context": {"targetingKey": "<user id>", ...attributes}}'
+    : "context must be a JSON object";
+
+// ---- OFREP -------------------------------------------------------------------------------------
+
+export const OfrepContextSchema = z
+  .looseObject(
+    {
+      targetingKey: z.string({ error: "must be a string" }).optional().openapi({
+        description: "The subject's id. Flags that bucket (rollouts, splits) answer TARGETING_KEY_MISSING " +
+          "without it; other flags evaluate without it.",
+      }),
+    },
+    { error: contextError },
+  )
+  .openapi("OfrepContext", {
+    description: "Evaluation context: targetingKey plus any attributes (strings, numbers, booleans, " +
+      "string arrays, nested objects addressed by dotted path).",
+    example: { targetingKey: "user-123", role: "admin", email: "ada@acme.test" },
+  });
+
+export const OfrepEvaluationRequestSchema = z
+  .object({ context: OfrepContextSchema }, { error: () => 'request body must be a JSON object: {"context": {...}}' })
+  .openapi("OfrepEvaluationRequest");
+
+const ofrepReason = z
+  .enum(["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"])
+  .openapi({
+    description: "OpenFeature resolution reason. DEFAULT (no rule matched) is a standard OpenFeature " +
+      "reason that OFREP's enum omits; OFREP providers pass reasons through unchanged.",
+  });
+
+export const OfrepEvaluationSuccessSchema = z
+  .object({
+    key: z.string(),
+    value: FlagValueSchema.optional(),
+    reason: ofrepReason,
+    variant: z.string().optional(),
+    metadata: MetadataSchema,
+  })
+  .openapi("OfrepEvaluationSuccess", {
+    example: { key: "BetaUsers", value: true, reason: "TARGETING_MATCH", variant: "on",
+      metadata: { flagSetVersion: 3, ruleId: "r1", rulePriority: 0 } },
+  });
+
+export const OfrepEvaluationFailureSchema = z
+  .object({
+    key: z.string(),
+    errorCode: z.enum(["PARSE_ERROR", "TARGETING_KEY_MISSING", "INVALID_CONTEXT", "GENERAL"]),
+    errorDetails: z.string().optional(),
+    metadata: MetadataSchema.optional(),
+  })
+  .openapi("OfrepEvaluationFailure");
+
+export const OfrepFlagNotFoundSchema = z
+  .object({
+    key: z.string(),
+    errorCode: z.literal("FLAG_NOT_FOUND"),
+    errorDetails: z.string().optional(),
+    metadata: MetadataSchema.optional(),
+  })
+  .openapi("OfrepFlagNotFound");
+
+export const OfrepBulkSuccessSchema = z
+  .object({
+    flags: z.array(z.union([OfrepEvaluationSuccessSchema, OfrepEvaluationFailureSchema])),
+    metadata: MetadataSchema.openapi({
+      description: "Flag-set metadata: `flagSetVersion`, `environment` (key), and `stale` when stale.",
+    }),
+  })
+  .openapi("OfrepBulkEvaluationSuccess");
+
+export const OfrepErrorSchema = z
+  .object({
+    errorCode: z.string().openapi({
+      description: "PARSE_ERROR / INVALID_CONTEXT (400), UNAUTHORIZED (401), FORBIDDEN (403), " +
+        "METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), " +
+        "GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
+    }),
+    errorDetails: z.string().optional(),
+  })
+  .openapi("OfrepError", { description: "OFREP bulkEvaluationFailure / generalErrorResponse shape." });
+
+// ---- FluxGate's own evaluation API ------------------------------------------------------------
+
+export const EvaluateContextSchema = z
+  .looseObject(
+    {
+      targetingKey: z.string({ error: "must be a string" }).optional(),
+      bucketingKey: z.string({ error: "must be a string" }).optional().openapi({ description: "Alias of targetingKey." }),
+    },
+    { error: () => "context must be a JSON object" },
+  )
+  .openapi("EvaluateContext", { example: { bucketingKey: "user-42", plan: "pro" } });
+
+export const EvaluateRequestSchema = z
+  .object(
+    {
+      flagKey: z.string({ error: "flagKey is required and must be a string" })
+        .min(1, { error: "flagKey must not be empty" }),
+      context: EvaluateContextSchema.optional().openapi({ description: "Defaults to {}." }),
+    },
+    { error: () => 'request body must be a JSON object: {"flagKey": "...", "context": {...}}' },
+  )
+  .openapi("EvaluateRequest", { example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } });
+
+export const EvaluateResultSchema = z
+  .object({
+    flagKey: z.string(),
+    value: FlagValueSchema.optional(),
+    variant: z.string().optional(),
+    reason: z.enum(["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "ERROR"]),
+    errorCode: z.enum(["FLAG_NOT_FOUND", "PARSE_ERROR", "TARGETING_KEY_MISSING", "INVALID_CONTEXT", "GENERAL"]).optional(),
+    errorDetails: z.string().optional(),
+    metadata: MetadataSchema,
+  })
+  .openapi("EvaluateResult", {
+    description: "200 on success; 404 with errorCode FLAG_NOT_FOUND; 400 with the other error codes.",
+    example: { flagKey: "max_upload_mb", value: 100, variant: "pro", reason: "TARGETING_MATCH",
+      metadata: { flagSetVersion: 3, ruleId: "r1", rulePriority: 0 } },
+  });
+
+export const FluxGateErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({
+        description: "PARSE_ERROR, INVALID_REQUEST, INVALID_CONTEXT (400), UNAUTHORIZED (401), " +
+          "FORBIDDEN (403), NOT_FOUND (404), METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), " +
+          "UNSUPPORTED_MEDIA_TYPE (415), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
+      }),
+      message: z.string().openapi({ description: "What went wrong and how to fix it." }),
+      path: z.string().optional().openapi({ description: "Dotted path of the offending body field." }),
+    }),
+  })
+  .openapi("FluxGateError", {
+    example: { error: { code: "INVALID_REQUEST", message: "flagKey is required and must be a string", path: "flagKey" } },
+  });
+
+// ---- Operations --------------------------------------------------------------------------------
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]).openapi({
+      description: "degraded when any snapshot this isolate holds is stale.",
+    }),
+    isolate: z.object({
+      snapshotRevalidateMs: z.number(),
+      snapshotStaleAfterMs: z.number(),
+    }),
+    environments: z.array(z.object({
+      id: z.string(),
+      key: z.string(),
+      version: z.number(),
+      source: z.enum(["kv", "do"]),
+      ageMs: z.number().openapi({ description: "Milliseconds since the Durable Object last confirmed this snapshot." }),
+      stale: z.boolean(),
+      durableObjectReachable: z.boolean(),
+      lastError: z.string().nullable(),
+    })),
+  })
+  .openapi("Health");

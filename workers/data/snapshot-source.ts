@@ -1,7 +1,8 @@
 // Where an isolate gets an environment's snapshot from: the KV copy (fast, eventually consistent)
 // and the environment's Durable Object (authoritative, addressed by environment id).
 import type { FlagSetDocument } from "../../engine/types";
-import { flagSetKvKey, type EnvironmentHub } from "../../protocol/delivery";
+import { environmentHub } from "../../durable-objects/hub";
+import { flagSetKvKey } from "../../protocol/delivery";
 import type { Env } from "../env";
 
 export interface SnapshotSource {
@@ -15,7 +16,7 @@ export interface SnapshotSource {
 
 export function platformSnapshotSource(env: Env): SnapshotSource {
   // A fresh stub per call: a stub that has thrown once stays broken.
-  const hub = (environmentId: string) => env.ENVIRONMENTS.getByName(environmentId) as unknown as EnvironmentHub;
+  const hub = (environmentId: string) => environmentHub(env, environmentId);
   return {
     readStored: (environmentId) => env.FLAGS_KV.get<FlagSetDocument>(flagSetKvKey(environmentId), "json"),
     fetchCurrent: (environmentId) => hub(environmentId).getSnapshot(),

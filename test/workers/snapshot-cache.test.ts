@@ -1,0 +1,153 @@
+// The isolate snapshot cache against the real KV and environment Durable Object: KV first for a
+// cold isolate, the object when KV has nothing, background revalidation (one call in flight),
+// fail static with `stale` after SNAPSHOT_STALE_AFTER_MS, and a D1 change reaching evaluation.
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rules } from "../../db/schema";
+import { DEMO_ENVIRONMENT_IDS, demoRuleId } from "../../db/seed/demo-data";
+import { environmentHub } from "../../durable-objects/hub";
+import { publishEnvironment } from "../../durable-objects/publish";
+import { evaluateFlag, type FlagSetDocument } from "../../engine";
+import { flagSetKvKey } from "../../protocol/delivery";
+import { ApiError } from "../../workers/data/errors";
+import { ofrepFlag } from "../../workers/data/result-shapes";
+import { SnapshotCache } from "../../workers/data/snapshot-cache";
+import { platformSnapshotSource, type SnapshotSource } from "../../workers/data/snapshot-source";
+import { seedDemo } from "./support/seed-demo";
+import { ofrep } from "./api-support";
+
+const DEV = DEMO_ENVIRONMENT_IDS.development;
+const STAGING = DEMO_ENVIRONMENT_IDS.staging;
+const settings = { revalidateMs: 1_000, staleAfterMs: 60_000 };
+
+beforeAll(async () => {
+  await seedDemo(env);
+});
+
+/** The real source, counting the calls made through it. */
+function countingSource() {
+  const real = platformSnapshotSource(env);
+  const calls = { readStored: 0, fetchCurrent: 0, fetchIfChanged: 0 };
+  const source: SnapshotSource = {
+    readStored: (id) => (calls.readStored++, real.readStored(id)),
+    fetchCurrent: (id) => (calls.fetchCurrent++, real.fetchCurrent(id)),
+    fetchIfChanged: (id, v) => (calls.fetchIfChanged++, real.fetchIfChanged(id, v)),
+  };
+  return { source, calls };
+}
+
+/** A cache on a hand-moved clock, and the background work it hands to waitUntil. */
+function harness() {
+  const clock = { now: 1_000_000 };
+  const cache = new SnapshotCache(() => clock.now);
+  const background: Promise<unknown>[] = [];
+  const waitUntil = (p: Promise<unknown>) => void background.push(p);
+  const settle = async () => {
+    while (background.length > 0) await background.shift();
+  };
+  return { clock, cache, waitUntil, settle };
+}
+
+describe("SnapshotCache", () => {
+  it("loads from the Durable Object when KV has no copy, and shares one load among concurrent requests", async () => {
+    await env.FLAGS_KV.delete(flagSetKvKey(STAGING));
+    const { cache, waitUntil } = harness();
+    const { source, calls } = countingSource();
+    const served = await Promise.all(Array.from({ length: 10 }, () => cache.get(STAGING, source, settings, waitUntil)));
+    expect(new Set(served.map((s) => s.compiled)).size).toBe(1);
+    expect(served[0]!.compiled.environment.key).toBe("staging");
+    expect(calls).toEqual({ readStored: 1, fetchCurrent: 1, fetchIfChanged: 0 });
+    expect(cache.describe(settings)).toMatchObject([{ id: STAGING, source: "do", stale: false, durableObjectReachable: true }]);
+  });
+
+  it("serves a cold isolate the KV copy at once, then brings it up to the Durable Object's version", async () => {
+    const current = await environmentHub(env, DEV).getSnapshot();
+    const older: FlagSetDocument = { ...current, version: current.version + 41 };
+    await env.FLAGS_KV.put(flagSetKvKey(DEV), JSON.stringify(older));
+    const { cache, waitUntil, settle } = harness();
+    const first = await cache.get(DEV, platformSnapshotSource(env), settings, waitUntil);
+    expect(first.compiled.version).toBe(current.version + 41);
+    await settle();
+    const second = await cache.get(DEV, platformSnapshotSource(env), settings, waitUntil);
+    expect(second.compiled.version).toBe(current.version);
+    expect(cache.describe(settings)).toMatchObject([{ source: "do", version: current.version }]);
+    await env.FLAGS_KV.put(flagSetKvKey(DEV), JSON.stringify(current));
+  });
+
+  it("revalidates only after SNAPSHOT_REVALIDATE_MS, with one call in flight however many requests arrive", async () => {
+    const { clock, cache, waitUntil, settle } = harness();
+    const { source, calls } = countingSource();
+    await cache.get(STAGING, source, settings, waitUntil);
+    await settle();
+    const before = calls.fetchIfChanged;
+    clock.now += 999;
+    await Promise.all(Array.from({ length: 5 }, () => cache.get(STAGING, source, settings, waitUntil)));
+    expect(calls.fetchIfChanged).toBe(before);
+    clock.now += 1;
+    await Promise.all(Array.from({ length: 20 }, () => cache.get(STAGING, source, settings, waitUntil)));
+    await settle();
+    expect(calls.fetchIfChanged).toBe(before + 1);
+  });
+
+  it("keeps serving the last good snapshot when the Durable Object fails, and marks it stale after 60 s", async () => {
+    // An environment that exists only as a KV copy: its object answers ENVIRONMENT_NOT_FOUND.
+    const orphan = "00000000-0000-4000-8000-0000000000ff";
+    const document = await environmentHub(env, DEV).getSnapshot();
+    await env.FLAGS_KV.put(flagSetKvKey(orphan), JSON.stringify(document));
+    const { clock, cache, waitUntil, settle } = harness();
+    const source = platformSnapshotSource(env);
+    expect((await cache.get(orphan, source, settings, waitUntil)).stale).toBe(false);
+    await settle();
+    const [health] = cache.describe(settings);
+    expect(health).toMatchObject({ id: orphan, version: document.version, stale: false, durableObjectReachable: false });
+    expect(health!.lastError).toContain("ENVIRONMENT_NOT_FOUND");
+
+    clock.now += 60_000;
+    expect((await cache.get(orphan, source, settings, waitUntil)).stale).toBe(false);
+    await settle();
+    clock.now += 1;
+    const stale = await cache.get(orphan, source, settings, waitUntil);
+    expect(stale.stale).toBe(true);
+    expect(stale.compiled.version).toBe(document.version);
+    expect(cache.describe(settings)).toMatchObject([{ stale: true, ageMs: 60_001 }]);
+    // Results from a stale snapshot say so in their metadata.
+    expect(ofrepFlag(evaluateFlag(stale.compiled, "legacy_search", {}), stale.stale)).toEqual({
+      key: "legacy_search", value: false, reason: "DISABLED", variant: "off",
+      metadata: { flagSetVersion: document.version, environment: "development", stale: true },
+    });
+  });
+
+  it("answers 503 SNAPSHOT_UNAVAILABLE when neither KV nor the Durable Object has a snapshot", async () => {
+    const { cache, waitUntil } = harness();
+    const error = await cache.get("00000000-0000-4000-8000-0000000000fe", platformSnapshotSource(env), settings, waitUntil)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 503, code: "SNAPSHOT_UNAVAILABLE" });
+  });
+});
+
+describe("a published D1 change reaches evaluation", () => {
+  it("serves the new rule within the revalidation interval plus one round trip", async () => {
+    const admin = { targetingKey: "user-1", role: "admin" };
+    const before = (await ofrep("BetaUsers", admin)).json;
+    expect(before).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
+    const version = before.metadata.flagSetVersion as number;
+
+    await drizzle(env.DB).update(rules)
+      .set({ match: [{ operator: "and", conditions: [{ attribute: "role", operator: "equals", value: "owner" }] }] })
+      .where(eq(rules.id, demoRuleId("BetaUsers", "development")));
+    expect(await publishEnvironment(env, DEV)).toMatchObject({ version: version + 1, changed: true });
+
+    const started = Date.now();
+    let after = before;
+    while (after.metadata.flagSetVersion === version && Date.now() - started < 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = (await ofrep("BetaUsers", admin)).json;
+    }
+    expect(after).toMatchObject({ value: false, reason: "DEFAULT", metadata: { flagSetVersion: version + 1 } });
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect((await ofrep("BetaUsers", { ...admin, role: "owner" })).json).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
+  });
+});

@@ -9,7 +9,7 @@
 // other way fails with UNNAMED_OBJECT instead of publishing the wrong environment.
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { FlagSetDocument } from "../engine/types";
+import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
 import { clientKvKey, flagSetKvKey, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
 import { sha256Hex } from "../protocol/secret-hash";
 import type { Env } from "../workers/env";
@@ -52,7 +52,8 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
 
   async getSnapshot(): Promise<FlagSetDocument> {
     const current = this.document();
-    if (current) return current;
+    // A document stored by an older code version is rebuilt (as a new version) before it is served.
+    if (current?.schemaVersion === FLAG_SET_SCHEMA_VERSION) return current;
     await this.publish();
     return this.document()!;
   }
@@ -95,7 +96,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
     const contentHash = await sha256Hex(JSON.stringify(content));
     const state = this.store.state();
     let current = this.document();
-    const changed = !current || state?.contentHash !== contentHash;
+    const changed = current?.schemaVersion !== FLAG_SET_SCHEMA_VERSION || state?.contentHash !== contentHash;
     if (changed) {
       current = {
         schemaVersion: content.schemaVersion,

@@ -94,6 +94,15 @@ describe("EnvironmentDO snapshot versions", () => {
     expect(await hub(PRODUCTION).publish()).toEqual({ environmentId: PRODUCTION, version: 2, changed: false });
   });
 
+  it("rebuilds a stored document of an older schema version before serving it", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await runInDurableObject(stubOf(PRODUCTION), (_instance, state) => {
+      state.storage.sql.exec("UPDATE snapshot_chunks SET data = replace(data, '\"schemaVersion\":1', '\"schemaVersion\":0')");
+    });
+    await evictDurableObject(stubOf(PRODUCTION));
+    expect(await hub(PRODUCTION).getSnapshot()).toMatchObject({ schemaVersion: 1, version: 2 });
+  });
+
   it("changes what the engine evaluates once published", async () => {
     const admin = { targetingKey: "user-1", role: "admin" };
     const before = evaluateFlag(compileFlagSet(await hub(PRODUCTION).getSnapshot()), "BetaUsers", admin);

@@ -20,13 +20,22 @@ describe("GET /health", () => {
       status: "ok",
       isolate: { snapshotRevalidateMs: 1000, snapshotStaleAfterMs: 60000 },
       environments: [{
-        id: DEMO_ENVIRONMENT_IDS.development, key: "development", version: 1, source: "do",
+        id: DEMO_ENVIRONMENT_IDS.development, key: "development", version: 1,
         stale: false, durableObjectReachable: true, lastError: null,
       }],
     });
     const [development] = res.json.environments;
+    expect(["kv", "do"]).toContain(development.source);
     expect(development.ageMs).toBeGreaterThanOrEqual(0);
     expect(development.ageMs).toBeLessThan(60_000);
+  });
+});
+
+describe("HEAD", () => {
+  it("answers HEAD /health like GET, without a body", async () => {
+    const res = await call("/health", { method: "HEAD", secret: null });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("");
   });
 });
 

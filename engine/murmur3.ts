@@ -1,69 +1,72 @@
-// MurmurHash3 x86_32 over the UTF-8 bytes of one or two strings, without building the byte array
-// or the concatenated string: bytes are produced by walking UTF-16 code units and fed straight into
-// the hash state. Lone surrogates are encoded as U+FFFD, exactly as TextEncoder would.
+// MurmurHash3 x86_32 over the UTF-8 bytes of one or two strings. The bytes are written by a manual
+// UTF-8 walk into one module-level buffer that is reused (grown only for unusually long input), so
+// a hash allocates nothing; salt + value are hashed without building the concatenated string.
+// Lone surrogates are encoded as U+FFFD, exactly as TextEncoder does.
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
+let buffer = new Uint8Array(256);
 
-// Hash state lives in module scope so the byte feeder needs no closure or object per call;
-// evaluation is synchronous, so no two hashes can interleave.
-let h1 = 0;
-let k1 = 0;
-let length = 0;
-
-function feedByte(byte: number): void {
-  const shift = (length & 3) << 3;
-  k1 |= byte << shift;
-  length++;
-  if ((length & 3) === 0) {
-    let k = Math.imul(k1, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h1 ^= k;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    k1 = 0;
-  }
-}
-
-function feedString(s: string): void {
+/** Writes utf8(s) at `offset`, growing the buffer when needed; returns the new end offset. */
+function writeUtf8(s: string, offset: number): number {
   const n = s.length;
+  // Worst case 3 bytes per UTF-16 code unit (a surrogate pair is 2 units -> 4 bytes).
+  if (offset + n * 3 > buffer.length) {
+    const grown = new Uint8Array(Math.max(buffer.length * 2, offset + n * 3));
+    grown.set(buffer.subarray(0, offset));
+    buffer = grown;
+  }
+  const out = buffer;
+  let o = offset;
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
-      feedByte(c);
-      continue;
-    }
-    if (c < 0x800) {
-      feedByte(0xc0 | (c >> 6));
-      feedByte(0x80 | (c & 0x3f));
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        const cp = ((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
-        i++;
-        feedByte(0xf0 | (cp >> 18));
-        feedByte(0x80 | ((cp >> 12) & 0x3f));
-        feedByte(0x80 | ((cp >> 6) & 0x3f));
-        feedByte(0x80 | (cp & 0x3f));
-        continue;
+      out[o++] = c;
+    } else if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          const cp = ((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
+          i++;
+          out[o++] = 0xf0 | (cp >> 18);
+          out[o++] = 0x80 | ((cp >> 12) & 0x3f);
+          out[o++] = 0x80 | ((cp >> 6) & 0x3f);
+          out[o++] = 0x80 | (cp & 0x3f);
+          continue;
+        }
+        c = 0xfffd;
       }
-      c = 0xfffd;
+      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
     }
-    feedByte(0xe0 | (c >> 12));
-    feedByte(0x80 | ((c >> 6) & 0x3f));
-    feedByte(0x80 | (c & 0x3f));
   }
+  return o;
 }
 
-function finish(): number {
-  let h = h1;
-  if ((length & 3) !== 0) {
-    let k = Math.imul(k1, C1);
+function hashBytes(bytes: Uint8Array, length: number, seed: number): number {
+  let h = seed | 0;
+  const blockEnd = length & ~3;
+  let i = 0;
+  for (; i < blockEnd; i += 4) {
+    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const rest = length & 3;
+  if (rest !== 0) {
+    let k = 0;
+    if (rest === 3) k ^= bytes[i + 2]! << 16;
+    if (rest >= 2) k ^= bytes[i + 1]! << 8;
+    k ^= bytes[i]!;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
     h ^= k;
   }
   h ^= length;
@@ -77,15 +80,11 @@ function finish(): number {
 
 /** MurmurHash3 x86_32 of utf8(a + b) with the given seed, as an unsigned 32-bit integer. */
 export function murmur3Concat(a: string, b: string, seed = 0): number {
-  h1 = seed | 0;
-  k1 = 0;
-  length = 0;
-  feedString(a);
-  feedString(b);
-  return finish();
+  const end = writeUtf8(b, writeUtf8(a, 0));
+  return hashBytes(buffer, end, seed);
 }
 
 /** MurmurHash3 x86_32 of utf8(text) with the given seed (0 by default), unsigned. */
 export function murmur3(text: string, seed = 0): number {
-  return murmur3Concat(text, "", seed);
+  return hashBytes(buffer, writeUtf8(text, 0), seed);
 }

@@ -1,42 +1,60 @@
 // Semantic versions per semver.org 2.0.0, with two leniencies: a leading "v"/"V", and partial
-// versions ("2", "2.1") read as "2.0.0" / "2.1.0". Numeric identifiers are kept as digit strings and
-// compared by length then lexically, so arbitrarily large numbers compare exactly.
+// versions ("2", "2.1") read as "2.0.0" / "2.1.0". Core components are numbers (up to 15 digits, so
+// exact); numeric prerelease identifiers are compared by length then lexically, exact at any size.
 
 export interface SemVer {
-  readonly major: string;
-  readonly minor: string;
-  readonly patch: string;
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
   /** Dot-separated prerelease identifiers; empty for a release. Build metadata is dropped. */
   readonly prerelease: readonly string[];
 }
 
+const NO_PRERELEASE: readonly string[] = Object.freeze([]);
 const NUMERIC = /^(0|[1-9][0-9]*)$/;
 const IDENTIFIER = /^[0-9A-Za-z-]+$/;
+/** Core components longer than this would lose precision as doubles; such versions are unreadable. */
+const MAX_DIGITS = 15;
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Hand-written scanner: a release version is read without regular expressions or substrings. */
 export function parseSemVer(input: string): SemVer | null {
-  let text = input;
-  if (text.length > 0 && (text.charCodeAt(0) === 118 || text.charCodeAt(0) === 86)) text = text.slice(1);
-  const plus = text.indexOf("+");
-  if (plus >= 0) {
-    const build = text.slice(plus + 1).split(".");
-    for (const id of build) if (!IDENTIFIER.test(id)) return null;
-    text = text.slice(0, plus);
+  const n = input.length;
+  let i = 0;
+  if (n > 0 && (input.charCodeAt(0) === 118 || input.charCodeAt(0) === 86)) i = 1; // v / V
+  const core = [0, 0, 0];
+  let parts = 0;
+  while (parts < 3) {
+    const start = i;
+    let value = 0;
+    while (i < n && isDigit(input.charCodeAt(i))) value = value * 10 + (input.charCodeAt(i++) - 48);
+    const digits = i - start;
+    if (digits === 0 || digits > MAX_DIGITS) return null;
+    if (digits > 1 && input.charCodeAt(start) === 48) return null; // no leading zeros
+    core[parts++] = value;
+    if (i < n && input.charCodeAt(i) === 46 /* . */ && parts < 3) i++;
+    else break;
   }
-  let prerelease: string[] = [];
-  const dash = text.indexOf("-");
-  if (dash >= 0) {
-    prerelease = text.slice(dash + 1).split(".");
-    for (const id of prerelease) {
+  let prerelease = NO_PRERELEASE;
+  if (i < n && input.charCodeAt(i) === 45 /* - */) {
+    const plusAt = input.indexOf("+", i + 1);
+    const ids = input.slice(i + 1, plusAt < 0 ? n : plusAt).split(".");
+    for (const id of ids) {
       if (!IDENTIFIER.test(id)) return null;
-      // Numeric identifiers must not have leading zeros.
-      if (/^[0-9]+$/.test(id) && !NUMERIC.test(id)) return null;
+      if (isDigit(id.charCodeAt(0)) && /^[0-9]+$/.test(id) && !NUMERIC.test(id)) return null;
     }
-    text = text.slice(0, dash);
+    prerelease = ids;
+    i = plusAt < 0 ? n : plusAt;
   }
-  const core = text.split(".");
-  if (core.length < 1 || core.length > 3) return null;
-  for (const part of core) if (!NUMERIC.test(part)) return null;
-  return { major: core[0] as string, minor: core[1] ?? "0", patch: core[2] ?? "0", prerelease };
+  if (i < n && input.charCodeAt(i) === 43 /* + */) {
+    for (const id of input.slice(i + 1).split(".")) if (!IDENTIFIER.test(id)) return null;
+    i = n;
+  }
+  if (i !== n) return null;
+  return { major: core[0]!, minor: core[1]!, patch: core[2]!, prerelease };
 }
 
 function compareNumeric(a: string, b: string): number {
@@ -50,9 +68,9 @@ function isNumeric(id: string): boolean {
 
 /** semver.org precedence: -1, 0 or 1. */
 export function compareSemVer(a: SemVer, b: SemVer): number {
-  const core =
-    compareNumeric(a.major, b.major) || compareNumeric(a.minor, b.minor) || compareNumeric(a.patch, b.patch);
-  if (core !== 0) return core;
+  if (a.major !== b.major) return a.major < b.major ? -1 : 1;
+  if (a.minor !== b.minor) return a.minor < b.minor ? -1 : 1;
+  if (a.patch !== b.patch) return a.patch < b.patch ? -1 : 1;
   const pa = a.prerelease;
   const pb = b.prerelease;
   // A release ranks above any of its prereleases.

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileFlagSet, evaluateFlag } from "../../engine/index.ts";
+import { compilePattern, FAST_PATH_MAX_INPUT } from "../../engine/operators/regex.ts";
 import { flag, flagSet, rule } from "./fixtures.ts";
 
 const matching = (pattern: string) =>
@@ -40,5 +42,46 @@ describe("regular expressions", () => {
   it("searches anywhere in the value unless anchored", () => {
     expect(evaluateFlag(matching("beta"), "f", { s: "alpha-beta-gamma" }).reason).toBe("TARGETING_MATCH");
     expect(evaluateFlag(matching("^beta"), "f", { s: "alpha-beta" }).reason).toBe("DEFAULT");
+  });
+});
+
+describe("bounded JavaScript fast path", () => {
+  it.each([
+    "(a+)+$", "(a|a)*b", "a*a*b", "^(ab)+$", "(x|y)+", "a{2,}b+", "(?i)abc", "(?P<n>a)", "\\bword", "[[:alpha:]]+", "\\pL",
+    "(a|b)(c|d)(e|f)(g|h)(i|j)",
+  ])("leaves %s to RE2 (outside the bounded subset)", (source) => {
+    expect(compilePattern(source, false)?.fast).toBe(null);
+  });
+
+  it.each([
+    "@(acme|example)\\.com$", "^u[0-9]+$", "beta", "^v\\d+\\.\\d\\.x?$", "[a-z_-]{3,16}", ".*admin", "^\\s*yes\\S$",
+  ])("runs %s with a bounded RegExp", (source) => {
+    expect(compilePattern(source, false)?.fast).toBeInstanceOf(RegExp);
+  });
+
+  const PATTERNS = [
+    "@(acme|example)\\.com$", "^u[0-9]+$", "a.c", "^a.c$", "\\s+x", "[^a-c]b", "x\\.y", "^(?:foo|bar)-\\d{2,3}$",
+    "[\\d\\s]{2}", "\\w+@", "colou?r", "\\$5", "a\\-b", "[-a]z", "k", "ſ", "ü+", "^$", "a|", "\\}\\]",
+  ];
+  const inputs = fc.string({ unit: fc.constantFrom(..."abcxyz01259 \n\t\r.-@$_ſKküÜ}]".split(""), "acme.com", "example.com", "foo-", "bar-"), maxLength: 30 });
+
+  it("answers exactly as RE2 on every input, case-sensitive and not", () => {
+    for (const source of PATTERNS) {
+      for (const ci of [false, true]) {
+        const pattern = compilePattern(source, ci)!;
+        expect(pattern).not.toBe(null);
+        fc.assert(fc.property(inputs, (input) => {
+          expect(pattern.test(input)).toBe(pattern.testRe2(input));
+        }), { numRuns: 300 });
+      }
+    }
+  });
+
+  it("sends inputs longer than the cap to RE2", () => {
+    const pattern = compilePattern(".*x$", false)!;
+    expect(pattern.fast).toBeInstanceOf(RegExp);
+    const long = "a".repeat(FAST_PATH_MAX_INPUT) + "x";
+    expect(pattern.test(long)).toBe(true);
+    expect(pattern.test(long + "\n")).toBe(false); // RE2's $ is the end of the text, as in the fast path
   });
 });

@@ -10,8 +10,8 @@ import { startDevStack } from "../test/e2e/support/dev-stack";
 const DEV_SERVER_SECRET = "fg_local_development_demo_secret";
 const CONNECTIONS = 10;
 const WARMUP_SECONDS = 3;
-const ROUNDS = 2;
-const ROUND_SECONDS = 5;
+const ROUNDS = 5;
+const ROUND_SECONDS = 2;
 export const TARGET_RATIO = 0.8;
 
 export interface RouteFigures {

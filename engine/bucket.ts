@@ -1,6 +1,6 @@
 // Bucketing: a (salt, bucketing value) pair maps to an integer in [0, BUCKET_COUNT), i.e. 0.001%
 // granularity. Same formula as flagd's `fractional` with a total weight of 100000.
-import { murmur3Concat } from "./murmur3.ts";
+import { type HashPrefix, murmur3Concat, murmur3WithPrefix } from "./murmur3.ts";
 
 export const BUCKET_COUNT = 100_000;
 
@@ -12,6 +12,11 @@ export function bucketOfHash(hash: number): number {
 /** The bucket of `bucketingValue` for a feature with this salt. */
 export function bucketOf(salt: string, bucketingValue: string): number {
   return bucketOfHash(murmur3Concat(salt, bucketingValue));
+}
+
+/** The same bucket from the salt's precomputed hash prefix (the evaluator's hot path). */
+export function bucketOfPrefixed(salt: HashPrefix, bucketingValue: string): number {
+  return bucketOfHash(murmur3WithPrefix(salt, bucketingValue));
 }
 
 /** Rollout percentage (0..100, three decimals) -> exclusive bucket threshold. */

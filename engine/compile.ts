@@ -10,6 +10,7 @@ import {
   type CompiledRule, type CompiledSegment, Scratch, ServeKind,
 } from "./compiled.ts";
 import { compileGroups, type ConditionScope } from "./conditions-compile.ts";
+import { murmur3Prefix } from "./murmur3.ts";
 import { FLAG_SET_SCHEMA_VERSION, type FlagDocument, type FlagSetDocument, type JsonValue, type RuleDocument } from "./types.ts";
 
 /** Thrown only for a document this engine cannot read at all (wrong schema version or shape). */
@@ -117,6 +118,7 @@ function compileFlag(
   report: (d: CompileDiagnostic) => void,
 ): CompiledFlag {
   const variants = variantsOf(flag);
+  const salt = typeof flag.salt === "string" ? flag.salt : flag.key;
   const variantValue = (name: string | null | undefined, role: string): [JsonValue | undefined, string | undefined] => {
     if (name === null || name === undefined) return [undefined, undefined];
     if (!variants.has(name)) {
@@ -175,7 +177,8 @@ function compileFlag(
     index,
     key: flag.key,
     type: flag.type,
-    salt: typeof flag.salt === "string" ? flag.salt : flag.key,
+    salt,
+    saltPrefix: murmur3Prefix(salt),
     variants,
     offValue,
     offVariant,

@@ -2,6 +2,7 @@
 // (patterns, versions, dates, lists, sorted rules, split ranges, variant values), plus the
 // per-set scratch state that lets one evaluation run without allocating memo structures.
 import type { AttributePath } from "./context.ts";
+import type { HashPrefix } from "./murmur3.ts";
 import type { Pattern } from "./operators/regex.ts";
 import type { SemVer } from "./operators/semver.ts";
 import type { EvaluationContext, EvaluationResult, FlagSetDocument, FlagType, JsonValue } from "./types.ts";
@@ -79,6 +80,8 @@ export interface CompiledFlag {
   readonly key: string;
   readonly type: FlagType;
   readonly salt: string;
+  /** murmur3 state after the salt, so buckets only hash the bucketing value. */
+  readonly saltPrefix: HashPrefix;
   readonly variants: ReadonlyMap<string, JsonValue>;
   readonly offValue: JsonValue | undefined;
   readonly offVariant: string | undefined;

@@ -15,11 +15,14 @@ export function compilePath(name: string): AttributePath {
   return { name, parts: name.includes(".") ? name.split(".") : null };
 }
 
+const OBJECT_PROTOTYPE: unknown = Object.prototype;
+
 /** Plain object from any realm: prototype is null or a prototype whose own prototype is null. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === null || Object.getPrototypeOf(proto) === null;
+  // The common case (this realm's Object.prototype) costs one prototype read.
+  return proto === OBJECT_PROTOTYPE || proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** Why a context is unusable, or undefined when it is fine. */

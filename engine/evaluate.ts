@@ -1,7 +1,7 @@
 // evaluateFlag / evaluateAll: the order of evaluation of EVALUATION.md over a compiled flag set.
 // Per call, flag results (prerequisites), segment memberships and buckets are memoised in the
 // set's scratch state, stamped with the call's epoch.
-import { bucketOf } from "./bucket.ts";
+import { bucketOfPrefixed } from "./bucket.ts";
 import { contextProblem, readAttribute, targetingKeyOf } from "./context.ts";
 import { type CompiledFlag, type CompiledFlagSet, type CompiledRule, ServeKind } from "./compiled.ts";
 import { anyGroupMatches } from "./conditions.ts";
@@ -61,7 +61,7 @@ function bucketFor(set: CompiledFlagSet, flag: CompiledFlag, rule: CompiledRule)
     // An account id may be numeric; anything else cannot be hashed meaningfully.
     value = typeof raw === "string" ? raw : typeof raw === "number" && Number.isFinite(raw) ? String(raw) : undefined;
   }
-  const bucket = value === undefined || value.length === 0 ? -1 : bucketOf(flag.salt, value);
+  const bucket = value === undefined || value.length === 0 ? -1 : bucketOfPrefixed(flag.saltPrefix, value);
   scratch.bucketDone[slot] = scratch.epoch;
   scratch.bucketValue[slot] = bucket;
   return bucket;

@@ -45,8 +45,11 @@ function writeUtf8(s: string, offset: number): number {
   return o;
 }
 
-function hashBytes(bytes: Uint8Array, length: number, seed: number): number {
-  let h = seed | 0;
+/**
+ * Continues a hash whose state is `h` over bytes[0..length), then finalises with the total byte
+ * count of the whole input (which may include bytes already mixed into `h`).
+ */
+function hashFrom(bytes: Uint8Array, length: number, h: number, totalLength: number): number {
   const blockEnd = length & ~3;
   let i = 0;
   for (; i < blockEnd; i += 4) {
@@ -69,7 +72,7 @@ function hashBytes(bytes: Uint8Array, length: number, seed: number): number {
     k = Math.imul(k, 0x1b873593);
     h ^= k;
   }
-  h ^= length;
+  h ^= totalLength;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -78,13 +81,53 @@ function hashBytes(bytes: Uint8Array, length: number, seed: number): number {
   return h >>> 0;
 }
 
+/** Mixes the full 4-byte blocks of bytes[0..length) into `h` (no tail, no finalisation). */
+function mixBlocks(bytes: Uint8Array, length: number, h: number): number {
+  for (let i = 0; i + 4 <= length; i += 4) {
+    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  return h;
+}
+
 /** MurmurHash3 x86_32 of utf8(a + b) with the given seed, as an unsigned 32-bit integer. */
 export function murmur3Concat(a: string, b: string, seed = 0): number {
   const end = writeUtf8(b, writeUtf8(a, 0));
-  return hashBytes(buffer, end, seed);
+  return hashFrom(buffer, end, seed | 0, end);
 }
 
 /** MurmurHash3 x86_32 of utf8(text) with the given seed (0 by default), unsigned. */
 export function murmur3(text: string, seed = 0): number {
-  return hashBytes(buffer, writeUtf8(text, 0), seed);
+  const end = writeUtf8(text, 0);
+  return hashFrom(buffer, end, seed | 0, end);
+}
+
+/**
+ * The hash state after a fixed prefix (a feature's salt): its whole blocks are mixed once, at
+ * compile time, so each bucket only hashes the bucketing value and the prefix's last 0-3 bytes.
+ */
+export interface HashPrefix {
+  readonly state: number;
+  readonly mixedBytes: number;
+  readonly tail: Uint8Array;
+}
+
+export function murmur3Prefix(prefix: string, seed = 0): HashPrefix {
+  const end = writeUtf8(prefix, 0);
+  const mixed = end & ~3;
+  return { state: mixBlocks(buffer, mixed, seed | 0), mixedBytes: mixed, tail: buffer.slice(mixed, end) };
+}
+
+/** murmur3Concat(prefix, value, seed) from a precomputed prefix. */
+export function murmur3WithPrefix(prefix: HashPrefix, value: string): number {
+  const tail = prefix.tail;
+  const t = tail.length;
+  for (let i = 0; i < t; i++) buffer[i] = tail[i]!;
+  const end = writeUtf8(value, t);
+  return hashFrom(buffer, end, prefix.state, prefix.mixedBytes + end);
 }

@@ -163,9 +163,11 @@ function makeContexts(n: number, seed = 0x5eed): Contexts {
       email: `u${i}@${pick(["acme.com", "example.com", "mail.test", "acme.com.evil.test"])}`,
     };
     const key = `user-${i}-${Math.floor(random() * 1e9).toString(36)}`;
-    out.ours.push({ targetingKey: key, ...attrs });
-    out.flagd.push({ targetingKey: key, ...attrs });
-    out.growthbook.push({ attributes: { id: key, ...attrs } });
+    // Contexts reach an evaluator as parsed JSON (flat strings), so each engine gets its own parsed copy.
+    const wire = JSON.stringify({ targetingKey: key, ...attrs });
+    out.ours.push(JSON.parse(wire) as Record<string, unknown>);
+    out.flagd.push(JSON.parse(wire) as Record<string, string | number>);
+    out.growthbook.push(JSON.parse(JSON.stringify({ attributes: { id: key, ...attrs } })) as Contexts["growthbook"][number]);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketOf, bucketOfHash, murmur3, murmur3Concat } from "../../engine/index.ts";
+import { bucketOf, bucketOfHash, bucketOfPrefixed, murmur3, murmur3Concat, murmur3Prefix, murmur3WithPrefix } from "../../engine/index.ts";
 
 /**
  * An independent MurmurHash3 x86_32 reference: explicit UTF-8 bytes from TextEncoder, BigInt
@@ -73,6 +73,17 @@ describe("MurmurHash3 x86_32, seed 0, over UTF-8", () => {
         expect(murmur3Concat(salt, value)).toBe(murmur3(salt + value));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("continuing from a precomputed salt prefix gives the same hash as hashing salt + value", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 30 }), fc.string({ unit: "binary", maxLength: 300 }), (salt, value) => {
+        const prefix = murmur3Prefix(salt);
+        expect(murmur3WithPrefix(prefix, value)).toBe(Number(referenceMurmur3(salt + value)));
+        expect(bucketOfPrefixed(prefix, value)).toBe(bucketOf(salt, value));
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -156,6 +156,8 @@ export function formatHttpBench(result: HttpBenchResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Exit through process.exit so the stack's exit hook kills its process group on Ctrl-C too.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
   const result = await runHttpBench();
   console.log(formatHttpBench(result));
   if (result.ofrep.non2xx + result.ofrep.errors + result.noop.non2xx + result.noop.errors > 0) {

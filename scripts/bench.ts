@@ -29,6 +29,9 @@ async function engineSection(): Promise<{ text: string; ok: boolean }> {
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+// Exit through process.exit so the dev stack's exit hook kills its process group on Ctrl-C too.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
 const engine = await engineSection();
 console.log("## Engine\n" + engine.text + "\n");
 const http = await runHttpBench();

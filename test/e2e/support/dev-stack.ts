@@ -68,10 +68,18 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   child.stderr?.on("data", append);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
+  // Safety net: if this process exits without stop() (a crashed or interrupted run), the detached
+  // group would outlive it; kill it synchronously on the way out.
+  const killOnExit = () => {
+    if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+  };
+  process.once("exit", killOnExit);
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener("exit", killOnExit);
     await killGroup(child, exited);
     await rm(persistDir, { recursive: true, force: true });
   };

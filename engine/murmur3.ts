@@ -50,17 +50,8 @@ function writeUtf8(s: string, offset: number): number {
  * count of the whole input (which may include bytes already mixed into `h`).
  */
 function hashFrom(bytes: Uint8Array, length: number, h: number, totalLength: number): number {
-  const blockEnd = length & ~3;
-  let i = 0;
-  for (; i < blockEnd; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
+  const i = length & ~3;
+  h = mixBlocks(bytes, i, h);
   const rest = length & 3;
   if (rest !== 0) {
     let k = 0;

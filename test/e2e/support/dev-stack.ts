@@ -2,7 +2,7 @@
 // demo data) as a child process on a free loopback port with a fresh persistence directory, and
 // stops it again. Shared by the e2e tests and the HTTP benchmark; no vitest imports here.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -72,6 +72,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   // group would outlive it; kill it synchronously on the way out.
   const killOnExit = () => {
     if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+    rmSync(persistDir, { recursive: true, force: true });
   };
   process.once("exit", killOnExit);
 

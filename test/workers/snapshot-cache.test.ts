@@ -43,19 +43,19 @@ function harness() {
   const clock = { now: 1_000_000 };
   const cache = new SnapshotCache(() => clock.now);
   const background: Promise<unknown>[] = [];
-  const waitUntil = (p: Promise<unknown>) => void background.push(p);
+  const ctx = { waitUntil: (p: Promise<unknown>) => void background.push(p) };
   const settle = async () => {
     while (background.length > 0) await background.shift();
   };
-  return { clock, cache, waitUntil, settle };
+  return { clock, cache, ctx, settle };
 }
 
 describe("SnapshotCache", () => {
   it("loads from the Durable Object when KV has no copy, and shares one load among concurrent requests", async () => {
     await env.FLAGS_KV.delete(flagSetKvKey(STAGING));
-    const { cache, waitUntil } = harness();
+    const { cache, ctx } = harness();
     const { source, calls } = countingSource();
-    const served = await Promise.all(Array.from({ length: 10 }, () => cache.get(STAGING, source, settings, waitUntil)));
+    const served = await Promise.all(Array.from({ length: 10 }, () => cache.get(STAGING, source, settings, ctx)));
     expect(new Set(served.map((s) => s.compiled)).size).toBe(1);
     expect(served[0]!.compiled.environment.key).toBe("staging");
     expect(calls).toEqual({ readStored: 1, fetchCurrent: 1, fetchIfChanged: 0 });
@@ -66,27 +66,27 @@ describe("SnapshotCache", () => {
     const current = await environmentHub(env, DEV).getSnapshot();
     const older: FlagSetDocument = { ...current, version: current.version + 41 };
     await env.FLAGS_KV.put(flagSetKvKey(DEV), JSON.stringify(older));
-    const { cache, waitUntil, settle } = harness();
-    const first = await cache.get(DEV, platformSnapshotSource(env), settings, waitUntil);
+    const { cache, ctx, settle } = harness();
+    const first = await cache.get(DEV, platformSnapshotSource(env), settings, ctx);
     expect(first.compiled.version).toBe(current.version + 41);
     await settle();
-    const second = await cache.get(DEV, platformSnapshotSource(env), settings, waitUntil);
+    const second = await cache.get(DEV, platformSnapshotSource(env), settings, ctx);
     expect(second.compiled.version).toBe(current.version);
     expect(cache.describe(settings)).toMatchObject([{ source: "do", version: current.version }]);
     await env.FLAGS_KV.put(flagSetKvKey(DEV), JSON.stringify(current));
   });
 
   it("revalidates only after SNAPSHOT_REVALIDATE_MS, with one call in flight however many requests arrive", async () => {
-    const { clock, cache, waitUntil, settle } = harness();
+    const { clock, cache, ctx, settle } = harness();
     const { source, calls } = countingSource();
-    await cache.get(STAGING, source, settings, waitUntil);
+    await cache.get(STAGING, source, settings, ctx);
     await settle();
     const before = calls.fetchIfChanged;
     clock.now += 999;
-    await Promise.all(Array.from({ length: 5 }, () => cache.get(STAGING, source, settings, waitUntil)));
+    await Promise.all(Array.from({ length: 5 }, () => cache.get(STAGING, source, settings, ctx)));
     expect(calls.fetchIfChanged).toBe(before);
     clock.now += 1;
-    await Promise.all(Array.from({ length: 20 }, () => cache.get(STAGING, source, settings, waitUntil)));
+    await Promise.all(Array.from({ length: 20 }, () => cache.get(STAGING, source, settings, ctx)));
     await settle();
     expect(calls.fetchIfChanged).toBe(before + 1);
   });
@@ -96,19 +96,19 @@ describe("SnapshotCache", () => {
     const orphan = "00000000-0000-4000-8000-0000000000ff";
     const document = await environmentHub(env, DEV).getSnapshot();
     await env.FLAGS_KV.put(flagSetKvKey(orphan), JSON.stringify(document));
-    const { clock, cache, waitUntil, settle } = harness();
+    const { clock, cache, ctx, settle } = harness();
     const source = platformSnapshotSource(env);
-    expect((await cache.get(orphan, source, settings, waitUntil)).stale).toBe(false);
+    expect((await cache.get(orphan, source, settings, ctx)).stale).toBe(false);
     await settle();
     const [health] = cache.describe(settings);
     expect(health).toMatchObject({ id: orphan, version: document.version, stale: false, durableObjectReachable: false });
     expect(health!.lastError).toContain("ENVIRONMENT_NOT_FOUND");
 
     clock.now += 60_000;
-    expect((await cache.get(orphan, source, settings, waitUntil)).stale).toBe(false);
+    expect((await cache.get(orphan, source, settings, ctx)).stale).toBe(false);
     await settle();
     clock.now += 1;
-    const stale = await cache.get(orphan, source, settings, waitUntil);
+    const stale = await cache.get(orphan, source, settings, ctx);
     expect(stale.stale).toBe(true);
     expect(stale.compiled.version).toBe(document.version);
     expect(cache.describe(settings)).toMatchObject([{ stale: true, ageMs: 60_001 }]);
@@ -120,8 +120,8 @@ describe("SnapshotCache", () => {
   });
 
   it("answers 503 SNAPSHOT_UNAVAILABLE when neither KV nor the Durable Object has a snapshot", async () => {
-    const { cache, waitUntil } = harness();
-    const error = await cache.get("00000000-0000-4000-8000-0000000000fe", platformSnapshotSource(env), settings, waitUntil)
+    const { cache, ctx } = harness();
+    const error = await cache.get("00000000-0000-4000-8000-0000000000fe", platformSnapshotSource(env), settings, ctx)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503, code: "SNAPSHOT_UNAVAILABLE" });

@@ -11,16 +11,19 @@ export interface SnapshotSettings {
 export const DEFAULT_REVALIDATE_MS = 1_000;
 export const DEFAULT_STALE_AFTER_MS = 60_000;
 
-let memo: { key: string; settings: SnapshotSettings } | undefined;
+let memo: { revalidate: string | undefined; staleAfter: string | undefined; settings: SnapshotSettings } | undefined;
 
+/** Called per request: compares the raw var strings with the memo, so nothing is allocated. */
 export function snapshotSettings(env: Env): SnapshotSettings {
-  const key = `${env.SNAPSHOT_REVALIDATE_MS}|${env.SNAPSHOT_STALE_AFTER_MS}`;
-  if (memo?.key !== key) {
+  const revalidate = env.SNAPSHOT_REVALIDATE_MS;
+  const staleAfter = env.SNAPSHOT_STALE_AFTER_MS;
+  if (memo === undefined || memo.revalidate !== revalidate || memo.staleAfter !== staleAfter) {
     memo = {
-      key,
+      revalidate,
+      staleAfter,
       settings: {
-        revalidateMs: nonNegative(env.SNAPSHOT_REVALIDATE_MS, DEFAULT_REVALIDATE_MS),
-        staleAfterMs: nonNegative(env.SNAPSHOT_STALE_AFTER_MS, DEFAULT_STALE_AFTER_MS),
+        revalidateMs: nonNegative(revalidate, DEFAULT_REVALIDATE_MS),
+        staleAfterMs: nonNegative(staleAfter, DEFAULT_STALE_AFTER_MS),
       },
     };
   }

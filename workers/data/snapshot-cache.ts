@@ -58,6 +58,11 @@ export interface SnapshotHealth {
   lastError: string | null;
 }
 
+/** Where background work (revalidations) is handed over: the request's ExecutionContext. */
+export interface Background {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 export class SnapshotCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loads = new Map<string, Promise<Entry>>();
@@ -68,13 +73,13 @@ export class SnapshotCache {
     environmentId: string,
     source: SnapshotSource,
     settings: SnapshotSettings,
-    waitUntil: (promise: Promise<unknown>) => void,
+    background: Background,
   ): Promise<ServedSnapshot> {
     let entry = this.entries.get(environmentId);
     if (entry === undefined) {
-      entry = await this.loadCoalesced(environmentId, source, waitUntil);
+      entry = await this.loadCoalesced(environmentId, source, background);
     } else if (entry.revalidation === null && this.now() - entry.checkedAt >= settings.revalidateMs) {
-      waitUntil(this.revalidate(entry, source));
+      background.waitUntil(this.revalidate(entry, source));
     }
     return { compiled: entry.compiled, stale: this.now() - entry.confirmedAt > settings.staleAfterMs };
   }
@@ -97,11 +102,11 @@ export class SnapshotCache {
   private loadCoalesced(
     environmentId: string,
     source: SnapshotSource,
-    waitUntil: (promise: Promise<unknown>) => void,
+    background: Background,
   ): Promise<Entry> {
     let load = this.loads.get(environmentId);
     if (load === undefined) {
-      load = this.load(environmentId, source, waitUntil).finally(() => this.loads.delete(environmentId));
+      load = this.load(environmentId, source, background).finally(() => this.loads.delete(environmentId));
       this.loads.set(environmentId, load);
     }
     return load;
@@ -110,7 +115,7 @@ export class SnapshotCache {
   private async load(
     environmentId: string,
     source: SnapshotSource,
-    waitUntil: (promise: Promise<unknown>) => void,
+    background: Background,
   ): Promise<Entry> {
     const stored = await source.readStored(environmentId).catch((error: unknown) => {
       console.error("KV read of snapshot failed", environmentId, error);
@@ -119,7 +124,7 @@ export class SnapshotCache {
     const fromKv = stored === null ? undefined : tryCompile(stored);
     if (fromKv !== undefined) {
       const entry = this.remember(environmentId, fromKv, "kv");
-      waitUntil(this.revalidate(entry, source));
+      background.waitUntil(this.revalidate(entry, source));
       return entry;
     }
     let document: FlagSetDocument;
@@ -201,12 +206,16 @@ export const snapshotCache = new SnapshotCache();
 
 const sources = new WeakMap<Env, SnapshotSource>();
 
-/** The snapshot of a client's environment, as the isolate currently serves it. */
-export function snapshotFor(env: Env, ctx: { waitUntil(promise: Promise<unknown>): void }, environmentId: string): Promise<ServedSnapshot> {
+/**
+ * The snapshot of a client's environment, as the isolate currently serves it. Per request this
+ * allocates nothing but the result: the source is made once per env object (stable within an
+ * isolate), the settings are memoised, and the ExecutionContext itself receives background work.
+ */
+export function snapshotFor(env: Env, ctx: Background, environmentId: string): Promise<ServedSnapshot> {
   let source = sources.get(env);
   if (source === undefined) {
     source = platformSnapshotSource(env);
     sources.set(env, source);
   }
-  return snapshotCache.get(environmentId, source, snapshotSettings(env), (p) => ctx.waitUntil(p));
+  return snapshotCache.get(environmentId, source, snapshotSettings(env), ctx);
 }

@@ -1,7 +1,10 @@
 // CORS: preflights (which carry no credential) are answered for the evaluation routes; real
-// responses name the origin only for a web client that lists it, and always vary by Origin.
+// responses name the origin for a web client that lists it, and for authentication failures that
+// recognised no client (401, 429), never for a 403; they always vary by Origin.
 import { env, exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTH_FAILURE_LIMIT, authFailureThrottle } from "../../workers/data/auth-throttle";
+import { MAX_BODY_BYTES } from "../../workers/data/limits";
 import { seedDemo } from "./support/seed-demo";
 import { call, ofrep, SINGLE, WEB_SECRET } from "./api-support";
 
@@ -49,7 +52,7 @@ describe("actual requests", () => {
     const res = await call(SINGLE, { secret: WEB_SECRET, body: { context: {} }, headers: { Origin: "http://127.0.0.1:8787" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("http://127.0.0.1:8787");
-    expect(res.headers.get("Access-Control-Expose-Headers")).toBe("ETag");
+    expect(res.headers.get("Access-Control-Expose-Headers")).toBe("ETag, Retry-After");
     expect(res.headers.get("Vary")).toBe("Origin");
   });
 
@@ -70,5 +73,66 @@ describe("actual requests", () => {
     const res = await ofrep("BetaUsers", {}, { secret: WEB_SECRET, headers: { Origin: "https://evil.example" } });
     expect(res.status).toBe(403);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});
+
+describe("error responses", () => {
+  const page = "https://shop.example";
+  const cors = (res: { headers: Headers }) => ({
+    allowOrigin: res.headers.get("Access-Control-Allow-Origin"),
+    expose: res.headers.get("Access-Control-Expose-Headers"),
+    vary: res.headers.get("Vary"),
+  });
+  const readable = { allowOrigin: page, expose: "ETag, Retry-After", vary: "Origin" };
+  const opaque = { allowOrigin: null, expose: null, vary: "Origin" };
+
+  afterAll(() => {
+    authFailureThrottle.clear();
+  });
+
+  it.each([
+    ["a missing credential", null],
+    ["an unknown credential", "fg_local_not_a_client"],
+  ])("let any origin read the 401 for %s, which says nothing about a client", async (_what, secret) => {
+    const res = await ofrep("BetaUsers", {}, { secret, headers: { Origin: page } });
+    expect(res.status).toBe(401);
+    expect(cors(res)).toEqual(readable);
+    expect(res.json.errorCode).toBe("UNAUTHORIZED");
+  });
+
+  it("let any origin read a 429 and its Retry-After", async () => {
+    const from = { "CF-Connecting-IP": "203.0.113.50", Origin: page };
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) await ofrep("BetaUsers", {}, { secret: `fg_guess_cors_${i}`, headers: from });
+    const res = await call("/evaluate", { secret: "fg_guess_cors", body: { flagKey: "BetaUsers" }, headers: from });
+    expect(res.status).toBe(429);
+    expect(cors(res)).toEqual(readable);
+    expect(res.headers.get("Retry-After")).toMatch(/^[0-9]+$/);
+  });
+
+  it("send no CORS headers on a 401 without an Origin", async () => {
+    const res = await ofrep("BetaUsers", {}, { secret: null });
+    expect(res.status).toBe(401);
+    expect(cors(res)).toEqual(opaque);
+  });
+
+  it.each([
+    ["a server client called from a browser", undefined, "server client credentials may not be used from a browser"],
+    ["a web client from an origin it does not list", WEB_SECRET, `origin ${page} is not allowed for this client`],
+  ])("keep the 403 for %s unreadable (it would confirm the secret is real)", async (_what, secret, details) => {
+    const res = await ofrep("BetaUsers", {}, { secret, headers: { Origin: page } });
+    expect(res.status).toBe(403);
+    expect(res.json.errorDetails).toBe(details);
+    expect(cors(res)).toEqual(opaque);
+  });
+
+  it.each([
+    ["400 PARSE_ERROR", { raw: "{not json" }, 400],
+    ["413 PAYLOAD_TOO_LARGE", { raw: JSON.stringify({ context: { pad: "x".repeat(MAX_BODY_BYTES) } }) }, 413],
+    ["415 UNSUPPORTED_MEDIA_TYPE", { raw: "context=1", headers: { "Content-Type": "text/plain" } }, 415],
+  ] as const)("let a web client's listed origin read %s", async (_what, options, status) => {
+    const origin = "http://localhost:5173";
+    const res = await call(SINGLE, { secret: WEB_SECRET, ...options, headers: { Origin: origin, ...("headers" in options ? options.headers : {}) } });
+    expect(res.status).toBe(status);
+    expect(cors(res)).toEqual({ ...readable, allowOrigin: origin });
   });
 });

@@ -27,13 +27,24 @@ describe("GET /openapi.json", () => {
     const doc = (await call("/openapi.json", { method: "GET", secret: null })).json;
     const single = doc.paths["/ofrep/v1/evaluate/flags/{key}"].post;
     expect(single.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/OfrepEvaluationRequest" });
-    expect(Object.keys(single.responses).sort()).toEqual(["200", "400", "401", "403", "404", "413", "415", "500", "503"]);
+    expect(Object.keys(single.responses).sort()).toEqual(["200", "400", "401", "403", "404", "413", "415", "429", "500", "503"]);
     expect(doc.components.schemas.OfrepEvaluationRequest.required).toEqual(["context"]);
     expect(doc.components.schemas.EvaluateRequest.required).toEqual(["flagKey"]);
     const bulk = doc.paths["/ofrep/v1/evaluate/flags"].post;
     expect(bulk.responses["200"].headers.ETag).toBeDefined();
     expect(bulk.responses["304"]).toBeDefined();
     expect(bulk.parameters).toEqual([expect.objectContaining({ in: "header", name: "If-None-Match" })]);
+  });
+
+  it("documents 429 with Retry-After in seconds on every evaluation route", async () => {
+    const doc = (await call("/openapi.json", { method: "GET", secret: null })).json;
+    for (const path of ["/ofrep/v1/evaluate/flags/{key}", "/ofrep/v1/evaluate/flags", "/evaluate"]) {
+      const tooMany = doc.paths[path].post.responses["429"];
+      expect(tooMany.description).toMatch(/^TOO_MANY_REQUESTS: more than 20 unknown credentials .* within 60 s/);
+      expect(tooMany.headers["Retry-After"].schema).toMatchObject({ type: "integer", minimum: 1, maximum: 60 });
+    }
+    expect(doc.paths["/evaluate"].post.responses["429"].content["application/json"].schema)
+      .toEqual({ $ref: "#/components/schemas/FluxGateError" });
   });
 });
 

@@ -5,9 +5,12 @@
 // Records (and "no such client" answers) are cached per isolate for CLIENT_CACHE_TTL_MS, so a
 // disabled, rotated or newly created client takes effect on every isolate within 10 s (plus KV's
 // own propagation, up to ~60 s across locations). Only hashes are kept in memory, never secrets.
+// Unknown credentials are throttled per client address (auth-throttle.ts); the throttle is consulted
+// only off the hot path: before a KV lookup and on failure, never for a cached valid client.
 import { clientKvKey, type ClientRecord } from "../../protocol/delivery";
 import { digestsEqual, sha256Hex } from "../../protocol/secret-hash";
-import { forbidden, unauthorized } from "./errors";
+import { authFailureThrottle, clientAddress, type AuthFailureThrottle } from "./auth-throttle";
+import { forbidden, tooManyRequests, unauthorized } from "./errors";
 
 export const CLIENT_CACHE_TTL_MS = 10_000;
 /** Bounds memory when callers send many distinct unknown credentials. */
@@ -19,12 +22,13 @@ interface CachedClient {
 }
 
 const cache = new Map<string, CachedClient>();
+const BEARER = /^bearer\s+(\S+)\s*$/i;
 
 /** The presented secret, or null when the request carries none. */
 export function readCredential(headers: Headers): string | null {
   const authorization = headers.get("Authorization");
   if (authorization !== null) {
-    const match = /^bearer\s+(\S+)\s*$/i.exec(authorization);
+    const match = BEARER.exec(authorization);
     if (match) return match[1]!;
   }
   const apiKey = headers.get("X-API-Key")?.trim();
@@ -33,19 +37,37 @@ export function readCredential(headers: Headers): string | null {
 
 /**
  * The client allowed to make this request, or an ApiError: 401 when the credential is missing or
- * unknown, 403 when the client is disabled or a browser calls from an origin the client does not list.
+ * unknown, 429 when this address sent too many unknown credentials lately, 403 when the client is
+ * disabled or a browser calls from an origin the client does not list.
  * Server clients are refused from browsers (any Origin header): their secret must not ship in web
  * pages. A web client without an Origin header (server-side rendering, scripts) is allowed; its
  * secret is public by nature and origins only restrict browsers.
+ * A missing credential is not a guess, so it is neither counted nor throttled.
  */
-export async function authenticateClient(kv: KVNamespace, headers: Headers): Promise<ClientRecord> {
+export async function authenticateClient(
+  kv: KVNamespace,
+  headers: Headers,
+  throttle: AuthFailureThrottle = authFailureThrottle,
+): Promise<ClientRecord> {
   const secret = readCredential(headers);
   if (secret === null) {
     throw unauthorized("missing credential; send Authorization: Bearer <client secret> or X-API-Key");
   }
   const hash = await sha256Hex(secret);
-  const record = await lookupClient(kv, hash);
-  if (record === null || !digestsEqual(record.secretHash, hash)) throw unauthorized("unknown client credential");
+  const now = Date.now();
+  const cached = cache.get(hash);
+  let record: ClientRecord | null;
+  if (cached !== undefined && cached.expiresAt > now) {
+    record = cached.record;
+  } else {
+    refuseIfThrottled(throttle, headers);
+    record = await fetchClient(kv, hash, now);
+  }
+  if (record === null || !digestsEqual(record.secretHash, hash)) {
+    refuseIfThrottled(throttle, headers);
+    throttle.recordFailure(clientAddress(headers));
+    throw unauthorized("unknown client credential");
+  }
   if (!record.enabled) throw forbidden("client is disabled");
   const origin = headers.get("Origin");
   if (origin !== null) {
@@ -55,10 +77,12 @@ export async function authenticateClient(kv: KVNamespace, headers: Headers): Pro
   return record;
 }
 
-async function lookupClient(kv: KVNamespace, hash: string): Promise<ClientRecord | null> {
-  const now = Date.now();
-  const cached = cache.get(hash);
-  if (cached !== undefined && cached.expiresAt > now) return cached.record;
+function refuseIfThrottled(throttle: AuthFailureThrottle, headers: Headers): void {
+  const wait = throttle.retryAfterSeconds(clientAddress(headers));
+  if (wait > 0) throw tooManyRequests(wait);
+}
+
+async function fetchClient(kv: KVNamespace, hash: string, now: number): Promise<ClientRecord | null> {
   const record = parseClientRecord(await kv.get(clientKvKey(hash), "json"));
   if (cache.size >= CLIENT_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(hash, { record, expiresAt: now + CLIENT_CACHE_TTL_MS });

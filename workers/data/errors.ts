@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | "METHOD_NOT_ALLOWED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "TOO_MANY_REQUESTS"
   | "SNAPSHOT_UNAVAILABLE";
 
 export class ApiError extends Error {
@@ -39,6 +40,10 @@ export class ApiError extends Error {
 export const unauthorized = (message: string) => new ApiError(401, "UNAUTHORIZED", message);
 export const forbidden = (message: string) => new ApiError(403, "FORBIDDEN", message);
 export const parseError = (message: string) => new ApiError(400, "PARSE_ERROR", message);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new ApiError(429, "TOO_MANY_REQUESTS",
+    `too many requests with unknown credentials from this address; retry after ${retryAfterSeconds} s`,
+    undefined, { "Retry-After": String(retryAfterSeconds) });
 export const methodNotAllowed = (allow: string) =>
   new ApiError(405, "METHOD_NOT_ALLOWED", `method not allowed; use ${allow}`, undefined, { Allow: allow });
 export const notFoundRoute = (method: string, path: string) =>
@@ -60,8 +65,8 @@ export function dialectOf(pathname: string): ErrorDialect {
 
 /**
  * OFREP: `{key?, errorCode, errorDetails}` — evaluationFailure / flagNotFound when a flag key is
- * known, bulkEvaluationFailure / generalErrorResponse otherwise (the spec gives 401/403/405/413/415 no
- * body; ours follow the same shape). FluxGate: `{error: {code, message, path?}}`.
+ * known, bulkEvaluationFailure / generalErrorResponse otherwise (the spec gives 401/403/405/413/415/429
+ * no body; ours follow the same shape). FluxGate: `{error: {code, message, path?}}`.
  */
 export function errorBody(error: ApiError, dialect: ErrorDialect, flagKey?: string): unknown {
   if (dialect === "ofrep") {

@@ -3,8 +3,9 @@
 //   POST /ofrep/v1/evaluate/flags        all flags, with an ETag over the body (client providers)
 // Hot path: auth (memory), snapshot (memory), evaluate, JSON.stringify. `eventStreams` is not
 // offered yet, so providers poll.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { evaluateAll, evaluateFlag } from "../../engine";
+import type { ClientRecord } from "../../protocol/delivery";
 import { preflightResponse } from "./cors";
 import { bodyEtag, etagMatches } from "./etag";
 import { withClient } from "./request-guard";
@@ -19,34 +20,32 @@ export const OFREP_BULK_PATH = "/ofrep/v1/evaluate/flags";
 
 export const ofrepRoutes = new Hono<DataPlane>();
 
-ofrepRoutes.post(OFREP_FLAG_PATH, (c) => {
-  const key = c.req.param("key");
-  return withClient(c, "ofrep", key, async (client) => {
-    const context = await readOfrepContext(c.req.raw);
-    const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
-    const result = evaluateFlag(compiled, key, context);
-    return jsonTextResponse(JSON.stringify(ofrepFlag(result, stale)), evaluationStatus(result));
-  });
-});
+async function evaluateOne(c: Context<DataPlane>, client: ClientRecord, key: string): Promise<Response> {
+  const context = await readOfrepContext(c.req.raw);
+  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+  const result = evaluateFlag(compiled, key, context);
+  return jsonTextResponse(JSON.stringify(ofrepFlag(result, stale)), evaluationStatus(result));
+}
 
-ofrepRoutes.post(OFREP_BULK_PATH, (c) =>
-  withClient(c, "ofrep", undefined, async (client) => {
-    const context = await readOfrepContext(c.req.raw);
-    const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
-    const flags = evaluateAll(compiled, context).map((result) => ofrepFlag(result, stale));
-    const metadata: Record<string, string | number | boolean> = {
-      flagSetVersion: compiled.version,
-      environment: compiled.environment.key,
-    };
-    if (stale) metadata.stale = true;
-    const body = JSON.stringify({ flags, metadata });
-    const etag = await bodyEtag(body);
-    if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {
-      return new Response(null, { status: 304, headers: { ETag: etag } });
-    }
-    return jsonTextResponse(body, 200, { ETag: etag });
-  }),
-);
+async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
+  const context = await readOfrepContext(c.req.raw);
+  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+  const flags = evaluateAll(compiled, context).map((result) => ofrepFlag(result, stale));
+  const metadata: Record<string, string | number | boolean> = {
+    flagSetVersion: compiled.version,
+    environment: compiled.environment.key,
+  };
+  if (stale) metadata.stale = true;
+  const body = JSON.stringify({ flags, metadata });
+  const etag = await bodyEtag(body);
+  if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {
+    return new Response(null, { status: 304, headers: { ETag: etag } });
+  }
+  return jsonTextResponse(body, 200, { ETag: etag });
+}
+
+ofrepRoutes.post(OFREP_FLAG_PATH, (c) => withClient(c, "ofrep", c.req.param("key"), evaluateOne));
+ofrepRoutes.post(OFREP_BULK_PATH, (c) => withClient(c, "ofrep", undefined, evaluateBulk));
 
 for (const path of [OFREP_FLAG_PATH, OFREP_BULK_PATH]) {
   ofrepRoutes.options(path, (c) => preflightResponse(c.req.header("Origin") ?? null));

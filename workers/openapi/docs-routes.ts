@@ -33,7 +33,8 @@ docsRoutes.get(OPENAPI_PATH, (c) => {
       version: "1.0.0",
       description: "Feature-flag evaluation at the edge: OFREP (OpenFeature Remote Evaluation Protocol " +
         "v0.3.0) and FluxGate's own /evaluate. Authenticate with a client secret. Bodies up to 64 KiB; " +
-        "JSON only (a body without Content-Type is read as JSON).",
+        "JSON only (a body without Content-Type is read as JSON). Repeated unknown credentials from one " +
+        "client address are answered 429 with Retry-After.",
     },
     servers: [{ url: "/" }],
   });

@@ -6,6 +6,7 @@ import {
   OfrepBulkSuccessSchema, OfrepErrorSchema, OfrepEvaluationFailureSchema, OfrepEvaluationRequestSchema,
   OfrepEvaluationSuccessSchema, OfrepFlagNotFoundSchema,
 } from "./schemas";
+import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from "../data/auth-throttle";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -14,11 +15,28 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 
 const security: Record<string, string[]>[] = [{ BearerAuth: [] }, { ApiKeyAuth: [] }];
 
+const TOO_MANY_REQUESTS =
+  `TOO_MANY_REQUESTS: more than ${AUTH_FAILURE_LIMIT} unknown credentials from this client address ` +
+  `(IPv6: its /64) within ${AUTH_FAILURE_WINDOW_MS / 1000} s. Until the oldest of them is ` +
+  `${AUTH_FAILURE_WINDOW_MS / 1000} s old, credentials this server has not recently verified are refused ` +
+  "unchecked; clients it has verified are unaffected. Counted per server instance, so approximate. " +
+  "A missing credential is never throttled (401).";
+
+const retryAfter = z.object({
+  "Retry-After": z.number().int().min(1).max(AUTH_FAILURE_WINDOW_MS / 1000).openapi({
+    description: "Seconds to wait before trying again (OFREP's integer form).",
+    example: 42,
+  }),
+});
+
+const tooManyRequests = <T extends z.ZodType>(schema: T) => ({ ...json(schema, TOO_MANY_REQUESTS), headers: retryAfter });
+
 const ofrepRequestErrors = {
   401: json(OfrepErrorSchema, "UNAUTHORIZED: credential missing or unknown."),
   403: json(OfrepErrorSchema, "FORBIDDEN: client disabled, or a browser origin the client does not allow."),
   413: json(OfrepErrorSchema, "PAYLOAD_TOO_LARGE: body over 64 KiB."),
   415: json(OfrepErrorSchema, "UNSUPPORTED_MEDIA_TYPE: a Content-Type other than JSON (none is read as JSON)."),
+  429: tooManyRequests(OfrepErrorSchema),
   500: json(OfrepErrorSchema, "GENERAL: unexpected server error (no internals disclosed)."),
   503: json(OfrepErrorSchema, "SNAPSHOT_UNAVAILABLE: the environment's snapshot could not be loaded yet."),
 };
@@ -28,6 +46,7 @@ const fluxgateRequestErrors = {
   403: json(FluxGateErrorSchema, "FORBIDDEN"),
   413: json(FluxGateErrorSchema, "PAYLOAD_TOO_LARGE"),
   415: json(FluxGateErrorSchema, "UNSUPPORTED_MEDIA_TYPE"),
+  429: tooManyRequests(FluxGateErrorSchema),
   500: json(FluxGateErrorSchema, "GENERAL"),
   503: json(FluxGateErrorSchema, "SNAPSHOT_UNAVAILABLE"),
 };

@@ -100,7 +100,7 @@ export const OfrepErrorSchema = z
     errorCode: z.string().openapi({
       description: "PARSE_ERROR / INVALID_CONTEXT (400), UNAUTHORIZED (401), FORBIDDEN (403), " +
         "METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), " +
-        "GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
+        "TOO_MANY_REQUESTS (429), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
     }),
     errorDetails: z.string().optional(),
   })
@@ -151,7 +151,7 @@ export const FluxGateErrorSchema = z
       code: z.string().openapi({
         description: "PARSE_ERROR, INVALID_REQUEST, INVALID_CONTEXT (400), UNAUTHORIZED (401), " +
           "FORBIDDEN (403), NOT_FOUND (404), METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), " +
-          "UNSUPPORTED_MEDIA_TYPE (415), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
+          "UNSUPPORTED_MEDIA_TYPE (415), TOO_MANY_REQUESTS (429), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
       }),
       message: z.string().openapi({ description: "What went wrong and how to fix it." }),
       path: z.string().optional().openapi({ description: "Dotted path of the offending body field." }),

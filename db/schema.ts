@@ -41,6 +41,38 @@ export const users = sqliteTable("users", {
   updatedAt: updatedAt(),
 });
 
+/** ES256 keys that sign access tokens. One is active; retired ones still verify until `retireAfter`. */
+export const SIGNING_KEY_STATUSES = ["active", "retired"] as const;
+
+export const signingKeys = sqliteTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  algorithm: text("algorithm").notNull().default("ES256"),
+  publicJwk: json<JsonWebKey>("public_jwk").notNull(),
+  /** `v1.<iv b64url>.<ciphertext b64url>`: the private JWK under AES-GCM with AUTH_ENCRYPTION_KEY. */
+  privateJwkEncrypted: text("private_jwk_encrypted").notNull(),
+  status: text("status", { enum: SIGNING_KEY_STATUSES }).notNull().default("active"),
+  createdAt: createdAt(),
+  /** Set on retirement: the key verifies tokens until then (the longest access-token lifetime). */
+  retireAfter: integer("retire_after", { mode: "timestamp_ms" }),
+}, (t) => [uniqueIndex("signing_keys_one_active_uq").on(t.status).where(sql`status = 'active'`)]);
+
+/**
+ * Refresh tokens, stored as SHA-256 hex. A login starts a family (the session, `sid` in access
+ * tokens); each refresh replaces the presented token by a new one of the same family. Presenting a
+ * replaced token again is reuse: the whole family is revoked.
+ */
+export const refreshTokens = sqliteTable("refresh_tokens", {
+  id: id(),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  familyId: text("family_id").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  /** The token that replaced this one at a refresh; a replaced token is spent. */
+  replacedBy: text("replaced_by"),
+  createdAt: createdAt(),
+}, (t) => [index("refresh_tokens_family_idx").on(t.familyId), index("refresh_tokens_user_idx").on(t.userId)]);
+
 export const TEAM_ROLES = ["team_admin", "approver", "requester", "viewer"] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 

@@ -10,4 +10,8 @@ export interface Env {
   SNAPSHOT_REVALIDATE_MS?: string;
   /** Milliseconds without confirmation after which a snapshot is reported stale. */
   SNAPSHOT_STALE_AFTER_MS?: string;
+  /** "development" enables GraphiQL on /graphql; production sets "production". */
+  FLUXGATE_ENV?: string;
+  /** Base64 of 32 bytes: the AES-GCM key that encrypts the signing keys' private JWKs in D1. */
+  AUTH_ENCRYPTION_KEY?: string;
 }

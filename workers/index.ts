@@ -1,5 +1,6 @@
-// The FluxGate Worker: routes only. Data plane (OFREP, /evaluate), operations (/health, /ping) and
-// the API's own documentation (/openapi.json, /docs). The environment Durable Object lives beside it.
+// The FluxGate Worker: routes only. Data plane (OFREP, /evaluate), operations (/health, /ping),
+// the API's own documentation (/openapi.json, /docs) and the admin API (/graphql).
+// The environment Durable Object lives beside it.
 import { Hono } from "hono";
 import { evaluateRoute } from "./data/evaluate-route";
 import { dialectOf } from "./data/errors";
@@ -8,6 +9,7 @@ import { healthRoutes } from "./data/health-route";
 import type { DataPlane } from "./data/hono-env";
 import { ofrepRoutes } from "./data/ofrep-routes";
 import { errorResponse } from "./data/request-guard";
+import { controlYoga, GRAPHQL_PATH } from "./control/graphql/yoga";
 import { docsRoutes } from "./openapi/docs-routes";
 
 export { EnvironmentDO } from "../durable-objects/environment-do";
@@ -17,6 +19,8 @@ app.route("/", ofrepRoutes);
 app.route("/", evaluateRoute);
 app.route("/", healthRoutes);
 app.route("/", docsRoutes);
+// The control plane (admin API): GraphQL, see workers/control/graphql/schema.ts.
+app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => controlYoga().fetch(c.req.raw, { env: c.env }));
 app.notFound((c) => unmatchedRequest(c.req.raw));
 app.onError((error, c) => errorResponse(error, dialectOf(c.req.path)));
 

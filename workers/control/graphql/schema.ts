@@ -1,0 +1,37 @@
+// The control-plane GraphQL schema, merged from one module per domain.
+//
+// HOW TO ADD A DOMAIN MODULE (e.g. environments):
+//   1. Create workers/control/graphql/modules/environments.ts exporting
+//        export const typeDefs = /* GraphQL */ `
+//          type Environment { id: ID! key: String! ... }
+//          extend type Query { environment(id: ID!): Environment  environments(teamId: ID!, first: Int, after: String): EnvironmentConnection! }
+//          extend type Mutation { createEnvironment(input: CreateEnvironmentInput!): Environment! }
+//        `;
+//        export const resolvers: ModuleResolvers = { Query: {...}, Mutation: {...}, Environment: {...} };
+//      Other modules' types are extended with `extend type Team { environments: [Environment!]! }`.
+//   2. Add ONE import line below and its name to MODULES.
+// Resolvers stay thin: `const principal = await ctx.principal()`, call a service in
+// workers/control/services (which validates with parseInput, authorises with authz.ts and writes via
+// commit.ts), map the result. Lists take `first`/`after` (services/pagination.ts) and return
+// `<Type>Connection { nodes, pageInfo, totalCount? }`; child lists use ctx.loader(defineLoader(...))
+// (loaders.ts) so a list request costs a fixed number of D1 queries. Throw ControlError (never plain
+// Error) for anything the caller should see; everything else is masked.
+import { createSchema } from "graphql-yoga";
+import { baseModule } from "./base";
+import type { ControlContext, ControlServerContext } from "./context";
+import type { GraphQLModule } from "./module";
+import * as identity from "./modules/identity";
+import * as users from "./modules/users";
+
+const MODULES: GraphQLModule[] = [
+  baseModule,
+  users,
+  identity,
+];
+
+export function buildControlSchema(modules: GraphQLModule[] = MODULES) {
+  return createSchema<ControlServerContext & ControlContext>({
+    typeDefs: modules.map((module) => module.typeDefs),
+    resolvers: modules.map((module) => module.resolvers),
+  });
+}

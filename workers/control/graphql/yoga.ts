@@ -1,0 +1,28 @@
+// The /graphql endpoint: graphql-yoga over the control schema. GraphiQL only when FLUXGATE_ENV is
+// "development"; errors masked with codes (mask-error.ts); depth and cost limits (query-limits.ts).
+// One yoga instance (and schema) per isolate; the context is built per request.
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { controlDeps } from "../services/deps";
+import { createControlContext, type ControlContext, type ControlServerContext } from "./context";
+import { maskError } from "./mask-error";
+import { useQueryLimits } from "./query-limits";
+import { buildControlSchema } from "./schema";
+
+export const GRAPHQL_PATH = "/graphql";
+
+let instance: YogaServerInstance<ControlServerContext, ControlContext> | undefined;
+
+export function controlYoga(): YogaServerInstance<ControlServerContext, ControlContext> {
+  return (instance ??= createYoga<ControlServerContext, ControlContext>({
+    schema: buildControlSchema(),
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: (_request, server) => server?.env.FLUXGATE_ENV === "development" ? { title: "FluxGate admin API" } : false,
+    maskedErrors: { maskError },
+    // Credentials travel in the Authorization header, never in cookies, so any origin may call.
+    cors: { origin: "*", credentials: false, methods: ["GET", "POST", "OPTIONS"], allowedHeaders: ["content-type", "authorization"] },
+    logging: "warn",
+    plugins: [useQueryLimits()],
+    context: ({ request, env }) => createControlContext(controlDeps(env), request),
+  }));
+}

@@ -1,0 +1,64 @@
+// First-run bootstrap: while no system admin exists, anyone may create the first one. The insert
+// itself is conditional (INSERT ... SELECT ... WHERE NOT EXISTS a system admin), so two concurrent
+// bootstraps cannot both succeed: the loser's statement inserts nothing and gets FORBIDDEN. The
+// audit row is inserted in the same batch, conditional on the new user existing.
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "../../../db/schema";
+import type { ControlDeps } from "./deps";
+import { conflict, forbidden } from "./errors";
+import { hashPassword, newPasswordSchema } from "./passwords";
+import { displayNameSchema, emailSchema, usernameSchema } from "./user-fields";
+import { auditUser } from "./user-rows";
+import { parseInput } from "./validation";
+
+export async function needsBootstrap(deps: ControlDeps): Promise<boolean> {
+  const [row] = await deps.db.select({ id: users.id }).from(users).where(eq(users.isSystemAdmin, true)).limit(1);
+  return !row;
+}
+
+const bootstrapInput = z.object({
+  username: usernameSchema,
+  email: emailSchema,
+  displayName: displayNameSchema.default(""),
+  password: newPasswordSchema,
+});
+
+export type BootstrapInput = z.input<typeof bootstrapInput>;
+
+const closed = () => forbidden("An administrator already exists; bootstrap is closed");
+
+/** Creates the first system admin; FORBIDDEN once one exists. Returns the new user's id. */
+export async function bootstrapAdmin(deps: ControlDeps, raw: BootstrapInput): Promise<string> {
+  const input = parseInput(bootstrapInput, raw);
+  if (!(await needsBootstrap(deps))) throw closed();
+  const id = crypto.randomUUID();
+  const now = deps.now().getTime();
+  const passwordHash = await hashPassword(input.password);
+  const diff = JSON.stringify({
+    before: null,
+    after: auditUser({ id, ...input, isSystemAdmin: true, enabled: true, mustChangePassword: false }),
+  });
+  let inserted: number;
+  try {
+    const [userInsert] = await deps.db.batch([
+      deps.db.run(sql`
+        INSERT INTO users (id, username, email, display_name, password_hash, must_change_password, is_system_admin,
+                           enabled, failed_login_count, created_at, updated_at)
+        SELECT ${id}, ${input.username}, ${input.email}, ${input.displayName}, ${passwordHash}, 0, 1, 1, 0, ${now}, ${now}
+        WHERE NOT EXISTS (SELECT 1 FROM users WHERE is_system_admin = 1)`),
+      deps.db.run(sql`
+        INSERT INTO audit_log (id, team_id, actor_id, actor_name, action, entity_type, entity_id, diff, created_at)
+        SELECT ${crypto.randomUUID()}, NULL, ${id}, ${input.username}, 'user.bootstrap_admin', 'user', ${id}, ${diff}, ${now}
+        WHERE EXISTS (SELECT 1 FROM users WHERE id = ${id})`),
+    ]);
+    inserted = (userInsert as D1Result).meta.changes;
+  } catch (error) {
+    if (/UNIQUE constraint failed: users\./.test(String((error as Error)?.message) + String((error as Error)?.cause ?? ""))) {
+      throw conflict("A user with this username or email already exists");
+    }
+    throw error;
+  }
+  if (inserted !== 1) throw closed();
+  return id;
+}

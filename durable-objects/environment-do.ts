@@ -35,11 +35,6 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
     this.store = new SnapshotStore(ctx.storage);
   }
 
-  /** Liveness check used by the smoke test. */
-  async ping(): Promise<string> {
-    return "pong";
-  }
-
   publish(): Promise<PublishResult> {
     if (this.queued) return this.queued;
     const run = this.serially(() => {

@@ -228,6 +228,8 @@ export const rules = sqliteTable("rules", {
   name: text("name").notNull().default(""),
   match: json<ConditionGroup[]>("match").notNull().default(sql`'[]'`),
   serve: json<ServeDocument>("serve").notNull(),
+  /** A disabled rule is kept (and versioned) but left out of the published snapshot. */
+  enabled: bool("enabled").notNull().default(true),
   createdAt: createdAt(),
 }, (t) => [index("rules_stage_idx").on(t.stageId, t.priority, t.position)]);
 

@@ -47,7 +47,8 @@ export async function buildFlagSet(db: DrizzleD1Database<Record<string, unknown>
       match: rules.match, serve: rules.serve,
     }).from(rules)
       .innerJoin(featureStages, eq(featureStages.id, rules.stageId))
-      .where(eq(featureStages.environmentId, environmentId))
+      // A disabled rule stays in D1 (and in feature versions) but is not evaluated.
+      .where(and(eq(featureStages.environmentId, environmentId), eq(rules.enabled, true)))
       .orderBy(asc(rules.priority), asc(rules.position), asc(rules.id)),
     db.select({ featureId: prerequisites.featureId, key: required.key, variant: prerequisites.variant })
       .from(prerequisites)

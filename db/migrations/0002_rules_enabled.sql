@@ -1,0 +1,1 @@
+ALTER TABLE `rules` ADD `enabled` integer DEFAULT true NOT NULL;

@@ -1,5 +1,5 @@
 // How errors leave the API. A ControlError becomes a GraphQLError with `extensions.code` (plus
-// `field` for BAD_USER_INPUT and `retryAt` for RATE_LIMITED). GraphQL's own errors (syntax,
+// `field` for BAD_USER_INPUT, `retryAt` for RATE_LIMITED, `reason` where a cause code is given). GraphQL's own errors (syntax,
 // validation, variable coercion, limits) pass through. Anything else is logged and masked as
 // INTERNAL_SERVER_ERROR with a generic message, so no internals (SQL, stack) leak.
 import { GraphQLError } from "graphql";
@@ -20,6 +20,7 @@ function fromControlError(error: ControlError, located?: GraphQLError): GraphQLE
   const extensions: Record<string, unknown> = { code: error.code };
   if (error.details.field) extensions.field = error.details.field;
   if (error.details.retryAt) extensions.retryAt = error.details.retryAt.toISOString();
+  if (error.details.reason) extensions.reason = error.details.reason;
   return new GraphQLError(error.message, {
     nodes: located?.nodes, source: located?.source, positions: located?.positions, path: located?.path, extensions,
   });

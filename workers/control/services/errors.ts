@@ -12,6 +12,8 @@ export interface ControlErrorDetails {
   field?: string;
   /** RATE_LIMITED: when the caller may try again. */
   retryAt?: Date;
+  /** FORBIDDEN / CONFLICT: a machine-readable cause, e.g. APPROVAL_REQUIRED or FROZEN. */
+  reason?: string;
 }
 
 export class ControlError extends Error {

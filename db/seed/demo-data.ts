@@ -3,7 +3,7 @@
 // stack refers to the same objects; demo-seed.ts turns these rows into idempotent SQL.
 import type {
   clients, contexts, environments, featureStages, features, pipelineStages, pipelines,
-  prerequisites, rules, segments, teams, variants,
+  prerequisites, rules, segments, teamMemberships, teams, users, variants,
 } from "../schema";
 import type { ConditionGroup, ServeDocument } from "../../engine/types";
 
@@ -77,6 +77,42 @@ export const DEMO_CLIENT_IDS: Record<DemoClientName, string> = {
   web: demoId("c4"),
 };
 
+/** The demo users' password (local only). */
+export const DEMO_PASSWORD = "fluxgate-demo";
+
+export const DEMO_USER_NAMES = ["admin", "teamadmin", "approver", "requester", "viewer"] as const;
+export type DemoUserName = (typeof DEMO_USER_NAMES)[number];
+
+export const DEMO_USER_IDS: Record<DemoUserName, string> = {
+  admin: demoId("1001"),
+  teamadmin: demoId("1002"),
+  approver: demoId("1003"),
+  requester: demoId("1004"),
+  viewer: demoId("1005"),
+};
+
+/** Each demo user's role in Acme; the admin is a system admin and no member. */
+export const DEMO_USER_ROLES: Record<Exclude<DemoUserName, "admin">, "team_admin" | "approver" | "requester" | "viewer"> = {
+  teamadmin: "team_admin", approver: "approver", requester: "requester", viewer: "viewer",
+};
+
+/**
+ * PBKDF2 hashes of DEMO_PASSWORD with a fixed salt per user ("fg-demo-<name>", zero-padded to 16
+ * bytes), precomputed so the seed SQL stays synchronous; test/workers/control/demo-users.test.ts
+ * verifies each one against DEMO_PASSWORD.
+ */
+export const DEMO_PASSWORD_HASHES: Record<DemoUserName, string> = {
+  admin: "pbkdf2-sha256$100000$ZmctZGVtby1hZG1pbgAAAA==$zQbWGIUlXHbCVLbTEs4ShXDK+eCM/Qy6xbpyLlnllbc=",
+  teamadmin: "pbkdf2-sha256$100000$ZmctZGVtby10ZWFtYWRtaQ==$KdFATY2O7xXZ5baxfr7jeI158euveaD2JlpwxnwH3oM=",
+  approver: "pbkdf2-sha256$100000$ZmctZGVtby1hcHByb3Zlcg==$BiAMlANXP+uk2uPD8xRGCLSPBYw5M1JkMVC8BErcJN4=",
+  requester: "pbkdf2-sha256$100000$ZmctZGVtby1yZXF1ZXN0ZQ==$PIF4qtRnoCVsGcn+SB5K0lhD+rx8ooVbv7MKav9iZlQ=",
+  viewer: "pbkdf2-sha256$100000$ZmctZGVtby12aWV3ZXIAAA==$49ba+p0nkVjjCcXf/cb8l9yyueKQrTQH1q3J1Zh6wcY=",
+};
+
+const DEMO_DISPLAY_NAMES: Record<DemoUserName, string> = {
+  admin: "Ada Admin", teamadmin: "Tess Teamadmin", approver: "Abel Approver", requester: "Rita Requester", viewer: "Vic Viewer",
+};
+
 function featureIndex(key: DemoFeatureKey): number {
   return Object.keys(DEMO_FEATURE_IDS).indexOf(key) + 1;
 }
@@ -89,6 +125,16 @@ function environmentIndex(key: DemoEnvironmentKey): number {
 export const demoTeams: Row<typeof teams>[] = [
   { id: DEMO_TEAM_ID, name: "Acme", description: "Demo team", createdAt: CREATED, updatedAt: CREATED },
 ];
+
+export const demoUsers: Row<typeof users>[] = DEMO_USER_NAMES.map((name) => ({
+  id: DEMO_USER_IDS[name], username: name, email: `${name}@acme.test`, displayName: DEMO_DISPLAY_NAMES[name],
+  passwordHash: DEMO_PASSWORD_HASHES[name], mustChangePassword: false, isSystemAdmin: name === "admin", enabled: true,
+  failedLoginCount: 0, createdAt: CREATED, updatedAt: CREATED,
+}));
+
+export const demoMemberships: Row<typeof teamMemberships>[] = Object.entries(DEMO_USER_ROLES).map(([name, role]) => ({
+  teamId: DEMO_TEAM_ID, userId: DEMO_USER_IDS[name as DemoUserName], role, createdAt: CREATED,
+}));
 
 const ENVIRONMENT_NAMES: Record<DemoEnvironmentKey, string> = {
   development: "Development", staging: "Staging", production: "Production",

@@ -6,17 +6,19 @@ import { clientKvKey, type ClientRecord } from "../../protocol/delivery";
 import { sha256Hex } from "../../protocol/secret-hash";
 import {
   clients, contexts, environments, featureStages, features, pipelineStages, pipelines,
-  prerequisites, rules, segments, teams, variants,
+  prerequisites, rules, segments, teamMemberships, teams, users, variants,
 } from "../schema";
 import {
   demoClients, demoContexts, demoEnvironments, demoFeatureStages, demoFeatures, demoPipelineStages,
-  demoPipelines, demoPrerequisites, demoRules, demoSegments, demoTeams, demoVariants,
+  demoMemberships, demoPipelines, demoPrerequisites, demoRules, demoSegments, demoTeams, demoUsers, demoVariants,
   DEMO_CLIENT_IDS, DEMO_SECRETS, type DemoClientName,
 } from "./demo-data";
 
 /** Parents before children, so foreign keys hold at every statement. */
 const SEED_TABLES: [Table, Record<string, unknown>[]][] = [
   [teams, demoTeams],
+  [users, demoUsers],
+  [teamMemberships, demoMemberships],
   [environments, demoEnvironments],
   [pipelines, demoPipelines],
   [pipelineStages, demoPipelineStages],

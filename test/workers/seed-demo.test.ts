@@ -9,7 +9,7 @@ import { sha256Hex } from "../../protocol/secret-hash";
 import { seedDemo } from "./support/seed-demo";
 
 const TABLES = [
-  "teams", "environments", "pipelines", "pipeline_stages", "contexts", "segments", "features", "variants",
+  "teams", "users", "team_memberships", "environments", "pipelines", "pipeline_stages", "contexts", "segments", "features", "variants",
   "feature_stages", "rules", "prerequisites", "clients",
 ];
 
@@ -25,7 +25,7 @@ describe("demo seed", () => {
   it("inserts the demo configuration of COMMON.md", async () => {
     await seedDemo(env);
     expect(await rowCounts()).toEqual({
-      teams: 1, environments: 3, pipelines: 1, pipeline_stages: 3, contexts: 1, segments: 1, features: 7,
+      teams: 1, users: 5, team_memberships: 4, environments: 3, pipelines: 1, pipeline_stages: 3, contexts: 1, segments: 1, features: 7,
       variants: 6, feature_stages: 21, rules: 18, prerequisites: 1, clients: 4,
     });
     const environments = await env.DB.prepare("SELECT id, key, type FROM environments ORDER BY id").all();
@@ -57,7 +57,7 @@ describe("demo seed", () => {
 
   it("has one statement per row, each guarded against conflicts", () => {
     const statements = demoSeedStatements();
-    expect(statements).toHaveLength(67);
+    expect(statements).toHaveLength(76);
     for (const sql of statements) expect(sql).toMatch(/^INSERT INTO "\w+" \(.+\) VALUES \(.+\) ON CONFLICT DO NOTHING;$/s);
   });
 

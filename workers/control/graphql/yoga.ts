@@ -21,7 +21,8 @@ export function controlYoga(): YogaServerInstance<ControlServerContext, ControlC
     maskedErrors: { maskError },
     // Credentials travel in the Authorization header, never in cookies, so any origin may call.
     cors: { origin: "*", credentials: false, methods: ["GET", "POST", "OPTIONS"], allowedHeaders: ["content-type", "authorization"] },
-    logging: "warn",
+    // Expected errors are answers, not incidents; mask-error.ts logs the unexpected ones itself.
+    logging: false,
     plugins: [useQueryLimits()],
     context: ({ request, env }) => createControlContext(controlDeps(env), request),
   }));

@@ -1,8 +1,9 @@
 // compileFlagSet: turns a FlagSetDocument into the evaluator's form once per snapshot version.
 // Rules are sorted by priority (ties keep array order), split ranges are precomputed, variant
-// values are cloned and frozen (results share them safely), and every reference (variant,
-// segment, prerequisite) is resolved to an index. Problems become diagnostics, never exceptions:
-// the affected rule or condition simply never matches.
+// values are cloned and frozen, every result an evaluation can return for a known flag is built
+// here once and frozen (see results.ts), and every reference (variant, segment, prerequisite) is
+// resolved to an index. Problems become diagnostics, never exceptions, and never widen targeting:
+// the affected rule, condition or segment matches nobody.
 import { BUCKET_COUNT, rolloutThreshold } from "./bucket.ts";
 import { compilePath, type AttributePath } from "./context.ts";
 import {
@@ -11,7 +12,11 @@ import {
 } from "./compiled.ts";
 import { compileGroups, type ConditionScope } from "./conditions-compile.ts";
 import { murmur3Prefix } from "./murmur3.ts";
-import { FLAG_SET_SCHEMA_VERSION, type FlagDocument, type FlagSetDocument, type JsonValue, type RuleDocument } from "./types.ts";
+import { frozenError, frozenMetadata, frozenResult } from "./results.ts";
+import {
+  type EvaluationResult, FLAG_SET_SCHEMA_VERSION, type FlagDocument, type FlagSetDocument, type JsonValue, type Metadata,
+  type RuleDocument,
+} from "./types.ts";
 
 /** Thrown only for a document this engine cannot read at all (wrong schema version or shape). */
 export class FlagSetCompileError extends Error {
@@ -20,6 +25,11 @@ export class FlagSetCompileError extends Error {
     this.name = "FlagSetCompileError";
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** A value as it reads in a diagnostic: JSON where JSON can say it (NaN and Infinity cannot). */
+const describe = (v: unknown): string => (typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 function frozenCopy(value: JsonValue): JsonValue {
   const copy = structuredClone(value);
@@ -34,7 +44,7 @@ function frozenCopy(value: JsonValue): JsonValue {
 }
 
 function variantsOf(flag: FlagDocument): Map<string, JsonValue> {
-  const entries = Object.entries(flag.variants ?? {});
+  const entries = isObject(flag.variants) ? Object.entries(flag.variants) : [];
   if (entries.length === 0 && flag.type === "boolean") {
     return new Map<string, JsonValue>([["on", true], ["off", false]]);
   }
@@ -51,62 +61,102 @@ function compileRule(
   variants: ReadonlyMap<string, JsonValue>,
   slotOf: (path: AttributePath | null) => number,
   scope: ConditionScope,
+  baseMetadata: Readonly<Metadata>,
 ): CompiledRule {
   const report = (message: string, code: CompileDiagnostic["code"] = "UNKNOWN_VARIANT") =>
-    scope.report({ code, flag: flag.key, rule: rule.id, message });
+    scope.report({ code, flag: flag.key, rule: String(rule.id), message });
+  // A match that cannot be read never widens targeting: the rule is dropped, not "matches everyone".
   const groups = compileGroups(rule.match, scope);
-  const serve = rule.serve;
+  const id = String(rule.id);
+  const priority = Number.isFinite(rule.priority) ? rule.priority : Number.MAX_VALUE;
+  const metadata = frozenMetadata({ ...baseMetadata, ruleId: id, rulePriority: priority });
+  const serve: unknown = rule.serve;
   const base = {
-    id: String(rule.id),
-    priority: Number.isFinite(rule.priority) ? rule.priority : Number.MAX_VALUE,
-    groups,
-    threshold: 0,
-    splitEnds: [] as number[],
-    splitVariants: [] as string[],
-    splitValues: [] as (JsonValue | undefined)[],
-    bucketPath: null as AttributePath | null,
-    bucketSlot: -1,
+    id, priority, groups: groups ?? [], kind: ServeKind.variant, valid: groups !== null,
+    result: null as EvaluationResult | null, threshold: 0, splitEnds: [] as number[],
+    splitResults: [] as EvaluationResult[], missingBucket: null as EvaluationResult | null,
+    bucketPath: null as AttributePath | null, bucketSlot: -1,
   };
   const known = (variant: unknown): variant is string => typeof variant === "string" && variants.has(variant);
-  const bucketPathOf = (bucketBy: string | undefined) =>
-    bucketBy === undefined || bucketBy === "" || bucketBy === "targetingKey" ? null : compilePath(bucketBy);
+  const served = (variant: string, reason: "TARGETING_MATCH" | "SPLIT") =>
+    frozenResult(flag.key, variants.get(variant), variant, reason, metadata);
+  /** Bucketing source of a rollout or split; undefined when `bucketBy` is unreadable. */
+  const bucketing = (bucketBy: unknown): Pick<CompiledRule, "bucketPath" | "bucketSlot" | "missingBucket"> | undefined => {
+    if (bucketBy !== undefined && typeof bucketBy !== "string") {
+      report(`bucketBy must be an attribute name`, "INVALID_SERVE");
+      return undefined;
+    }
+    const bucketPath = bucketBy === undefined || bucketBy === "" || bucketBy === "targetingKey" ? null : compilePath(bucketBy);
+    const source = bucketPath === null ? "targetingKey" : `attribute ${bucketPath.name}`;
+    return { bucketPath, bucketSlot: slotOf(bucketPath), missingBucket: frozenError(flag.key, "TARGETING_KEY_MISSING",
+      `rule ${id} needs a bucket but the ${source} is missing or empty`, metadata) };
+  };
 
-  if (serve?.kind === "variant") {
-    const valid = known(serve.variant);
-    if (!valid) report(`serve names unknown variant ${JSON.stringify(serve.variant)}`);
-    return { ...base, kind: ServeKind.variant, valid, variant: String(serve.variant),
-      value: valid ? variants.get(serve.variant) : undefined };
+  if (!isObject(serve)) {
+    report(`serve must be an object`, "INVALID_SERVE");
+    return { ...base, valid: false };
   }
-  if (serve?.kind === "rollout") {
-    const valid = known(serve.variant);
-    if (!valid) report(`rollout names unknown variant ${JSON.stringify(serve.variant)}`);
-    const bucketPath = bucketPathOf(serve.bucketBy);
-    return { ...base, kind: ServeKind.rollout, valid, variant: String(serve.variant),
-      value: valid ? variants.get(serve.variant) : undefined,
-      threshold: rolloutThreshold(serve.percentage), bucketPath, bucketSlot: slotOf(bucketPath) };
+  if (serve.kind === "variant") {
+    if (!known(serve.variant)) {
+      report(`serve names unknown variant ${JSON.stringify(serve.variant)}`);
+      return { ...base, valid: false };
+    }
+    return { ...base, result: served(serve.variant, "TARGETING_MATCH") };
   }
-  if (serve?.kind === "split") {
-    let valid = Array.isArray(serve.allocations);
+  if (serve.kind === "rollout") {
+    let valid = base.valid;
+    if (!known(serve.variant)) {
+      report(`rollout names unknown variant ${JSON.stringify(serve.variant)}`);
+      valid = false;
+    }
+    const percentage = serve.percentage;
+    if (typeof percentage !== "number" || !(percentage >= 0 && percentage <= 100)) {
+      report(`rollout percentage must be a number from 0 to 100, got ${describe(percentage)}`, "INVALID_ROLLOUT");
+      valid = false;
+    }
+    const source = bucketing(serve.bucketBy);
+    if (!valid || source === undefined) return { ...base, kind: ServeKind.rollout, valid: false };
+    return { ...base, ...source, kind: ServeKind.rollout, result: served(serve.variant as string, "SPLIT"),
+      threshold: rolloutThreshold(percentage as number) };
+  }
+  if (serve.kind === "split") {
+    let valid = base.valid;
+    const allocations: unknown = serve.allocations;
+    if (!Array.isArray(allocations)) {
+      report(`split allocations must be a list`, "INVALID_SPLIT");
+      return { ...base, kind: ServeKind.split, valid: false };
+    }
     let end = 0;
-    for (const allocation of valid ? serve.allocations : []) {
+    for (const allocation of allocations as unknown[]) {
+      if (!isObject(allocation)) {
+        report(`split allocation must be an object`, "INVALID_SPLIT");
+        valid = false;
+        continue;
+      }
       if (!known(allocation.variant)) {
         report(`split names unknown variant ${JSON.stringify(allocation.variant)}`);
         valid = false;
       }
-      const weight = Number.isInteger(allocation.weight) && allocation.weight > 0 ? allocation.weight : 0;
-      if (weight !== allocation.weight) report(`split weight must be a non-negative integer`, "INVALID_SPLIT");
-      if (end + weight > BUCKET_COUNT) report(`split weights exceed ${BUCKET_COUNT}; the excess is cut off`, "INVALID_SPLIT");
-      end = Math.min(BUCKET_COUNT, end + weight);
+      const weight = allocation.weight;
+      if (typeof weight !== "number" || !Number.isInteger(weight) || weight < 0) {
+        report(`split weight must be a non-negative integer, got ${describe(weight)}`, "INVALID_SPLIT");
+        valid = false;
+        continue;
+      }
+      end += weight;
       base.splitEnds.push(end);
-      base.splitVariants.push(String(allocation.variant));
-      base.splitValues.push(variants.get(allocation.variant));
+      if (known(allocation.variant)) base.splitResults.push(served(allocation.variant, "SPLIT"));
     }
-    const bucketPath = bucketPathOf(serve.bucketBy);
-    return { ...base, kind: ServeKind.split, valid, variant: "", value: undefined, bucketPath,
-      bucketSlot: slotOf(bucketPath) };
+    if (end > BUCKET_COUNT) {
+      report(`split weights sum to ${end}, more than ${BUCKET_COUNT}`, "INVALID_SPLIT");
+      valid = false;
+    }
+    const source = bucketing(serve.bucketBy);
+    if (!valid || source === undefined) return { ...base, kind: ServeKind.split, valid: false };
+    return { ...base, ...source, kind: ServeKind.split };
   }
-  report(`unknown serve kind`, "INVALID_OPERAND");
-  return { ...base, kind: ServeKind.variant, valid: false, variant: "", value: undefined };
+  report(`unknown serve kind ${describe(serve.kind)}`, "INVALID_SERVE");
+  return { ...base, valid: false };
 }
 
 function compileFlag(
@@ -116,6 +166,7 @@ function compileFlag(
   segmentIndex: ReadonlyMap<string, number>,
   slots: BucketSlots,
   report: (d: CompileDiagnostic) => void,
+  baseMetadata: Readonly<Metadata>,
 ): CompiledFlag {
   const variants = variantsOf(flag);
   const salt = typeof flag.salt === "string" ? flag.salt : flag.key;
@@ -137,12 +188,23 @@ function compileFlag(
   let [defaultValue, defaultVariant] = variantValue(flag.defaultVariant, "defaultVariant");
   if (defaultVariant === undefined) [defaultValue, defaultVariant] = [offValue, offVariant];
 
-  const prerequisites: CompiledPrerequisite[] = (flag.prerequisites ?? []).map((p) => {
-    const target = flagIndex.get(p.key);
+  const offWith = (metadata: Readonly<Metadata>) => frozenResult(flag.key, offValue, offVariant, "DISABLED", metadata);
+  // An unreadable prerequisite list or entry counts as a prerequisite that is never on: the flag
+  // stays off rather than skipping a gate.
+  const rawPrerequisites: unknown = flag.prerequisites;
+  const prerequisiteDocs: unknown[] = rawPrerequisites === undefined || rawPrerequisites === null ? []
+    : Array.isArray(rawPrerequisites) ? rawPrerequisites : [rawPrerequisites];
+  const prerequisites = prerequisiteDocs.map((p): CompiledPrerequisite => {
+    const key = isObject(p) && typeof p.key === "string" ? p.key : undefined;
+    const target = key === undefined ? undefined : flagIndex.get(key);
     if (target === undefined) {
-      report({ code: "UNKNOWN_PREREQUISITE", flag: flag.key, message: `prerequisite ${JSON.stringify(p.key)} is not in this flag set` });
+      report({ code: "UNKNOWN_PREREQUISITE", flag: flag.key, message: key === undefined
+        ? `prerequisite ${describe(p)} is unreadable; the flag stays off`
+        : `prerequisite ${JSON.stringify(key)} is not in this flag set` });
     }
-    return { key: p.key, index: target ?? -1, variant: p.variant ?? null };
+    const name = key ?? "";
+    const variant = isObject(p) && typeof p.variant === "string" ? p.variant : null;
+    return { key: name, index: target ?? -1, variant, failed: offWith(frozenMetadata({ ...baseMetadata, failedPrerequisite: name })) };
   });
 
   // One bucket slot per distinct bucketing source of this flag: rules bucketing by the same value
@@ -158,8 +220,16 @@ function compileFlag(
     return slot;
   };
 
-  const ordered = (Array.isArray(flag.rules) ? flag.rules : [])
-    .map((rule, position) => ({ rule, position }))
+  const ruleDocs: unknown[] = Array.isArray(flag.rules) ? flag.rules : [];
+  if (!Array.isArray(flag.rules) && flag.rules !== undefined) {
+    report({ code: "MALFORMED_RULE", flag: flag.key, message: `rules must be a list; the flag serves its default` });
+  }
+  const ordered = ruleDocs
+    .flatMap((rule, position) => {
+      if (isObject(rule)) return [{ rule: rule as unknown as RuleDocument, position }];
+      report({ code: "MALFORMED_RULE", flag: flag.key, message: `rule ${position} is not an object; it never matches` });
+      return [];
+    })
     .sort((a, b) => {
       const pa = Number.isFinite(a.rule.priority) ? a.rule.priority : Number.MAX_VALUE;
       const pb = Number.isFinite(b.rule.priority) ? b.rule.priority : Number.MAX_VALUE;
@@ -170,7 +240,7 @@ function compileFlag(
       segmentIndex,
       where: { flag: flag.key, rule: String(rule.id) },
       report,
-    }),
+    }, baseMetadata),
   );
 
   return {
@@ -180,14 +250,55 @@ function compileFlag(
     salt,
     saltPrefix: murmur3Prefix(salt),
     variants,
-    offValue,
-    offVariant,
-    defaultValue,
-    defaultVariant,
+    offResult: offWith(baseMetadata),
+    defaultResult: frozenResult(flag.key, defaultValue, defaultVariant, ruleDocs.length === 0 ? "STATIC" : "DEFAULT", baseMetadata),
     deployed: flag.deployed === true,
     killed: flag.killed === true,
     prerequisites,
     rules,
+  };
+}
+
+/** Included keys: the string entries of a list; anything else makes the segment malformed. */
+function segmentKeys(list: unknown, role: string, key: string, report: (d: CompileDiagnostic) => void): { keys: Set<string>; ok: boolean } {
+  if (list === undefined) return { keys: new Set(), ok: true };
+  if (!Array.isArray(list)) {
+    report({ code: "MALFORMED_SEGMENT", segment: key, message: `${role} must be a list of targeting keys` });
+    return { keys: new Set(), ok: false };
+  }
+  const keys = new Set<string>();
+  let ok = true;
+  for (const entry of list as unknown[]) {
+    if (typeof entry === "string") keys.add(entry);
+    else ok = false;
+  }
+  if (!ok) report({ code: "MALFORMED_SEGMENT", segment: key, message: `${role} holds entries that are not strings` });
+  return { keys, ok };
+}
+
+function compileSegment(
+  s: Record<string, unknown>,
+  key: string,
+  segmentIndex: ReadonlyMap<string, number>,
+  report: (d: CompileDiagnostic) => void,
+): CompiledSegment {
+  let diagnostics = 0;
+  const counting = (d: CompileDiagnostic) => {
+    diagnostics++;
+    report(d);
+  };
+  const included = segmentKeys(s.included, "included", key, counting);
+  const excluded = segmentKeys(s.excluded, "excluded", key, counting);
+  const groups = compileGroups(s.match, { segmentIndex, where: { segment: key }, report: counting });
+  // Anything the engine could not read faithfully (shape, operator, operand) leaves only the valid
+  // included keys as members; not_in_segment over such a segment never holds (see conditions.ts).
+  const malformed = diagnostics > 0;
+  return {
+    key,
+    included: included.keys,
+    excluded: excluded.keys,
+    groups: malformed || groups === null ? [] : groups,
+    malformed,
   };
 }
 
@@ -201,32 +312,41 @@ export function compileFlagSet(doc: FlagSetDocument): CompiledFlagSet {
   }
   const diagnostics: CompileDiagnostic[] = [];
   const report = (d: CompileDiagnostic) => diagnostics.push(d);
+  const baseMetadata = frozenMetadata({ flagSetVersion: doc.version, environment: doc.environment?.key });
 
-  const segmentDocs = Array.isArray(doc.segments) ? doc.segments : [];
+  const segmentDocs: unknown[] = Array.isArray(doc.segments) ? doc.segments : [];
   const segmentIndex = new Map<string, number>();
-  segmentDocs.forEach((s, i) => {
-    if (segmentIndex.has(s.key)) report({ code: "DUPLICATE_KEY", segment: s.key, message: `segment ${s.key} appears twice; the first wins` });
-    else segmentIndex.set(s.key, i);
-  });
-  const segments: CompiledSegment[] = segmentDocs.map((s) => ({
-    key: s.key,
-    included: new Set(Array.isArray(s.included) ? s.included : []),
-    excluded: new Set(Array.isArray(s.excluded) ? s.excluded : []),
-    groups: compileGroups(s.match, { segmentIndex, where: { segment: s.key }, report }),
-  }));
+  const readable: { doc: Record<string, unknown>; key: string }[] = [];
+  for (const s of segmentDocs) {
+    if (!isObject(s) || typeof s.key !== "string") {
+      report({ code: "MALFORMED_SEGMENT", message: `a segment without a string key is ignored; references to it are unknown` });
+      continue;
+    }
+    if (segmentIndex.has(s.key)) {
+      report({ code: "DUPLICATE_KEY", segment: s.key, message: `segment ${s.key} appears twice; the first wins` });
+      continue;
+    }
+    segmentIndex.set(s.key, readable.length);
+    readable.push({ doc: s, key: s.key });
+  }
+  const segments = readable.map(({ doc: s, key }) => compileSegment(s, key, segmentIndex, report));
 
   const flagIndex = new Map<string, number>();
   const flagDocs: FlagDocument[] = [];
-  for (const flag of doc.flags) {
+  for (const flag of doc.flags as unknown[]) {
+    if (!isObject(flag) || typeof flag.key !== "string") {
+      report({ code: "MALFORMED_FLAG", message: `a flag without a string key is ignored` });
+      continue;
+    }
     if (flagIndex.has(flag.key)) {
       report({ code: "DUPLICATE_KEY", flag: flag.key, message: `flag ${flag.key} appears twice; the first wins` });
       continue;
     }
     flagIndex.set(flag.key, flagDocs.length);
-    flagDocs.push(flag);
+    flagDocs.push(flag as unknown as FlagDocument);
   }
   const slots: BucketSlots = { next: 0 };
-  const flags = flagDocs.map((flag, i) => compileFlag(flag, i, flagIndex, segmentIndex, slots, report));
+  const flags = flagDocs.map((flag, i) => compileFlag(flag, i, flagIndex, segmentIndex, slots, report, baseMetadata));
 
   return {
     version: doc.version,
@@ -237,5 +357,6 @@ export function compileFlagSet(doc: FlagSetDocument): CompiledFlagSet {
     flagIndex,
     segments,
     scratch: new Scratch(flags.length, segments.length, slots.next),
+    baseMetadata,
   };
 }

@@ -5,7 +5,7 @@ import type { AttributePath } from "./context.ts";
 import type { HashPrefix } from "./murmur3.ts";
 import type { Pattern } from "./operators/regex.ts";
 import type { SemVer } from "./operators/semver.ts";
-import type { EvaluationContext, EvaluationResult, FlagSetDocument, FlagType, JsonValue } from "./types.ts";
+import type { EvaluationContext, EvaluationResult, FlagSetDocument, FlagType, JsonValue, Metadata } from "./types.ts";
 
 /** Condition opcodes: small integers so the evaluator's switch compiles to a jump table. */
 export const Op = {
@@ -51,17 +51,21 @@ export interface CompiledRule {
   /** OR of groups; empty matches everyone. */
   readonly groups: readonly CompiledGroup[];
   readonly kind: number;
-  /** False when the serve names an unknown variant: the rule never matches. */
+  /**
+   * False when the rule is malformed (a match that is not a list, an unknown serve kind, an
+   * unknown variant, a bad percentage or weight): the rule never matches.
+   */
   readonly valid: boolean;
-  /** For `variant` and `rollout`. */
-  readonly variant: string;
-  readonly value: JsonValue | undefined;
+  /** The frozen result of a `variant` serve (TARGETING_MATCH) or a rollout hit (SPLIT). */
+  readonly result: EvaluationResult | null;
   /** Rollout: buckets below this serve the variant. */
   readonly threshold: number;
   /** Split: exclusive cumulative upper bounds per allocation, in allocation order. */
   readonly splitEnds: readonly number[];
-  readonly splitVariants: readonly string[];
-  readonly splitValues: readonly (JsonValue | undefined)[];
+  /** Split: the frozen SPLIT result of each allocation, parallel to splitEnds. */
+  readonly splitResults: readonly EvaluationResult[];
+  /** The frozen TARGETING_KEY_MISSING error of a rule that needs a bucket. */
+  readonly missingBucket: EvaluationResult | null;
   /** Attribute to bucket by; null means the targeting key. */
   readonly bucketPath: AttributePath | null;
   /** Index into the scratch bucket cache: one slot per distinct (flag, bucketing source). */
@@ -73,6 +77,8 @@ export interface CompiledPrerequisite {
   /** Index of the prerequisite flag, -1 when it is not in the set. */
   readonly index: number;
   readonly variant: string | null;
+  /** The frozen DISABLED result naming this prerequisite in metadata.failedPrerequisite. */
+  readonly failed: EvaluationResult;
 }
 
 export interface CompiledFlag {
@@ -83,10 +89,10 @@ export interface CompiledFlag {
   /** murmur3 state after the salt, so buckets only hash the bucketing value. */
   readonly saltPrefix: HashPrefix;
   readonly variants: ReadonlyMap<string, JsonValue>;
-  readonly offValue: JsonValue | undefined;
-  readonly offVariant: string | undefined;
-  readonly defaultValue: JsonValue | undefined;
-  readonly defaultVariant: string | undefined;
+  /** Frozen DISABLED result with the off value (killed, not deployed, missing prerequisite-free off). */
+  readonly offResult: EvaluationResult;
+  /** Frozen DEFAULT result, or STATIC when the flag has no rules. */
+  readonly defaultResult: EvaluationResult;
   readonly deployed: boolean;
   readonly killed: boolean;
   readonly prerequisites: readonly CompiledPrerequisite[];
@@ -97,7 +103,10 @@ export interface CompiledSegment {
   readonly key: string;
   readonly included: ReadonlySet<string>;
   readonly excluded: ReadonlySet<string>;
+  /** Empty when the segment is malformed: then only valid included keys are members. */
   readonly groups: readonly CompiledGroup[];
+  /** A malformed part (match, included, excluded): nobody beyond valid included keys is in. */
+  readonly malformed: boolean;
 }
 
 export type DiagnosticCode =
@@ -109,6 +118,12 @@ export type DiagnosticCode =
   | "UNKNOWN_PREREQUISITE"
   | "INVALID_SPLIT"
   | "INVALID_GROUP_OPERATOR"
+  | "INVALID_MATCH"
+  | "INVALID_SERVE"
+  | "INVALID_ROLLOUT"
+  | "MALFORMED_SEGMENT"
+  | "MALFORMED_RULE"
+  | "MALFORMED_FLAG"
   | "DUPLICATE_KEY";
 
 /** A problem found while compiling; the affected part degrades safely (it never matches). */
@@ -183,4 +198,6 @@ export interface CompiledFlagSet {
   readonly segments: readonly CompiledSegment[];
   /** @internal */
   readonly scratch: Scratch;
+  /** @internal frozen `{flagSetVersion, environment}` shared by results without a rule */
+  readonly baseMetadata: Readonly<Metadata>;
 }

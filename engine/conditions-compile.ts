@@ -105,15 +105,34 @@ export function compileCondition(doc: ConditionDocument, scope: ConditionScope):
   return never("UNKNOWN_OPERATOR", `unknown operator ${JSON.stringify(operator)}`);
 }
 
-export function compileGroups(groups: readonly ConditionGroup[] | undefined, scope: ConditionScope): CompiledGroup[] {
-  if (!Array.isArray(groups)) return [];
-  return groups.map((group) => {
-    if (group.operator !== "and" && group.operator !== "or") {
-      scope.report({ code: "INVALID_GROUP_OPERATOR", ...scope.where,
-        message: `group operator must be "and" or "or", got ${JSON.stringify(group.operator)}` });
-      return { all: true, conditions: [] }; // an empty group matches nothing
+/**
+ * An OR of condition groups, or null when its structure cannot be read (not a list, a group that
+ * is not an object or whose conditions are not a list, a condition that is not an object): the
+ * caller then matches nobody, so malformed input never widens targeting. A group with an unknown
+ * operator only fails itself (it matches nothing, which narrows).
+ */
+export function compileGroups(groups: unknown, scope: ConditionScope): CompiledGroup[] | null {
+  const malformed = (message: string) => {
+    scope.report({ code: "INVALID_MATCH", ...scope.where, message });
+    return null;
+  };
+  if (!Array.isArray(groups)) return malformed(`match must be a list of condition groups`);
+  const out: CompiledGroup[] = [];
+  for (let g = 0; g < groups.length; g++) {
+    const group: unknown = groups[g];
+    if (group === null || typeof group !== "object" || Array.isArray(group)) return malformed(`group ${g} is not an object`);
+    const { operator, conditions } = group as Partial<ConditionGroup>;
+    if (!Array.isArray(conditions)) return malformed(`group ${g} conditions must be a list`);
+    if (conditions.some((c: unknown) => c === null || typeof c !== "object" || Array.isArray(c))) {
+      return malformed(`group ${g} holds a condition that is not an object`);
     }
-    const conditions: ConditionDocument[] = Array.isArray(group.conditions) ? group.conditions : [];
-    return { all: group.operator === "and", conditions: conditions.map((c) => compileCondition(c, scope)) };
-  });
+    if (operator !== "and" && operator !== "or") {
+      scope.report({ code: "INVALID_GROUP_OPERATOR", ...scope.where,
+        message: `group operator must be "and" or "or", got ${JSON.stringify(operator)}` });
+      out.push({ all: true, conditions: [] }); // an empty group matches nothing
+      continue;
+    }
+    out.push({ all: operator === "and", conditions: conditions.map((c) => compileCondition(c, scope)) });
+  }
+  return out;
 }

@@ -64,8 +64,13 @@ function stringCondition(c: CompiledCondition, value: unknown): boolean {
 function segmentCondition(set: CompiledFlagSet, c: CompiledCondition): boolean {
   const ids = c.segments!;
   const scratch = set.scratch;
-  // A segment reached again while it is being evaluated (a cycle): the condition is false.
-  for (let i = 0; i < ids.length; i++) if (scratch.segmentBusy[ids[i] as number] === scratch.epoch) return false;
+  // A segment reached again while it is being evaluated (a cycle): the condition is false. A
+  // malformed segment cannot prove non-membership, so not_in_segment over it is false too.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    if (scratch.segmentBusy[id] === scratch.epoch) return false;
+    if (c.negate && set.segments[id]!.malformed) return false;
+  }
   let member = false;
   for (let i = 0; i < ids.length && !member; i++) member = inSegment(set, ids[i] as number);
   return member !== c.negate;

@@ -19,10 +19,11 @@ const OBJECT_PROTOTYPE: unknown = Object.prototype;
 
 /** Plain object from any realm: prototype is null or a prototype whose own prototype is null. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  if (value === null || typeof value !== "object") return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  // The common case (this realm's Object.prototype) costs one prototype read.
-  return proto === OBJECT_PROTOTYPE || proto === null || Object.getPrototypeOf(proto) === null;
+  // The common case (this realm's Object.prototype) costs one prototype read; arrays never have it.
+  if (proto === OBJECT_PROTOTYPE) return true;
+  return !Array.isArray(value) && (proto === null || Object.getPrototypeOf(proto) === null);
 }
 
 /** Why a context is unusable, or undefined when it is fine. */
@@ -35,12 +36,22 @@ export function contextProblem(context: unknown): string | undefined {
   return undefined;
 }
 
-/** The targeting key of a validated context: targetingKey, else bucketingKey; null counts as absent. */
-export function targetingKeyOf(context: EvaluationContext): string | undefined {
+/** Returned by resolveTargetingKey for a context that contextProblem rejects. */
+export const UNUSABLE_CONTEXT: unique symbol = Symbol("unusable context");
+
+/**
+ * The evaluator's one pass over a context: its targeting key (targetingKey, else bucketingKey;
+ * null counts as absent; undefined when neither is set), or UNUSABLE_CONTEXT exactly when
+ * contextProblem(context) reports a problem (ask it for the message).
+ */
+export function resolveTargetingKey(context: unknown): string | undefined | typeof UNUSABLE_CONTEXT {
+  if (!isPlainObject(context)) return UNUSABLE_CONTEXT;
   const tk = context.targetingKey;
-  if (typeof tk === "string") return tk;
   const bk = context.bucketingKey;
-  return typeof bk === "string" ? bk : undefined;
+  if (bk !== undefined && bk !== null && typeof bk !== "string") return UNUSABLE_CONTEXT;
+  if (typeof tk === "string") return tk;
+  if (tk !== undefined && tk !== null) return UNUSABLE_CONTEXT;
+  return bk === null ? undefined : (bk as string | undefined);
 }
 
 /**

@@ -1,53 +1,14 @@
 // evaluateFlag / evaluateAll: the order of evaluation of EVALUATION.md over a compiled flag set.
 // Per call, flag results (prerequisites), segment memberships and buckets are memoised in the
-// set's scratch state, stamped with the call's epoch.
+// set's scratch state, stamped with the call's epoch. Every result of a known flag and a valid
+// context is one of the frozen results built at compile time, so such an evaluation allocates
+// nothing; only FLAG_NOT_FOUND and INVALID_CONTEXT (whose text names the caller's input) allocate.
 import { bucketOfPrefixed } from "./bucket.ts";
-import { contextProblem, readAttribute, targetingKeyOf } from "./context.ts";
+import { contextProblem, readAttribute, resolveTargetingKey, UNUSABLE_CONTEXT } from "./context.ts";
 import { type CompiledFlag, type CompiledFlagSet, type CompiledRule, ServeKind } from "./compiled.ts";
 import { anyGroupMatches } from "./conditions.ts";
-import type { ErrorCode, EvaluationContext, EvaluationResult, JsonValue, Metadata, Reason } from "./types.ts";
-
-function baseMetadata(set: CompiledFlagSet): Metadata {
-  return { flagSetVersion: set.version, environment: set.environment.key };
-}
-
-function result(
-  set: CompiledFlagSet,
-  key: string,
-  value: JsonValue | undefined,
-  variant: string | undefined,
-  reason: Reason,
-): EvaluationResult {
-  return { key, value, variant, reason, metadata: baseMetadata(set) };
-}
-
-function ruleResult(
-  set: CompiledFlagSet,
-  key: string,
-  value: JsonValue | undefined,
-  variant: string | undefined,
-  reason: Reason,
-  rule: CompiledRule,
-): EvaluationResult {
-  return {
-    key, value, variant, reason,
-    metadata: { flagSetVersion: set.version, environment: set.environment.key, ruleId: rule.id, rulePriority: rule.priority },
-  };
-}
-
-function errorResult(
-  set: CompiledFlagSet,
-  key: string,
-  errorCode: ErrorCode,
-  errorDetails: string,
-  metadata: Metadata = baseMetadata(set),
-): EvaluationResult {
-  return { key, value: undefined, variant: undefined, reason: "ERROR", errorCode, errorDetails, metadata };
-}
-
-function off(set: CompiledFlagSet, flag: CompiledFlag): EvaluationResult {
-  return result(set, flag.key, flag.offValue, flag.offVariant, "DISABLED");
-}
+import { frozenError } from "./results.ts";
+import type { EvaluationContext, EvaluationResult } from "./types.ts";
 
 /** The bucket of this rule's bucketing value, computed at most once per (flag, source) per call; -1 when missing. */
 function bucketFor(set: CompiledFlagSet, flag: CompiledFlag, rule: CompiledRule): number {
@@ -73,7 +34,7 @@ function prerequisiteOn(result: EvaluationResult, variant: string | null): boole
 }
 
 function compute(set: CompiledFlagSet, flag: CompiledFlag): EvaluationResult {
-  if (flag.killed || !flag.deployed) return off(set, flag);
+  if (flag.killed || !flag.deployed) return flag.offResult;
 
   const prerequisites = flag.prerequisites;
   for (let i = 0; i < prerequisites.length; i++) {
@@ -83,11 +44,7 @@ function compute(set: CompiledFlagSet, flag: CompiledFlag): EvaluationResult {
       p.index >= 0 &&
       set.scratch.flagBusy[p.index] !== set.scratch.epoch &&
       prerequisiteOn(evaluateCompiled(set, set.flags[p.index]!), p.variant);
-    if (!on) {
-      const r = off(set, flag);
-      r.metadata.failedPrerequisite = p.key;
-      return r;
-    }
+    if (!on) return p.failed;
   }
 
   const rules = flag.rules;
@@ -95,27 +52,20 @@ function compute(set: CompiledFlagSet, flag: CompiledFlag): EvaluationResult {
     const rule = rules[i]!;
     if (!rule.valid) continue;
     if (rule.groups.length > 0 && !anyGroupMatches(set, rule.groups)) continue;
-    if (rule.kind === ServeKind.variant) {
-      return ruleResult(set, flag.key, rule.value, rule.variant, "TARGETING_MATCH", rule);
-    }
+    if (rule.kind === ServeKind.variant) return rule.result!;
     const bucket = bucketFor(set, flag, rule);
-    if (bucket < 0) {
-      const source = rule.bucketPath === null ? "targetingKey" : `attribute ${rule.bucketPath.name}`;
-      return errorResult(set, flag.key, "TARGETING_KEY_MISSING",
-        `rule ${rule.id} needs a bucket but the ${source} is missing or empty`,
-        { flagSetVersion: set.version, environment: set.environment.key, ruleId: rule.id, rulePriority: rule.priority });
-    }
+    if (bucket < 0) return rule.missingBucket!;
     if (rule.kind === ServeKind.rollout) {
-      if (bucket < rule.threshold) return ruleResult(set, flag.key, rule.value, rule.variant, "SPLIT", rule);
+      if (bucket < rule.threshold) return rule.result!;
       continue;
     }
     const ends = rule.splitEnds;
     for (let j = 0; j < ends.length; j++) {
-      if (bucket < ends[j]!) return ruleResult(set, flag.key, rule.splitValues[j], rule.splitVariants[j], "SPLIT", rule);
+      if (bucket < ends[j]!) return rule.splitResults[j]!;
     }
     // In the unallocated remainder: this rule does not match; go on with the next.
   }
-  return result(set, flag.key, flag.defaultValue, flag.defaultVariant, rules.length === 0 ? "STATIC" : "DEFAULT");
+  return flag.defaultResult;
 }
 
 /** Evaluates one flag within the current call, memoised so prerequisites are computed once. */
@@ -131,15 +81,21 @@ function evaluateCompiled(set: CompiledFlagSet, flag: CompiledFlag): EvaluationR
   return r;
 }
 
+/**
+ * One flag's result for this context. The result is shared and frozen: read it, copy what you
+ * need, never mutate it (see EvaluationResult).
+ */
 export function evaluateFlag(set: CompiledFlagSet, key: string, context: EvaluationContext): EvaluationResult {
   const index = set.flagIndex.get(key);
   if (index === undefined) {
-    return errorResult(set, key, "FLAG_NOT_FOUND", `flag ${key} is not in environment ${set.environment.key}`);
+    return frozenError(key, "FLAG_NOT_FOUND", `flag ${key} is not in environment ${set.environment.key}`, set.baseMetadata);
   }
-  const problem = contextProblem(context);
-  if (problem !== undefined) return errorResult(set, key, "INVALID_CONTEXT", problem);
+  const targetingKey = resolveTargetingKey(context);
+  if (targetingKey === UNUSABLE_CONTEXT) {
+    return frozenError(key, "INVALID_CONTEXT", contextProblem(context)!, set.baseMetadata);
+  }
   const scratch = set.scratch;
-  scratch.begin(context, targetingKeyOf(context));
+  scratch.begin(context, targetingKey);
   try {
     return evaluateCompiled(set, set.flags[index]!);
   } finally {
@@ -147,17 +103,21 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
   }
 }
 
-/** Every flag of the set, in document order, with one context (validated once, memos shared). */
+/**
+ * Every flag of the set, in document order, with one context (validated once, memos shared). The
+ * array is the caller's; its elements are shared frozen results, as with evaluateFlag.
+ */
 export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext): EvaluationResult[] {
   const flags = set.flags;
   const out = new Array<EvaluationResult>(flags.length);
-  const problem = contextProblem(context);
-  if (problem !== undefined) {
-    for (let i = 0; i < flags.length; i++) out[i] = errorResult(set, flags[i]!.key, "INVALID_CONTEXT", problem);
+  const targetingKey = resolveTargetingKey(context);
+  if (targetingKey === UNUSABLE_CONTEXT) {
+    const problem = contextProblem(context)!;
+    for (let i = 0; i < flags.length; i++) out[i] = frozenError(flags[i]!.key, "INVALID_CONTEXT", problem, set.baseMetadata);
     return out;
   }
   const scratch = set.scratch;
-  scratch.begin(context, targetingKeyOf(context));
+  scratch.begin(context, targetingKey);
   try {
     for (let i = 0; i < flags.length; i++) out[i] = evaluateCompiled(set, flags[i]!);
   } finally {

@@ -1,5 +1,10 @@
 // Public API of the FluxGate evaluation engine: pure, no platform imports; the Worker, the
 // Durable Object and the SDK all run this module.
+//
+// Results are immutable and shared: evaluateFlag / evaluateAll return frozen EvaluationResult
+// objects precomputed by compileFlagSet (per rule outcome, split range, default, off value and
+// failed prerequisite), the same object for every caller that lands on the same outcome. Read
+// them; copy to change (the Worker renders `{ ...metadata, stale: true }`); never mutate.
 export { compileFlagSet, FlagSetCompileError } from "./compile.ts";
 export { evaluateAll, evaluateFlag } from "./evaluate.ts";
 export type { CompileDiagnostic, CompiledFlagSet, DiagnosticCode } from "./compiled.ts";

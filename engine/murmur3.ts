@@ -1,6 +1,7 @@
 // MurmurHash3 x86_32 over the UTF-8 bytes of one or two strings. The bytes are written by a manual
 // UTF-8 walk into one module-level buffer that is reused (grown only for unusually long input), so
-// a hash allocates nothing; salt + value are hashed without building the concatenated string.
+// a hash allocates nothing; salt + value are hashed without building the concatenated string, and
+// an ASCII value after a precomputed salt prefix is mixed straight from its code units.
 // Lone surrogates are encoded as U+FFFD, exactly as TextEncoder does.
 
 let buffer = new Uint8Array(256);
@@ -58,11 +59,13 @@ function hashFrom(bytes: Uint8Array, length: number, h: number, totalLength: num
     if (rest === 3) k ^= bytes[i + 2]! << 16;
     if (rest >= 2) k ^= bytes[i + 1]! << 8;
     k ^= bytes[i]!;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
+    h ^= scramble(k);
   }
+  return finalise(h, totalLength);
+}
+
+/** The length mix-in and avalanche of MurmurHash3 x86_32, as an unsigned integer. */
+function finalise(h: number, totalLength: number): number {
   h ^= totalLength;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -75,15 +78,23 @@ function hashFrom(bytes: Uint8Array, length: number, h: number, totalLength: num
 /** Mixes the full 4-byte blocks of bytes[0..length) into `h` (no tail, no finalisation). */
 function mixBlocks(bytes: Uint8Array, length: number, h: number): number {
   for (let i = 0; i + 4 <= length; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = mixBlock(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
   }
   return h;
+}
+
+/** The per-block scramble of a 32-bit block (also applied to the 1-3 byte tail). */
+function scramble(k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
+}
+
+/** Mixes one full 4-byte block into the state. */
+function mixBlock(h: number, k: number): number {
+  h ^= scramble(k);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 /** MurmurHash3 x86_32 of utf8(a + b) with the given seed, as an unsigned 32-bit integer. */
@@ -106,16 +117,44 @@ export interface HashPrefix {
   readonly state: number;
   readonly mixedBytes: number;
   readonly tail: Uint8Array;
+  /** The tail bytes packed little-endian, as the first bytes of the next block. */
+  readonly tailWord: number;
 }
 
 export function murmur3Prefix(prefix: string, seed = 0): HashPrefix {
   const end = writeUtf8(prefix, 0);
   const mixed = end & ~3;
-  return { state: mixBlocks(buffer, mixed, seed | 0), mixedBytes: mixed, tail: buffer.slice(mixed, end) };
+  let tailWord = 0;
+  for (let i = mixed; i < end; i++) tailWord |= buffer[i]! << ((i - mixed) << 3);
+  return { state: mixBlocks(buffer, mixed, seed | 0), mixedBytes: mixed, tail: buffer.slice(mixed, end), tailWord };
 }
 
-/** murmur3Concat(prefix, value, seed) from a precomputed prefix. */
+/**
+ * murmur3Concat(prefix, value, seed) from a precomputed prefix. Targeting keys are nearly always
+ * ASCII, where a UTF-16 code unit is the UTF-8 byte: those are mixed straight from the string,
+ * with no buffer round trip; the first non-ASCII unit falls back to the UTF-8 walk.
+ */
 export function murmur3WithPrefix(prefix: HashPrefix, value: string): number {
+  const n = value.length;
+  let h = prefix.state;
+  let k = prefix.tailWord;
+  let shift = prefix.tail.length << 3;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return murmur3WithPrefixUtf8(prefix, value);
+    k |= c << shift;
+    shift += 8;
+    if (shift === 32) {
+      h = mixBlock(h, k);
+      k = 0;
+      shift = 0;
+    }
+  }
+  if (shift !== 0) h ^= scramble(k);
+  return finalise(h, prefix.mixedBytes + prefix.tail.length + n);
+}
+
+function murmur3WithPrefixUtf8(prefix: HashPrefix, value: string): number {
   const tail = prefix.tail;
   const t = tail.length;
   for (let i = 0; i < t; i++) buffer[i] = tail[i]!;

@@ -125,6 +125,14 @@ export type ErrorCode =
 
 export type Metadata = Record<string, string | number | boolean>;
 
+/**
+ * One flag's evaluation. Immutable and shared: the engine builds every result of a known flag
+ * once, when the flag set is compiled, and returns the same frozen object (metadata and JSON
+ * values frozen too) to every evaluation that lands on it, so evaluations allocate nothing.
+ * Consumers must treat results as read-only and build their own objects to add or change fields
+ * (e.g. `{ ...result.metadata, stale: true }`); writing into one throws in strict code and would
+ * otherwise leak into other callers' results.
+ */
 export interface EvaluationResult {
   key: string;
   /** Undefined when the flag is off and has no off value, or on error: the caller's default applies. */

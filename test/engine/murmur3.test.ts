@@ -87,6 +87,17 @@ describe("MurmurHash3 x86_32, seed 0, over UTF-8", () => {
     );
   });
 
+  it("the ASCII fast path after a salt prefix agrees with the reference, also when a non-ASCII unit comes late", () => {
+    const ascii = fc.string({ unit: "binary-ascii", maxLength: 40 });
+    fc.assert(
+      fc.property(ascii, ascii, fc.option(fc.string({ unit: "binary", minLength: 1, maxLength: 4 })), (salt, head, rest) => {
+        const value = head + (rest ?? "");
+        expect(murmur3WithPrefix(murmur3Prefix(salt), value)).toBe(Number(referenceMurmur3(salt + value)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("returns unsigned 32-bit integers", () => {
     fc.assert(
       fc.property(fc.string(), (text) => {

@@ -21,12 +21,14 @@ import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
 import * as identity from "./modules/identity";
+import * as teams from "./modules/teams";
 import * as users from "./modules/users";
 
 const MODULES: GraphQLModule[] = [
   baseModule,
   users,
   identity,
+  teams,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

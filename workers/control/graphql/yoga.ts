@@ -23,6 +23,9 @@ export function controlYoga(): YogaServerInstance<ControlServerContext, ControlC
     cors: { origin: "*", credentials: false, methods: ["GET", "POST", "OPTIONS"], allowedHeaders: ["content-type", "authorization"] },
     // Expected errors are answers, not incidents; mask-error.ts logs the unexpected ones itself.
     logging: false,
+    // Parsed documents are cached; validation results are not, because the cost rule reads the
+    // request's variables (`first: $n`) and a cached verdict would apply one request's page size to another.
+    parserAndValidationCache: { validationCache: false },
     plugins: [useQueryLimits()],
     context: ({ request, env }) => createControlContext(controlDeps(env), request),
   }));

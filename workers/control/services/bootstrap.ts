@@ -4,7 +4,7 @@
 // audit row is inserted in the same batch, conditional on the new user existing.
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { users } from "../../../db/schema";
+import { auditLog, users } from "../../../db/schema";
 import type { ControlDeps } from "./deps";
 import { conflict, forbidden } from "./errors";
 import { hashPassword, newPasswordSchema } from "./passwords";
@@ -41,18 +41,16 @@ export async function bootstrapAdmin(deps: ControlDeps, raw: BootstrapInput): Pr
   });
   let inserted: number;
   try {
-    const [userInsert] = await deps.db.batch([
-      deps.db.run(sql`
-        INSERT INTO users (id, username, email, display_name, password_hash, must_change_password, is_system_admin,
-                           enabled, failed_login_count, created_at, updated_at)
-        SELECT ${id}, ${input.username}, ${input.email}, ${input.displayName}, ${passwordHash}, 0, 1, 1, 0, ${now}, ${now}
-        WHERE NOT EXISTS (SELECT 1 FROM users WHERE is_system_admin = 1)`),
-      deps.db.run(sql`
-        INSERT INTO audit_log (id, team_id, actor_id, actor_name, action, entity_type, entity_id, diff, created_at)
-        SELECT ${crypto.randomUUID()}, NULL, ${id}, ${input.username}, 'user.bootstrap_admin', 'user', ${id}, ${diff}, ${now}
+    // Column order of the tables (drizzle inserts SELECT results into every column, in order).
+    const [created] = await deps.db.batch([
+      deps.db.insert(users).select(sql`
+        SELECT ${id}, ${input.username}, ${input.email}, ${input.displayName}, ${passwordHash}, 0, 1, 1, 0, NULL, NULL, ${now}, ${now}
+        WHERE NOT EXISTS (SELECT 1 FROM users WHERE is_system_admin = 1)`).returning({ id: users.id }),
+      deps.db.insert(auditLog).select(sql`
+        SELECT ${crypto.randomUUID()}, NULL, ${id}, ${input.username}, 'user.bootstrap_admin', 'user', ${id}, ${diff}, NULL, ${now}
         WHERE EXISTS (SELECT 1 FROM users WHERE id = ${id})`),
     ]);
-    inserted = (userInsert as D1Result).meta.changes;
+    inserted = created.length;
   } catch (error) {
     if (/UNIQUE constraint failed: users\./.test(String((error as Error)?.message) + String((error as Error)?.cause ?? ""))) {
       throw conflict("A user with this username or email already exists");

@@ -20,7 +20,15 @@ import { createSchema } from "graphql-yoga";
 import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
+import * as clients from "./modules/clients";
+import * as contexts from "./modules/contexts";
+import * as environments from "./modules/environments";
+import * as features from "./modules/features";
 import * as identity from "./modules/identity";
+import * as pipelines from "./modules/pipelines";
+import * as rules from "./modules/rules";
+import * as segments from "./modules/segments";
+import * as targeting from "./modules/targeting";
 import * as teams from "./modules/teams";
 import * as users from "./modules/users";
 
@@ -29,6 +37,14 @@ const MODULES: GraphQLModule[] = [
   users,
   identity,
   teams,
+  environments,
+  pipelines,
+  contexts,
+  targeting,
+  segments,
+  features,
+  rules,
+  clients,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

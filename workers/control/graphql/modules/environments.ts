@@ -1,0 +1,87 @@
+// Environments of a team (team admins change them; members read them).
+import { inArray } from "drizzle-orm";
+import { environments } from "../../../../db/schema";
+import {
+  createEnvironment, deleteEnvironment, getEnvironment, listEnvironments, updateEnvironment, type EnvironmentRow,
+} from "../../services/environments";
+import { withoutNulls } from "../inputs";
+import { defineLoader, oneByKey } from "../loaders";
+import type { ModuleResolvers } from "../module";
+
+export const typeDefs = /* GraphQL */ `
+  enum EnvironmentType {
+    development
+    staging
+    production
+  }
+
+  "Where flags are evaluated; each client reaches exactly one environment."
+  type Environment {
+    id: ID!
+    teamId: ID!
+    "Unique per team, URL-safe."
+    key: String!
+    name: String!
+    type: EnvironmentType!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
+  type EnvironmentConnection {
+    nodes: [Environment!]!
+    pageInfo: PageInfo!
+  }
+
+  input CreateEnvironmentInput {
+    teamId: ID!
+    "1-50 characters: lowercase letters, digits, _ or -, starting with a letter."
+    key: String!
+    name: String!
+    "Default development."
+    type: EnvironmentType
+  }
+
+  input UpdateEnvironmentInput {
+    id: ID!
+    key: String
+    name: String
+    type: EnvironmentType
+  }
+
+  extend type Query {
+    "Team members."
+    environment(id: ID!): Environment!
+    "Team members; ordered by key."
+    environments(teamId: ID!, first: Int = 25, after: String): EnvironmentConnection!
+  }
+
+  extend type Mutation {
+    "Team admins."
+    createEnvironment(input: CreateEnvironmentInput!): Environment!
+    "Team admins."
+    updateEnvironment(input: UpdateEnvironmentInput!): Environment!
+    "Team admins. CONFLICT while feature stages, pipeline stages or clients use it. Returns the deleted environment."
+    deleteEnvironment(id: ID!): Environment!
+  }
+`;
+
+/** Environments by id, for parents already authorised (stages, clients, pipeline stages). */
+export const environmentById = defineLoader<string, EnvironmentRow | null>("environmentById", async (deps, ids) => {
+  const rows = await deps.db.select().from(environments).where(inArray(environments.id, [...ids]));
+  return oneByKey(ids, rows, (row) => row.id);
+});
+
+export const resolvers: ModuleResolvers = {
+  Query: {
+    environment: async (_p, args: { id: string }, ctx) => getEnvironment(ctx.deps, await ctx.principal(), args.id),
+    environments: async (_p, args: { teamId: string; first?: number; after?: string }, ctx) =>
+      listEnvironments(ctx.deps, await ctx.principal(), args.teamId, args),
+  },
+  Mutation: {
+    createEnvironment: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      createEnvironment(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    updateEnvironment: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      updateEnvironment(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    deleteEnvironment: async (_p, args: { id: string }, ctx) => deleteEnvironment(ctx.deps, await ctx.principal(), args.id),
+  },
+};

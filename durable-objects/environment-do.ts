@@ -17,12 +17,16 @@ import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./cl
 import { DeliveryError } from "./delivery-error";
 import { buildFlagSet } from "./snapshot-builder";
 import { SnapshotStore } from "./snapshot-store";
+import { retryDelayMs, ScheduleStore, type ScheduleHub, type ScheduleItem, type StoredScheduleItem } from "./schedule-store";
+import { controlDeps } from "../workers/control/services/deps";
+import { runScheduledChange } from "../workers/control/services/scheduled-runner";
 
 /** KV accepts one write per second per key. */
 export const KV_WRITE_INTERVAL_MS = 1000;
 
-export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub {
+export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub, ScheduleHub {
   private readonly store: SnapshotStore;
+  private readonly schedules: ScheduleStore;
   /** The stored document, read lazily once per object lifetime (undefined: not read yet). */
   private cached: FlagSetDocument | null | undefined;
   /** Serialises rebuilds and KV flushes: a rebuild started later always reads D1 later. */
@@ -33,6 +37,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SnapshotStore(ctx.storage);
+    this.schedules = new ScheduleStore(ctx.storage.sql);
   }
 
   publish(): Promise<PublishResult> {
@@ -58,13 +63,41 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub 
     return current.version === version ? null : current;
   }
 
+  /** Runs the item (a scheduled_changes row id) from the alarm at item.runAt; stored durably. */
+  async schedule(item: ScheduleItem): Promise<void> {
+    this.schedules.put(item);
+    await this.armAlarm(item.runAt);
+  }
+
+  /** Forgets the item (its alarm may still fire and then finds nothing due). */
+  async cancelSchedule(id: string): Promise<void> {
+    this.schedules.delete(id);
+  }
+
   /**
-   * Writes the latest document to KV. The alarm is only ever armed for the end of the per-key
-   * interval, so it writes without re-checking the clock. At-least-once delivery is harmless: a
-   * repeated run finds KV current and does nothing.
+   * Two duties. KV: writes the latest document. Without due schedule items the alarm was armed
+   * for the end of the per-key interval, so it writes without re-checking the clock; with due
+   * items it may have fired earlier, so the interval is checked (and the flush re-armed).
+   * Schedule: runs the due items (outside `serially`, since they publish through this very object),
+   * removes each one that ran, retries failures with backoff, then re-arms for the next item.
+   * At-least-once delivery is harmless: KV is rewritten only when older, items are idempotent.
    */
   override async alarm(): Promise<void> {
-    await this.serially(() => this.flushKv({ intervalElapsed: true }));
+    const due = this.schedules.due(Date.now());
+    await this.serially(() => this.flushKv({ intervalElapsed: due.length === 0 }));
+    for (const item of due) await this.runScheduled(item);
+    const next = this.schedules.next();
+    if (next !== null) await this.armAlarm(next);
+  }
+
+  private async runScheduled(item: StoredScheduleItem): Promise<void> {
+    try {
+      await runScheduledChange(controlDeps(this.env), item.id);
+      this.schedules.delete(item.id);
+    } catch (error) {
+      console.error("scheduled change failed; retrying", { id: item.id, attempts: item.attempts + 1, error });
+      this.schedules.retryAt(item.id, Date.now() + retryDelayMs(item.attempts));
+    }
   }
 
   private get environmentId(): string {

@@ -20,22 +20,28 @@ import { createSchema } from "graphql-yoga";
 import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
+import * as approvals from "./modules/approvals";
 import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
 import * as environments from "./modules/environments";
 import * as features from "./modules/features";
 import * as identity from "./modules/identity";
+import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
 import * as rules from "./modules/rules";
 import * as segments from "./modules/segments";
 import * as targeting from "./modules/targeting";
 import * as teams from "./modules/teams";
 import * as users from "./modules/users";
+import * as versions from "./modules/versions";
 
 const MODULES: GraphQLModule[] = [
   baseModule,
   users,
   identity,
+  killSwitch,
+  approvals,
+  versions,
   teams,
   environments,
   pipelines,

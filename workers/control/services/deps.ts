@@ -4,6 +4,7 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "../../../db/schema";
 import { publishEnvironments } from "../../../durable-objects/publish";
+import { environmentScheduler, type Scheduler } from "../../../durable-objects/schedule-client";
 import type { Env } from "../../env";
 
 export type ControlDb = DrizzleD1Database<typeof schema>;
@@ -26,6 +27,8 @@ export interface ControlDeps {
   db: ControlDb;
   /** Rebuilds the snapshots of these environments (their Durable Objects read D1 again). */
   publish(environmentIds: Iterable<string>): Promise<unknown>;
+  /** Timed work run by an environment Durable Object's alarm (kill-switch rollbacks, scheduled changes). */
+  scheduler: Scheduler;
   now(): Date;
   kv: KVNamespace;
   config: ControlConfig;
@@ -54,6 +57,7 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
   return {
     db: drizzle(env.DB, { schema }),
     publish: (environmentIds) => publishEnvironments(env, environmentIds),
+    scheduler: environmentScheduler(env),
     now: () => new Date(),
     kv: env.FLAGS_KV,
     config: {

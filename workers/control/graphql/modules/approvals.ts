@@ -1,0 +1,188 @@
+// Delivery governance: approval policies, the stage workflow (deploy / rollback requests and their
+// votes) and freeze windows. Thin: every rule lives in the services.
+import {
+  createApprovalPolicy, deleteApprovalPolicy, listApprovalPolicies, updateApprovalPolicy,
+} from "../../services/approval-policies";
+import { createFreezeWindow, deleteFreezeWindow, listFreezeWindows } from "../../services/freeze-windows";
+import {
+  applyApprovalRequest, approveRequest, cancelApprovalRequest, getApprovalRequest, listApprovalRequests, rejectRequest,
+  requestStageChange, votesOf, type RequestRow, type StageChangeResult,
+} from "../../services/stage-workflow";
+import { withoutNulls } from "../inputs";
+import type { ModuleResolvers } from "../module";
+
+export const typeDefs = /* GraphQL */ `
+  enum ApprovalPolicyScope { all production_only specific }
+
+  "Protects the environments it covers: changes there need approvals (see docs/ROLES.md)."
+  type ApprovalPolicy {
+    id: ID!
+    teamId: ID!
+    name: String!
+    appliesTo: ApprovalPolicyScope!
+    "For appliesTo = specific."
+    environmentIds: [ID!]!
+    requiredApprovals: Int!
+    eligibleRoles: [TeamRole!]!
+    eligibleUserIds: [ID!]!
+    enabled: Boolean!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
+  input CreateApprovalPolicyInput {
+    teamId: ID!
+    name: String!
+    appliesTo: ApprovalPolicyScope!
+    environmentIds: [ID!]
+    "1..10, default 1."
+    requiredApprovals: Int
+    "Default [approver, team_admin]."
+    eligibleRoles: [TeamRole!]
+    eligibleUserIds: [ID!]
+    enabled: Boolean
+  }
+
+  input UpdateApprovalPolicyInput {
+    id: ID!
+    name: String
+    appliesTo: ApprovalPolicyScope
+    environmentIds: [ID!]
+    requiredApprovals: Int
+    eligibleRoles: [TeamRole!]
+    eligibleUserIds: [ID!]
+    enabled: Boolean
+  }
+
+  enum ApprovalStatus { pending approved rejected cancelled applied invalidated }
+
+  type ApprovalVote {
+    userId: ID!
+    vote: String!
+    comment: String!
+    createdAt: DateTime!
+  }
+
+  "A proposed change awaiting votes. Its approvers were fixed when it was made."
+  type ApprovalRequest {
+    id: ID!
+    teamId: ID!
+    policyId: ID
+    featureId: ID!
+    environmentId: ID!
+    "deploy, rollback, rules_change or version_rollback."
+    action: String!
+    payload: JSON!
+    "The feature version the request was made against: a later edit invalidates it."
+    baseFeatureVersion: Int!
+    requiredApprovals: Int!
+    eligibleUserIds: [ID!]!
+    status: ApprovalStatus!
+    requestedBy: ID!
+    comment: String!
+    createdAt: DateTime!
+    decidedAt: DateTime
+    votes: [ApprovalVote!]!
+  }
+
+  type ApprovalRequestConnection {
+    nodes: [ApprovalRequest!]!
+    pageInfo: PageInfo!
+  }
+
+  "The outcome of a deploy / rollback request: applied at once (request null) or awaiting approval."
+  type StageChangeResult {
+    stageId: ID!
+    "The stage status now (DEPLOYED / ROLLED_BACK when applied, *_REQUESTED when awaiting approval)."
+    status: String!
+    request: ApprovalRequest
+  }
+
+  "No change reaches the covered environments in [startsAt, endsAt) without an admin override."
+  type FreezeWindow {
+    id: ID!
+    teamId: ID!
+    name: String!
+    environmentId: ID
+    environmentType: String
+    startsAt: DateTime!
+    endsAt: DateTime!
+    reason: String!
+    createdAt: DateTime!
+  }
+
+  input CreateFreezeWindowInput {
+    teamId: ID!
+    name: String!
+    "Exactly one of environmentId and environmentType."
+    environmentId: ID
+    environmentType: String
+    startsAt: DateTime!
+    endsAt: DateTime!
+    reason: String
+  }
+
+  extend type Query {
+    approvalPolicies(teamId: ID!): [ApprovalPolicy!]!
+    approvalRequests(teamId: ID!, status: ApprovalStatus, first: Int = 25, after: String): ApprovalRequestConnection!
+    approvalRequest(id: ID!): ApprovalRequest!
+    "Freeze windows that have not ended yet."
+    freezeWindows(teamId: ID!): [FreezeWindow!]!
+  }
+
+  extend type Mutation {
+    createApprovalPolicy(input: CreateApprovalPolicyInput!): ApprovalPolicy!
+    updateApprovalPolicy(input: UpdateApprovalPolicyInput!): ApprovalPolicy!
+    deleteApprovalPolicy(id: ID!): ApprovalPolicy!
+    """
+    Deploys the stage: directly for a team admin where no policy applies, else as an approval request.
+    freezeOverrideReason: team admins only, during a freeze window (audited).
+    """
+    requestDeploy(stageId: ID!, comment: String, freezeOverrideReason: String): StageChangeResult!
+    "Rolls the stage back, with the same rules as requestDeploy."
+    requestRollback(stageId: ID!, comment: String, freezeOverrideReason: String): StageChangeResult!
+    "An eligible approver's approval (never the requester's); the last required one applies the change."
+    approveRequest(requestId: ID!, comment: String, freezeOverrideReason: String): ApprovalRequest!
+    "One rejection rejects the request."
+    rejectRequest(requestId: ID!, comment: String): ApprovalRequest!
+    "Applies a request approved during a freeze window."
+    applyApprovalRequest(requestId: ID!, freezeOverrideReason: String): ApprovalRequest!
+    cancelApprovalRequest(id: ID!): ApprovalRequest!
+    createFreezeWindow(input: CreateFreezeWindowInput!): FreezeWindow!
+    deleteFreezeWindow(id: ID!): FreezeWindow!
+  }
+`;
+
+const stageResult = (result: StageChangeResult) => ({ stageId: result.stage.id, status: result.stage.status, request: result.request });
+
+export const resolvers: ModuleResolvers = {
+  ApprovalRequest: {
+    votes: (request: RequestRow, _args, ctx) => votesOf(ctx.deps, request.id),
+  },
+  Query: {
+    approvalPolicies: async (_p, args: { teamId: string }, ctx) => listApprovalPolicies(ctx.deps, await ctx.principal(), args.teamId),
+    approvalRequests: async (_p, args: { teamId: string; status?: string | null; first?: number; after?: string }, ctx) =>
+      listApprovalRequests(ctx.deps, await ctx.principal(), args.teamId, { status: args.status }, args),
+    approvalRequest: async (_p, args: { id: string }, ctx) => getApprovalRequest(ctx.deps, await ctx.principal(), args.id),
+    freezeWindows: async (_p, args: { teamId: string }, ctx) => listFreezeWindows(ctx.deps, await ctx.principal(), args.teamId),
+  },
+  Mutation: {
+    createApprovalPolicy: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      createApprovalPolicy(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    updateApprovalPolicy: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      updateApprovalPolicy(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    deleteApprovalPolicy: async (_p, args: { id: string }, ctx) => deleteApprovalPolicy(ctx.deps, await ctx.principal(), args.id),
+    requestDeploy: async (_p, args: Record<string, unknown>, ctx) =>
+      stageResult(await requestStageChange(ctx.deps, await ctx.principal(), "deploy", withoutNulls(args))),
+    requestRollback: async (_p, args: Record<string, unknown>, ctx) =>
+      stageResult(await requestStageChange(ctx.deps, await ctx.principal(), "rollback", withoutNulls(args))),
+    approveRequest: async (_p, args: Record<string, unknown>, ctx) => approveRequest(ctx.deps, await ctx.principal(), withoutNulls(args)),
+    rejectRequest: async (_p, args: Record<string, unknown>, ctx) => rejectRequest(ctx.deps, await ctx.principal(), withoutNulls(args)),
+    applyApprovalRequest: async (_p, args: Record<string, unknown>, ctx) =>
+      applyApprovalRequest(ctx.deps, await ctx.principal(), withoutNulls(args)),
+    cancelApprovalRequest: async (_p, args: { id: string }, ctx) => cancelApprovalRequest(ctx.deps, await ctx.principal(), args.id),
+    createFreezeWindow: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      createFreezeWindow(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    deleteFreezeWindow: async (_p, args: { id: string }, ctx) => deleteFreezeWindow(ctx.deps, await ctx.principal(), args.id),
+  },
+};

@@ -1,0 +1,68 @@
+// Freeze windows of a team: no change reaches the covered environments (one environment, or every
+// environment of a type) between startsAt and endsAt, unless a team admin overrides with a reason
+// (change-guard.ts). Team admins create and delete them; members read them.
+import { and, asc, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import { ENVIRONMENT_TYPES, environments, freezeWindows } from "../../../db/schema";
+import { authorizeEntity, requireTeamMember, requireTeamRole, TEAM_ADMIN, type Principal } from "./authz";
+import { commit } from "./commit";
+import type { ControlDeps } from "./deps";
+import { badInput } from "./errors";
+import type { FreezeRow } from "./governance";
+import { parseInput } from "./validation";
+
+const createInput = z.object({
+  teamId: z.string().min(1),
+  name: z.string().trim().min(1).max(100),
+  environmentId: z.string().min(1).nullish(),
+  environmentType: z.enum(ENVIRONMENT_TYPES).nullish(),
+  startsAt: z.date(),
+  endsAt: z.date(),
+  reason: z.string().trim().max(500).default(""),
+}).strict()
+  .refine((w) => Boolean(w.environmentId) !== Boolean(w.environmentType), { path: ["environmentId"], message: "give exactly one of environmentId and environmentType" })
+  .refine((w) => w.startsAt.getTime() < w.endsAt.getTime(), { path: ["endsAt"], message: "must be after startsAt" });
+
+const view = (w: FreezeRow) => ({
+  name: w.name, environmentId: w.environmentId, environmentType: w.environmentType,
+  startsAt: w.startsAt.toISOString(), endsAt: w.endsAt.toISOString(), reason: w.reason,
+});
+
+export async function createFreezeWindow(deps: ControlDeps, principal: Principal, raw: unknown): Promise<FreezeRow> {
+  const input = parseInput(createInput, raw);
+  requireTeamRole(principal, input.teamId, TEAM_ADMIN);
+  if (input.environmentId) {
+    const [env] = await deps.db.select({ id: environments.id }).from(environments)
+      .where(and(eq(environments.id, input.environmentId), eq(environments.teamId, input.teamId)));
+    if (!env) throw badInput("input.environmentId", "input.environmentId: not an environment of this team");
+  }
+  const row: FreezeRow = {
+    id: crypto.randomUUID(), teamId: input.teamId, name: input.name, environmentId: input.environmentId ?? null,
+    environmentType: input.environmentType ?? null, startsAt: input.startsAt, endsAt: input.endsAt, reason: input.reason,
+    createdBy: principal.userId, createdAt: deps.now(),
+  };
+  await commit(deps, {
+    actor: principal,
+    statements: [deps.db.insert(freezeWindows).values(row)],
+    audit: [{ teamId: input.teamId, action: "freeze_window.create", entityType: "freeze_window", entityId: row.id, before: null, after: view(row) }],
+  });
+  return row;
+}
+
+export async function deleteFreezeWindow(deps: ControlDeps, principal: Principal, id: string): Promise<FreezeRow> {
+  const teamId = await authorizeEntity(deps, principal, "freezeWindow", id, TEAM_ADMIN);
+  const [before] = await deps.db.select().from(freezeWindows).where(eq(freezeWindows.id, id));
+  await commit(deps, {
+    actor: principal,
+    statements: [deps.db.delete(freezeWindows).where(eq(freezeWindows.id, id))],
+    audit: [{ teamId, action: "freeze_window.delete", entityType: "freeze_window", entityId: id, before: view(before!), after: null }],
+  });
+  return before!;
+}
+
+/** Windows that have not ended yet, soonest first. */
+export async function listFreezeWindows(deps: ControlDeps, principal: Principal, teamId: string): Promise<FreezeRow[]> {
+  requireTeamMember(principal, teamId);
+  return deps.db.select().from(freezeWindows)
+    .where(and(eq(freezeWindows.teamId, teamId), gt(freezeWindows.endsAt, deps.now()))).orderBy(asc(freezeWindows.startsAt));
+}

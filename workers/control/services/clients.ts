@@ -7,6 +7,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { CLIENT_KINDS, clients, environments } from "../../../db/schema";
+import { clientKvKey } from "../../../protocol/delivery";
 import { sha256Hex } from "../../../protocol/secret-hash";
 import { ANY_TEAM_ROLE, authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
 import { bytesToBase64Url, randomBytes } from "./base64";
@@ -112,6 +113,7 @@ export async function rotateClientSecret(deps: ControlDeps, principal: Principal
     audit: [{ teamId: client.teamId, action: "client.rotate_secret", entityType: "client", entityId: id, before: auditView(before), after: auditView(client) }],
     publish: [client.environmentId],
   });
+  await forgetCredential(deps, before.secretHash);
   return { client, secret };
 }
 
@@ -142,6 +144,7 @@ export async function deleteClient(deps: ControlDeps, principal: Principal, id: 
     audit: [{ teamId: before.teamId, action: "client.delete", entityType: "client", entityId: id, before: auditView(before), after: null }],
     publish: [before.environmentId],
   });
+  await forgetCredential(deps, before.secretHash);
   return before;
 }
 
@@ -155,6 +158,19 @@ async function loadForChange(deps: ControlDeps, principal: Principal, id: string
 function assertOriginsFit(kind: ClientRow["kind"], origins: string[]): void {
   if (kind === "server" && origins.length > 0) {
     throw badInput("input.webOrigins", "input.webOrigins: only web clients have origins (server clients refuse browsers)");
+  }
+}
+
+/**
+ * Deletes the KV record of a secret that no longer exists. The environment object deletes the
+ * records it wrote itself when it publishes; this also covers records it never wrote (a seed, an
+ * object whose storage was reset). A failure is logged: the object's next publish is the backstop.
+ */
+async function forgetCredential(deps: ControlDeps, secretHash: string): Promise<void> {
+  try {
+    await deps.kv.delete(clientKvKey(secretHash));
+  } catch (error) {
+    deps.log.error("could not delete a retired client credential from KV", { error });
   }
 }
 

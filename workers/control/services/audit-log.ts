@@ -1,5 +1,6 @@
-// The audit trail of a team, newest first, for its members; filterable by entity.
-import { and, desc, eq, type SQL } from "drizzle-orm";
+// The audit trail of a team, newest first (insertion order within a millisecond), for its
+// members; filterable by entity.
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditLog } from "../../../db/schema";
 import { requireTeamMember, type Principal } from "./authz";
@@ -24,6 +25,6 @@ export async function listAuditLog(
   if (entityType) conditions.push(eq(auditLog.entityType, entityType));
   if (entityId) conditions.push(eq(auditLog.entityId, entityId));
   const rows = await deps.db.select().from(auditLog).where(and(...conditions))
-    .orderBy(desc(auditLog.createdAt), desc(auditLog.id)).limit(window.limit + 1).offset(window.offset);
+    .orderBy(desc(auditLog.createdAt), desc(sql`rowid`)).limit(window.limit + 1).offset(window.offset);
   return toConnection(rows, window);
 }

@@ -19,6 +19,16 @@ export function bucketOfPrefixed(salt: HashPrefix, bucketingValue: string): numb
   return bucketOfHash(murmur3WithPrefix(salt, bucketingValue));
 }
 
+/**
+ * The hash bound of a bucket bound: bucketOfHash(h) < end exactly when h < hashBound(end), so the
+ * evaluator compares raw hashes with bounds computed at compile time. ceil(end * 2^32 / 100000):
+ * the numerator is an exact integer below 2^53, and a non-integer quotient is at least 1e-5 from
+ * the next integer while the division's rounding error stays below 2^-19, so floor() is exact.
+ */
+export function hashBound(end: number): number {
+  return Math.floor((end * 4294967296 + (BUCKET_COUNT - 1)) / BUCKET_COUNT);
+}
+
 /** Rollout percentage (0..100, three decimals) -> exclusive bucket threshold. */
 export function rolloutThreshold(percentage: number): number {
   if (!Number.isFinite(percentage) || percentage <= 0) return 0;

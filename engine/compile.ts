@@ -4,7 +4,7 @@
 // here once and frozen (see results.ts), and every reference (variant, segment, prerequisite) is
 // resolved to an index. Problems become diagnostics, never exceptions, and never widen targeting:
 // the affected rule, condition or segment matches nobody.
-import { BUCKET_COUNT, rolloutThreshold } from "./bucket.ts";
+import { BUCKET_COUNT, hashBound, rolloutThreshold } from "./bucket.ts";
 import { compilePath, type AttributePath } from "./context.ts";
 import {
   type CompileDiagnostic, type CompiledFlag, type CompiledFlagSet, type CompiledPrerequisite,
@@ -117,7 +117,7 @@ function compileRule(
     const source = bucketing(serve.bucketBy);
     if (!valid || source === undefined) return { ...base, kind: ServeKind.rollout, valid: false };
     return { ...base, ...source, kind: ServeKind.rollout, result: served(serve.variant as string, "SPLIT"),
-      threshold: rolloutThreshold(percentage as number) };
+      threshold: hashBound(rolloutThreshold(percentage as number)) };
   }
   if (serve.kind === "split") {
     let valid = base.valid;
@@ -144,7 +144,7 @@ function compileRule(
         continue;
       }
       end += weight;
-      base.splitEnds.push(end);
+      base.splitEnds.push(hashBound(Math.min(end, BUCKET_COUNT)));
       if (known(allocation.variant)) base.splitResults.push(served(allocation.variant, "SPLIT"));
     }
     if (end > BUCKET_COUNT) {
@@ -207,11 +207,22 @@ function compileFlag(
     return { key: name, index: target ?? -1, variant, failed: offWith(frozenMetadata({ ...baseMetadata, failedPrerequisite: name })) };
   });
 
-  // One bucket slot per distinct bucketing source of this flag: rules bucketing by the same value
-  // share one hash per evaluation.
+  // One hash cache slot per bucketing source that several rules of this flag share, so they hash
+  // once per evaluation; a source with one rule needs no cache.
+  const ruleDocs: unknown[] = Array.isArray(flag.rules) ? flag.rules : [];
+  const sourceName = (bucketBy: unknown) =>
+    bucketBy === undefined || bucketBy === "" || bucketBy === "targetingKey" ? "\u0000targetingKey" : String(bucketBy);
+  const users = new Map<string, number>();
+  for (const rule of ruleDocs) {
+    const serve = isObject(rule) && isObject(rule.serve) ? rule.serve : undefined;
+    if (serve?.kind !== "rollout" && serve?.kind !== "split") continue;
+    const name = sourceName(serve.bucketBy);
+    users.set(name, (users.get(name) ?? 0) + 1);
+  }
   const localSlots = new Map<string, number>();
   const slotOf = (path: AttributePath | null) => {
-    const name = path === null ? "\u0000targetingKey" : path.name;
+    const name = sourceName(path === null ? undefined : path.name);
+    if ((users.get(name) ?? 0) < 2) return -1;
     let slot = localSlots.get(name);
     if (slot === undefined) {
       slot = slots.next++;
@@ -220,7 +231,6 @@ function compileFlag(
     return slot;
   };
 
-  const ruleDocs: unknown[] = Array.isArray(flag.rules) ? flag.rules : [];
   if (!Array.isArray(flag.rules) && flag.rules !== undefined) {
     report({ code: "MALFORMED_RULE", flag: flag.key, message: `rules must be a list; the flag serves its default` });
   }

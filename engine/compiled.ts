@@ -58,9 +58,9 @@ export interface CompiledRule {
   readonly valid: boolean;
   /** The frozen result of a `variant` serve (TARGETING_MATCH) or a rollout hit (SPLIT). */
   readonly result: EvaluationResult | null;
-  /** Rollout: buckets below this serve the variant. */
+  /** Rollout: hashes below this (hashBound of the bucket threshold) serve the variant. */
   readonly threshold: number;
-  /** Split: exclusive cumulative upper bounds per allocation, in allocation order. */
+  /** Split: exclusive cumulative upper bounds per allocation, as hash bounds, in allocation order. */
   readonly splitEnds: readonly number[];
   /** Split: the frozen SPLIT result of each allocation, parallel to splitEnds. */
   readonly splitResults: readonly EvaluationResult[];
@@ -68,7 +68,10 @@ export interface CompiledRule {
   readonly missingBucket: EvaluationResult | null;
   /** Attribute to bucket by; null means the targeting key. */
   readonly bucketPath: AttributePath | null;
-  /** Index into the scratch bucket cache: one slot per distinct (flag, bucketing source). */
+  /**
+   * Index into the scratch hash cache when several rules of the flag bucket by the same source
+   * (one hash per evaluation for all of them); -1 when this rule is its source's only user.
+   */
   readonly bucketSlot: number;
 }
 
@@ -147,7 +150,8 @@ export class Scratch {
   readonly segmentBusy: Int32Array;
   readonly segmentValue: Uint8Array;
   readonly bucketDone: Int32Array;
-  readonly bucketValue: Int32Array;
+  /** The bucketing hash (unsigned 32-bit), or -1 when the bucketing value is missing. */
+  readonly bucketValue: Float64Array;
 
   constructor(flags: number, segments: number, bucketSlots: number) {
     this.flagDone = new Int32Array(flags);
@@ -157,7 +161,7 @@ export class Scratch {
     this.segmentBusy = new Int32Array(segments);
     this.segmentValue = new Uint8Array(segments);
     this.bucketDone = new Int32Array(bucketSlots);
-    this.bucketValue = new Int32Array(bucketSlots);
+    this.bucketValue = new Float64Array(bucketSlots);
   }
 
   /** Starts an evaluation call: every memo from earlier calls becomes stale at once. */

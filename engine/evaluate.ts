@@ -3,18 +3,21 @@
 // set's scratch state, stamped with the call's epoch. Every result of a known flag and a valid
 // context is one of the frozen results built at compile time, so such an evaluation allocates
 // nothing; only FLAG_NOT_FOUND and INVALID_CONTEXT (whose text names the caller's input) allocate.
-import { bucketOfPrefixed } from "./bucket.ts";
 import { contextProblem, readAttribute, resolveTargetingKey, UNUSABLE_CONTEXT } from "./context.ts";
 import { type CompiledFlag, type CompiledFlagSet, type CompiledRule, ServeKind } from "./compiled.ts";
 import { anyGroupMatches } from "./conditions.ts";
+import { murmur3WithPrefix } from "./murmur3.ts";
 import { frozenError } from "./results.ts";
 import type { EvaluationContext, EvaluationResult } from "./types.ts";
 
-/** The bucket of this rule's bucketing value, computed at most once per (flag, source) per call; -1 when missing. */
-function bucketFor(set: CompiledFlagSet, flag: CompiledFlag, rule: CompiledRule): number {
+/**
+ * The bucketing hash of this rule's bucketing value, -1 when that value is missing or empty.
+ * Rules sharing a bucketing source share one cached hash per call (see CompiledRule.bucketSlot).
+ */
+function hashFor(set: CompiledFlagSet, flag: CompiledFlag, rule: CompiledRule): number {
   const scratch = set.scratch;
   const slot = rule.bucketSlot;
-  if (scratch.bucketDone[slot] === scratch.epoch) return scratch.bucketValue[slot] as number;
+  if (slot >= 0 && scratch.bucketDone[slot] === scratch.epoch) return scratch.bucketValue[slot] as number;
   let value: string | undefined;
   if (rule.bucketPath === null) value = scratch.targetingKey;
   else {
@@ -22,10 +25,12 @@ function bucketFor(set: CompiledFlagSet, flag: CompiledFlag, rule: CompiledRule)
     // An account id may be numeric; anything else cannot be hashed meaningfully.
     value = typeof raw === "string" ? raw : typeof raw === "number" && Number.isFinite(raw) ? String(raw) : undefined;
   }
-  const bucket = value === undefined || value.length === 0 ? -1 : bucketOfPrefixed(flag.saltPrefix, value);
-  scratch.bucketDone[slot] = scratch.epoch;
-  scratch.bucketValue[slot] = bucket;
-  return bucket;
+  const hash = value === undefined || value.length === 0 ? -1 : murmur3WithPrefix(flag.saltPrefix, value);
+  if (slot >= 0) {
+    scratch.bucketDone[slot] = scratch.epoch;
+    scratch.bucketValue[slot] = hash;
+  }
+  return hash;
 }
 
 function prerequisiteOn(result: EvaluationResult, variant: string | null): boolean {
@@ -53,15 +58,16 @@ function compute(set: CompiledFlagSet, flag: CompiledFlag): EvaluationResult {
     if (!rule.valid) continue;
     if (rule.groups.length > 0 && !anyGroupMatches(set, rule.groups)) continue;
     if (rule.kind === ServeKind.variant) return rule.result!;
-    const bucket = bucketFor(set, flag, rule);
-    if (bucket < 0) return rule.missingBucket!;
+    // Buckets are compared as raw hashes against bounds precomputed with hashBound (bucket.ts).
+    const hash = hashFor(set, flag, rule);
+    if (hash < 0) return rule.missingBucket!;
     if (rule.kind === ServeKind.rollout) {
-      if (bucket < rule.threshold) return rule.result!;
+      if (hash < rule.threshold) return rule.result!;
       continue;
     }
     const ends = rule.splitEnds;
     for (let j = 0; j < ends.length; j++) {
-      if (bucket < ends[j]!) return rule.splitResults[j]!;
+      if (hash < ends[j]!) return rule.splitResults[j]!;
     }
     // In the unallocated remainder: this rule does not match; go on with the next.
   }
@@ -95,9 +101,11 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
     return frozenError(key, "INVALID_CONTEXT", contextProblem(context)!, set.baseMetadata);
   }
   const scratch = set.scratch;
+  const flag = set.flags[index]!;
   scratch.begin(context, targetingKey);
   try {
-    return evaluateCompiled(set, set.flags[index]!);
+    // Only prerequisites read other flags' memoised results; a flag without any is computed directly.
+    return flag.prerequisites.length === 0 ? compute(set, flag) : evaluateCompiled(set, flag);
   } finally {
     scratch.end();
   }

@@ -9,6 +9,6 @@ export { compileFlagSet, FlagSetCompileError } from "./compile.ts";
 export { evaluateAll, evaluateFlag } from "./evaluate.ts";
 export type { CompileDiagnostic, CompiledFlagSet, DiagnosticCode } from "./compiled.ts";
 export { type HashPrefix, murmur3, murmur3Concat, murmur3Prefix, murmur3WithPrefix } from "./murmur3.ts";
-export { BUCKET_COUNT, bucketOf, bucketOfHash, bucketOfPrefixed, rolloutThreshold } from "./bucket.ts";
+export { BUCKET_COUNT, bucketOf, bucketOfHash, bucketOfPrefixed, hashBound, rolloutThreshold } from "./bucket.ts";
 export { compareSemVer, parseSemVer, type SemVer } from "./operators/semver.ts";
 export * from "./types.ts";

@@ -139,16 +139,32 @@ export function murmur3WithPrefix(prefix: HashPrefix, value: string): number {
   let h = prefix.state;
   let k = prefix.tailWord;
   let shift = prefix.tail.length << 3;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 0x80) return murmur3WithPrefixUtf8(prefix, value);
-    k |= c << shift;
-    shift += 8;
+  let i = 0;
+  // Complete the salt's partial block first, then whole blocks of four code units.
+  if (shift !== 0) {
+    for (; shift < 32 && i < n; i++, shift += 8) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return murmur3WithPrefixUtf8(prefix, value);
+      k |= c << shift;
+    }
     if (shift === 32) {
       h = mixBlock(h, k);
       k = 0;
       shift = 0;
     }
+  }
+  for (const whole = n - 3; i < whole; i += 4) {
+    const c0 = value.charCodeAt(i);
+    const c1 = value.charCodeAt(i + 1);
+    const c2 = value.charCodeAt(i + 2);
+    const c3 = value.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) return murmur3WithPrefixUtf8(prefix, value);
+    h = mixBlock(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+  }
+  for (; i < n; i++, shift += 8) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return murmur3WithPrefixUtf8(prefix, value);
+    k |= c << shift;
   }
   if (shift !== 0) h ^= scramble(k);
   return finalise(h, prefix.mixedBytes + prefix.tail.length + n);

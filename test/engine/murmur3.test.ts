@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketOf, bucketOfHash, bucketOfPrefixed, murmur3, murmur3Concat, murmur3Prefix, murmur3WithPrefix } from "../../engine/index.ts";
+import { bucketOf, bucketOfHash, bucketOfPrefixed, hashBound, murmur3, murmur3Concat, murmur3Prefix, murmur3WithPrefix } from "../../engine/index.ts";
 
 /**
  * An independent MurmurHash3 x86_32 reference: explicit UTF-8 bytes from TextEncoder, BigInt
@@ -125,6 +125,17 @@ describe("bucket", () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it("hashBound(end) is the first hash whose bucket is not below end, for every bucket bound", () => {
+    const exact = (end: number) => Number((BigInt(end) * 4_294_967_296n + 99_999n) / 100_000n); // ceil in integers
+    for (let end = 0; end <= 100_000; end++) {
+      const bound = hashBound(end);
+      expect(bound).toBe(exact(end));
+      if (bound > 0) expect(bucketOfHash(bound - 1)).toBeLessThan(end);
+      if (bound <= 0xffffffff) expect(bucketOfHash(bound)).toBeGreaterThanOrEqual(end);
+    }
+    expect([hashBound(0), hashBound(1), hashBound(100_000)]).toEqual([0, 42_950, 4_294_967_296]);
   });
 
   it("hashes salt followed by the bucketing value", () => {

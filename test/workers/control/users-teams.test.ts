@@ -119,6 +119,28 @@ describe("teams", () => {
     });
   });
 
+  it("pages the members of every listed team at once (one D1 round trip for all teams)", async () => {
+    const { accessToken } = await loginAs("admin");
+    const query = `query($after: String) { teams { nodes { name members(first: 2, after: $after) {
+      totalCount nodes { role user { username } } pageInfo { hasNextPage } } } } }`;
+    const first = ok(await gql(query, {}, accessToken)).teams.nodes;
+    expect(first).toEqual([
+      { name: "Acme", members: { totalCount: 4, pageInfo: { hasNextPage: true }, nodes: [
+        { role: "approver", user: { username: "approver" } }, { role: "requester", user: { username: "requester" } },
+      ] } },
+      { name: "Globex", members: { totalCount: 1, pageInfo: { hasNextPage: false }, nodes: [
+        { role: "team_admin", user: { username: "outsider" } },
+      ] } },
+    ]);
+    const cursor = ok(await gql("{ team(id: \"" + DEMO_TEAM_ID + "\") { members(first: 2) { pageInfo { endCursor } } } }", {}, accessToken))
+      .team.members.pageInfo.endCursor;
+    const second = ok(await gql(query, { after: cursor }, accessToken)).teams.nodes;
+    expect(second.map((t: any) => [t.name, t.members.nodes.map((m: any) => m.user.username), t.members.pageInfo.hasNextPage])).toEqual([
+      ["Acme", ["teamadmin", "viewer"], false],
+      ["Globex", [], false],
+    ]);
+  });
+
   it("createTeam and updateTeam: names are unique (CONFLICT) and required (BAD_USER_INPUT)", async () => {
     const { accessToken } = await loginAs("admin");
     const created = ok(await gql("mutation { createTeam(input: { name: \"Initech\", description: \"TPS\" }) { id name description } }", {}, accessToken)).createTeam;

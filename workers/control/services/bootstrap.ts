@@ -5,6 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { auditLog, users } from "../../../db/schema";
+import { isUniqueViolation } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { conflict, forbidden } from "./errors";
 import { hashPassword, newPasswordSchema } from "./passwords";
@@ -52,7 +53,7 @@ export async function bootstrapAdmin(deps: ControlDeps, raw: BootstrapInput): Pr
     ]);
     inserted = created.length;
   } catch (error) {
-    if (/UNIQUE constraint failed: users\./.test(String((error as Error)?.message) + String((error as Error)?.cause ?? ""))) {
+    if (isUniqueViolation(error, "users")) {
       throw conflict("A user with this username or email already exists");
     }
     throw error;

@@ -1,13 +1,15 @@
-// Team memberships. Members of a team see its members; system admins and the team's admins add
+// Team memberships. Members of a team see its members (the Team.members resolver checks, then
+// reads pages through membersPages); system admins and the team's admins add
 // members, change their roles and remove them. A team always keeps at least one team admin.
-import { and, asc, count, eq, or } from "drizzle-orm";
+import { and, count, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { TEAM_ROLES, teamMemberships, users, type TeamRole } from "../../../db/schema";
-import { ANY_TEAM_ROLE, requireTeamRole, TEAM_ADMIN, type Principal } from "./authz";
+import { requireTeamRole, TEAM_ADMIN, type Principal } from "./authz";
 import { commit } from "./commit";
+import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { conflict, notFound } from "./errors";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
+import { toConnection, type Connection, type PageWindow } from "./pagination";
 import { parseInput } from "./validation";
 
 export interface Membership {
@@ -17,19 +19,38 @@ export interface Membership {
   createdAt: Date;
 }
 
-export async function listMembers(
-  deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs,
-): Promise<Connection<Membership> & { totalCount: number }> {
-  requireTeamRole(principal, teamId, ANY_TEAM_ROLE);
-  const window = pageWindow(page);
-  const [rows, [total]] = await deps.db.batch([
-    deps.db.select({
-      teamId: teamMemberships.teamId, userId: teamMemberships.userId, role: teamMemberships.role, createdAt: teamMemberships.createdAt,
-    }).from(teamMemberships).innerJoin(users, eq(users.id, teamMemberships.userId))
-      .where(eq(teamMemberships.teamId, teamId)).orderBy(asc(users.username)).limit(window.limit + 1).offset(window.offset),
-    deps.db.select({ n: count() }).from(teamMemberships).where(eq(teamMemberships.teamId, teamId)),
+export interface MembersPageKey {
+  teamId: string;
+  window: PageWindow;
+}
+
+/**
+ * One page of members for each of many teams in ONE D1 round trip (a window function ranks each
+ * team's members by username; a grouped count gives the totals), for `teams { nodes { members } }`.
+ * No authorisation: the caller checked each team.
+ */
+export async function membersPages(deps: ControlDeps, keys: readonly MembersPageKey[]): Promise<(Connection<Membership> & { totalCount: number })[]> {
+  const { db } = deps;
+  const teamIds = [...new Set(keys.map((k) => k.teamId))];
+  const windows = [...new Map(keys.map((k) => [`${k.window.limit}:${k.window.offset}`, k.window])).values()];
+  const ranked = db.select({
+    teamId: teamMemberships.teamId, userId: teamMemberships.userId, role: teamMemberships.role, createdAt: teamMemberships.createdAt,
+    rank: sql<number>`row_number() OVER (PARTITION BY ${teamMemberships.teamId} ORDER BY ${users.username})`.as("rank"),
+  }).from(teamMemberships).innerJoin(users, eq(users.id, teamMemberships.userId))
+    .where(inArray(teamMemberships.teamId, teamIds)).as("ranked");
+  const [totals, ...pages] = await db.batch([
+    db.select({ teamId: teamMemberships.teamId, n: count() }).from(teamMemberships)
+      .where(inArray(teamMemberships.teamId, teamIds)).groupBy(teamMemberships.teamId),
+    ...windows.map((w) => db.select().from(ranked)
+      .where(and(gt(ranked.rank, w.offset), lte(ranked.rank, w.offset + w.limit + 1))).orderBy(ranked.teamId, sql`${ranked.rank}`)),
   ]);
-  return { ...toConnection(rows, window), totalCount: total?.n ?? 0 };
+  const totalOf = new Map(totals.map((t) => [t.teamId, t.n]));
+  return keys.map((key) => {
+    const rows = pages[windows.findIndex((w) => w.limit === key.window.limit && w.offset === key.window.offset)]!
+      .filter((row) => row.teamId === key.teamId)
+      .map(({ teamId, userId, role, createdAt }) => ({ teamId, userId, role, createdAt }));
+    return { ...toConnection(rows, key.window), totalCount: totalOf.get(key.teamId) ?? 0 };
+  });
 }
 
 const role = z.enum(TEAM_ROLES);
@@ -47,21 +68,14 @@ export async function addTeamMember(deps: ControlDeps, principal: Principal, raw
     .where(or(eq(users.id, input.user), eq(users.username, input.user), eq(users.email, input.user))).limit(1);
   if (!user) throw notFound("User");
   const membership: Membership = { teamId: input.teamId, userId: user.id, role: input.role, createdAt: deps.now() };
-  try {
-    await commit(deps, {
-      actor: principal,
-      statements: [deps.db.insert(teamMemberships).values(membership)],
-      audit: [{
-        teamId: input.teamId, action: "team_membership.add", entityType: "team_membership", entityId: `${input.teamId}:${user.id}`,
-        before: null, after: { teamId: input.teamId, userId: user.id, role: input.role },
-      }],
-    });
-  } catch (error) {
-    if (/UNIQUE constraint failed: team_memberships\./.test(`${(error as Error)?.message} ${String((error as Error)?.cause ?? "")}`)) {
-      throw conflict("The user is already a member of this team");
-    }
-    throw error;
-  }
+  await uniqueOrConflict("team_memberships", "The user is already a member of this team", () => commit(deps, {
+    actor: principal,
+    statements: [deps.db.insert(teamMemberships).values(membership)],
+    audit: [{
+      teamId: input.teamId, action: "team_membership.add", entityType: "team_membership", entityId: `${input.teamId}:${user.id}`,
+      before: null, after: { teamId: input.teamId, userId: user.id, role: input.role },
+    }],
+  }));
   return membership;
 }
 

@@ -7,8 +7,9 @@ import type { JsonValue } from "../../../engine/types";
 import { clientKvKey, flagSetKvKey } from "../../../protocol/delivery";
 import { requireSystemAdmin, requireTeamMember, requireTeamRole, TEAM_ADMIN, type Principal } from "./authz";
 import { commit } from "./commit";
+import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
-import { conflict, notFound } from "./errors";
+import { notFound } from "./errors";
 import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
 import { parseInput } from "./validation";
 
@@ -103,13 +104,5 @@ async function teamRow(deps: ControlDeps, teamId: string): Promise<TeamRow> {
   return row;
 }
 
-async function commitUniqueName(deps: ControlDeps, input: Parameters<typeof commit>[1]): Promise<void> {
-  try {
-    await commit(deps, input);
-  } catch (error) {
-    if (/UNIQUE constraint failed: teams\.name/.test(`${(error as Error)?.message} ${String((error as Error)?.cause ?? "")}`)) {
-      throw conflict("A team with this name already exists");
-    }
-    throw error;
-  }
-}
+const commitUniqueName = (deps: ControlDeps, input: Parameters<typeof commit>[1]) =>
+  uniqueOrConflict("teams", "A team with this name already exists", () => commit(deps, input));

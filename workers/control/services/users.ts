@@ -6,6 +6,7 @@ import { z } from "zod";
 import { teamMemberships, users } from "../../../db/schema";
 import { requireSystemAdmin, type Principal } from "./authz";
 import { commit } from "./commit";
+import { isUniqueViolation } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput, conflict, forbidden, notFound } from "./errors";
 import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
@@ -146,9 +147,9 @@ async function commitUnique(deps: ControlDeps, input: Parameters<typeof commit>[
   try {
     await commit(deps, input);
   } catch (error) {
-    const text = `${(error as Error)?.message} ${String((error as Error)?.cause ?? "")}`;
-    if (/UNIQUE constraint failed: users\.username/.test(text)) throw conflict("The username is taken");
-    if (/UNIQUE constraint failed: users\.email/.test(text)) throw conflict("The email is taken");
+    if (isUniqueViolation(error, "users")) {
+      throw conflict(String((error as Error).message).includes("users.email") ? "The email is taken" : "The username is taken");
+    }
     throw error;
   }
 }

@@ -1,9 +1,11 @@
 // Teams and their members.
 import { inArray } from "drizzle-orm";
 import { teams } from "../../../../db/schema";
+import { ANY_TEAM_ROLE, requireTeamRole } from "../../services/authz";
 import {
-  addTeamMember, listMembers, removeTeamMember, setMemberRole, type Membership,
+  addTeamMember, membersPages, removeTeamMember, setMemberRole, type Membership, type MembersPageKey,
 } from "../../services/memberships";
+import { pageWindow } from "../../services/pagination";
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam, type TeamRow } from "../../services/teams";
 import { withoutNulls } from "../inputs";
 import { defineLoader, oneByKey } from "../loaders";
@@ -96,6 +98,9 @@ export const teamById = defineLoader<string, TeamRow | null>("teamById", async (
   return oneByKey(ids, rows, (team) => team.id);
 });
 
+/** Member pages of many teams in one round trip (`teams { nodes { members { ... } } }`). */
+const membersPage = defineLoader<MembersPageKey, Awaited<ReturnType<typeof membersPages>>[number]>("membersPage", membersPages);
+
 export const resolvers: ModuleResolvers = {
   Query: {
     teams: async (_parent, args: { first?: number; after?: string }, ctx) => listTeams(ctx.deps, await ctx.principal(), args),
@@ -121,8 +126,10 @@ export const resolvers: ModuleResolvers = {
   },
   Team: {
     myRole: async (team: TeamRow, _args, ctx) => (await ctx.principal()).memberships.get(team.id) ?? null,
-    members: async (team: TeamRow, args: { first?: number; after?: string }, ctx) =>
-      listMembers(ctx.deps, await ctx.principal(), team.id, args),
+    members: async (team: TeamRow, args: { first?: number; after?: string }, ctx) => {
+      requireTeamRole(await ctx.principal(), team.id, ANY_TEAM_ROLE);
+      return ctx.loader(membersPage).load({ teamId: team.id, window: pageWindow(args) });
+    },
   },
   Membership: {
     team: async (membership: Membership, _args, ctx) => ctx.loader(teamById).load(membership.teamId),

@@ -29,6 +29,7 @@ import * as identity from "./modules/identity";
 import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
 import * as rules from "./modules/rules";
+import * as schedules from "./modules/schedules";
 import * as segments from "./modules/segments";
 import * as targeting from "./modules/targeting";
 import * as teams from "./modules/teams";
@@ -42,6 +43,7 @@ const MODULES: GraphQLModule[] = [
   killSwitch,
   approvals,
   versions,
+  schedules,
   teams,
   environments,
   pipelines,

@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { rules, scheduledChanges } from "../../../db/schema";
 import type { ServeDocument } from "../../../engine/types";
-import { checkFreeze } from "./change-guard";
+import { approvalRequired, checkFreeze } from "./change-guard";
 import { commit, SYSTEM_ACTOR, type Statement } from "./commit";
 import type { ControlDeps } from "./deps";
 import { isControlError } from "./errors";
@@ -66,7 +66,10 @@ async function runSetRollout(
   const serve = rule.serve as ServeDocument;
   if (serve.kind === "split") return finish("failed", "the rule now serves a split, not a rollout", "failed");
   try {
-    checkFreeze(await governanceOf(deps, state.feature.teamId, stage.environmentId), null, state.feature.teamId, null);
+    const governance = await governanceOf(deps, state.feature.teamId, stage.environmentId);
+    // Protected since it was scheduled: the change now needs an approval it never had.
+    if (governance.policy) throw approvalRequired(governance.environment.name, governance.policy.name);
+    checkFreeze(governance, null, state.feature.teamId, null);
   } catch (error) {
     if (isControlError(error)) return finish("failed", error.message, "failed");
     throw error;

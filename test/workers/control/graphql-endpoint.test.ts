@@ -1,5 +1,9 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
+import { maskError } from "../../../workers/control/graphql/mask-error";
+import { controlYoga } from "../../../workers/control/graphql/yoga";
+import { badInput, rateLimited } from "../../../workers/control/services/errors";
 import { codes, gql } from "./support/graphql";
 
 describe("/graphql endpoint", () => {
@@ -13,6 +17,12 @@ describe("/graphql endpoint", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(await response.text()).toContain("FluxGate admin API");
+  });
+
+  it("serves no GraphiQL when FLUXGATE_ENV is production", async () => {
+    const request = new Request("http://fluxgate.test/graphql", { headers: { accept: "text/html" } });
+    const response = await controlYoga().fetch(request, { env: { ...env, FLUXGATE_ENV: "production" } });
+    expect(await response.text()).not.toContain("FluxGate admin API");
   });
 
   it("answers CORS preflights for any origin (tokens travel in headers, never in cookies)", async () => {
@@ -32,3 +42,26 @@ describe("/graphql endpoint", () => {
   });
 });
 
+
+describe("error masking", () => {
+  const located = (original: Error) => new GraphQLError(original.message, { path: ["login"], originalError: original });
+
+  it("turns ControlErrors into coded errors with their field or retry time", () => {
+    const field = maskError(located(badInput("input.email", "input.email: must be an email address"))) as GraphQLError;
+    expect([field.message, field.path, field.extensions]).toEqual([
+      "input.email: must be an email address", ["login"], { code: "BAD_USER_INPUT", field: "input.email" },
+    ]);
+    const limited = maskError(located(rateLimited(new Date(Date.UTC(2026, 0, 1))))) as GraphQLError;
+    expect(limited.extensions).toEqual({ code: "RATE_LIMITED", retryAt: "2026-01-01T00:00:00.000Z" });
+  });
+
+  it("hides anything unexpected behind INTERNAL_SERVER_ERROR", () => {
+    const masked = maskError(located(new Error("D1_ERROR: no such table: users"))) as GraphQLError;
+    expect([masked.message, masked.extensions]).toEqual(["Unexpected error", { code: "INTERNAL_SERVER_ERROR" }]);
+  });
+
+  it("passes GraphQL's own errors through", () => {
+    const own = new GraphQLError("Syntax Error: Expected Name, found <EOF>.");
+    expect(maskError(own)).toBe(own);
+  });
+});

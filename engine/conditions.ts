@@ -5,7 +5,7 @@ import { type CompiledCondition, type CompiledFlagSet, type CompiledGroup, Op } 
 import { readDate } from "./operators/dates.ts";
 import { readNumber } from "./operators/numbers.ts";
 import { patternMatches } from "./operators/regex.ts";
-import { compareSemVer, readSemVer } from "./operators/semver.ts";
+import { compareToSemVer } from "./operators/semver.ts";
 import { readString } from "./operators/strings.ts";
 
 /** OR of groups; an empty list matches everyone (rules) — callers decide what empty means. */
@@ -119,9 +119,8 @@ export function conditionHolds(set: CompiledFlagSet, c: CompiledCondition): bool
       return op === Op.before ? t < c.num : t > c.num;
     }
     case Op.semverEq: case Op.semverGt: case Op.semverGte: case Op.semverLt: case Op.semverLte: {
-      const v = readSemVer(value);
-      if (v === null) return false;
-      const cmp = compareSemVer(v, c.version!);
+      const cmp = compareToSemVer(value, c.version!);
+      if (cmp !== cmp) return false; // not a version
       switch (op) {
         case Op.semverEq: return cmp === 0;
         case Op.semverGt: return cmp > 0;

@@ -20,24 +20,47 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Hand-written scanner: a release version is read without regular expressions or substrings. */
-export function parseSemVer(input: string): SemVer | null {
+// The core scanner's output (one evaluation runs at a time, so module-level scratch is safe and
+// spares an allocation per read).
+let scannedMajor = 0;
+let scannedMinor = 0;
+let scannedPatch = 0;
+
+/**
+ * Scans "[v]MAJOR[.MINOR[.PATCH]]" from the start of `input` into scanned*; returns the index
+ * after it, or -1 when the core is unreadable.
+ */
+function scanCore(input: string): number {
   const n = input.length;
   let i = 0;
   if (n > 0 && (input.charCodeAt(0) === 118 || input.charCodeAt(0) === 86)) i = 1; // v / V
-  const core = [0, 0, 0];
+  scannedMajor = scannedMinor = scannedPatch = 0;
   let parts = 0;
   while (parts < 3) {
     const start = i;
     let value = 0;
     while (i < n && isDigit(input.charCodeAt(i))) value = value * 10 + (input.charCodeAt(i++) - 48);
     const digits = i - start;
-    if (digits === 0 || digits > MAX_DIGITS) return null;
-    if (digits > 1 && input.charCodeAt(start) === 48) return null; // no leading zeros
-    core[parts++] = value;
+    if (digits === 0 || digits > MAX_DIGITS) return -1;
+    if (digits > 1 && input.charCodeAt(start) === 48) return -1; // no leading zeros
+    if (parts === 0) scannedMajor = value;
+    else if (parts === 1) scannedMinor = value;
+    else scannedPatch = value;
+    parts++;
     if (i < n && input.charCodeAt(i) === 46 /* . */ && parts < 3) i++;
     else break;
   }
+  return i;
+}
+
+/** Hand-written scanner: a release version is read without regular expressions or substrings. */
+export function parseSemVer(input: string): SemVer | null {
+  const n = input.length;
+  let i = scanCore(input);
+  if (i < 0) return null;
+  const major = scannedMajor;
+  const minor = scannedMinor;
+  const patch = scannedPatch;
   let prerelease = NO_PRERELEASE;
   if (i < n && input.charCodeAt(i) === 45 /* - */) {
     const plusAt = input.indexOf("+", i + 1);
@@ -54,7 +77,7 @@ export function parseSemVer(input: string): SemVer | null {
     i = n;
   }
   if (i !== n) return null;
-  return { major: core[0]!, minor: core[1]!, patch: core[2]!, prerelease };
+  return { major, minor, patch, prerelease };
 }
 
 function compareNumeric(a: string, b: string): number {
@@ -87,6 +110,24 @@ export function compareSemVer(a: SemVer, b: SemVer): number {
     return x < y ? -1 : 1;
   }
   return pa.length === pb.length ? 0 : pa.length < pb.length ? -1 : 1;
+}
+
+/**
+ * compareSemVer(readSemVer(value), b) without allocating when the value is a release version (the
+ * common case); NaN when the value is not a version.
+ */
+export function compareToSemVer(value: unknown, b: SemVer): number {
+  const input = typeof value === "string" ? value
+    : typeof value === "number" && Number.isFinite(value) && value >= 0 ? String(value) : undefined;
+  if (input === undefined) return Number.NaN;
+  if (scanCore(input) === input.length) {
+    if (scannedMajor !== b.major) return scannedMajor < b.major ? -1 : 1;
+    if (scannedMinor !== b.minor) return scannedMinor < b.minor ? -1 : 1;
+    if (scannedPatch !== b.patch) return scannedPatch < b.patch ? -1 : 1;
+    return b.prerelease.length === 0 ? 0 : 1; // a release ranks above its prereleases
+  }
+  const a = parseSemVer(input); // prerelease or build metadata
+  return a === null ? Number.NaN : compareSemVer(a, b);
 }
 
 /** A context value read as a version: strings and finite numbers ("2" / 2.1); anything else null. */

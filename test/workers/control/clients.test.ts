@@ -25,7 +25,7 @@ async function create(input: Record<string, unknown> = {}) {
 
 beforeEach(pristine);
 
-describe("createClient", () => {
+describe("createClient", { timeout: 20_000 }, () => {
   it("returns the secret once and stores only its SHA-256 and prefix", async () => {
     const { secret, client } = await create({ description: "d" });
     expect(secret).toMatch(/^fg_[A-Za-z0-9_-]{43}$/);
@@ -86,7 +86,7 @@ describe("createClient", () => {
   });
 });
 
-describe("rotating, disabling and deleting", () => {
+describe("rotating, disabling and deleting", { timeout: 20_000 }, () => {
   it("rotateClientSecret returns a new secret once; the old one is refused", async () => {
     const old = DEMO_SECRETS.development;
     expect(await statusOf(old)).toBe(200);

@@ -2,8 +2,8 @@
 // clients): tokens per role (logged in once per reseed), a pristine start, and bounded polling.
 import { env } from "cloudflare:workers";
 import { DEMO_ENVIRONMENT_IDS } from "../../../../db/seed/demo-data";
+import { publishEnvironments } from "../../../../durable-objects/publish";
 import { clearClientCache } from "../../../../workers/data/client-auth";
-import { resetEnvironmentObjects } from "../../support/environment-objects";
 import { codes, gql, ok, type GraphQLAnswer } from "./graphql";
 import { loginAs, reseedControl, type Role } from "./sessions";
 
@@ -17,10 +17,15 @@ export function tokenFor(role: Role): Promise<string> {
   return token;
 }
 
-/** Pristine demo data plus the outsider's team, fresh environment objects, no cached credentials. */
+/**
+ * Pristine demo data plus the outsider's team, published to the demo environments, and no cached
+ * credentials. The environment objects are published, not reset: their versions stay monotonic,
+ * as in production, so the evaluation Worker's snapshot cache (which compares versions) picks the
+ * pristine content up within its revalidation interval. Read evaluation results with `poll`.
+ */
 export async function pristine(): Promise<void> {
-  await resetEnvironmentObjects(env.ENVIRONMENTS, Object.values(DEMO_ENVIRONMENT_IDS));
   await reseedControl();
+  await publishEnvironments(env, Object.values(DEMO_ENVIRONMENT_IDS));
   clearClientCache();
   tokens = new Map();
 }
@@ -37,11 +42,11 @@ export function failure(answer: GraphQLAnswer): { code: string | undefined; fiel
   return field === undefined ? { code } : { code, field };
 }
 
-/** Polls `read` until `accept` holds (bounded: 60 tries, 50 ms apart); returns the last value. */
+/** Polls `read` until `accept` holds (bounded: 100 tries, 100 ms apart); returns the last value. */
 export async function poll<T>(read: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
   let value = await read();
-  for (let attempt = 0; attempt < 60 && !accept(value); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let attempt = 0; attempt < 100 && !accept(value); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
     value = await read();
   }
   return value;

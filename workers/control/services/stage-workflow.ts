@@ -225,16 +225,21 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
   if (feature!.version !== request.baseFeatureVersion) await invalidate(deps, principal, request, feature!.version);
   const now = deps.now();
   const voteRow = deps.db.insert(approvalVotes).values({ requestId: request.id, userId: principal.userId, vote: choice, comment: input.comment, createdAt: now });
-  const stageId = (request.payload as { stageId: string }).stageId;
-  const transition = TRANSITIONS[request.action as StageAction];
   if (choice === "reject") {
+    const statements: Statement[] = [
+      voteRow,
+      deps.db.update(approvalRequests).set({ status: "rejected", decidedAt: now }).where(and(eq(approvalRequests.id, request.id), eq(approvalRequests.status, "pending"))),
+    ];
+    // Deploy / rollback requests move their stage; other actions (rules, version rollback) never touched it.
+    const transition = TRANSITIONS[request.action as StageAction] as (typeof TRANSITIONS)[StageAction] | undefined;
+    if (transition) {
+      const stageId = (request.payload as { stageId: string }).stageId;
+      statements.push(deps.db.update(featureStages).set({ status: transition.rejected, decidedBy: principal.userId, decidedAt: now, updatedAt: now })
+        .where(eq(featureStages.id, stageId)));
+    }
     await commit(deps, {
       actor: principal,
-      statements: [
-        voteRow,
-        deps.db.update(approvalRequests).set({ status: "rejected", decidedAt: now }).where(and(eq(approvalRequests.id, request.id), eq(approvalRequests.status, "pending"))),
-        deps.db.update(featureStages).set({ status: transition.rejected, decidedBy: principal.userId, decidedAt: now, updatedAt: now }).where(eq(featureStages.id, stageId)),
-      ],
+      statements,
       audit: [{
         teamId, action: "approval_request.reject", entityType: "approval_request", entityId: request.id,
         before: { status: "pending" }, after: { status: "rejected" }, reason: input.comment || null,

@@ -3,12 +3,14 @@
 import {
   createApprovalPolicy, deleteApprovalPolicy, listApprovalPolicies, updateApprovalPolicy,
 } from "../../services/approval-policies";
+import { requestRulesChange } from "../../services/rules-change";
 import { createFreezeWindow, deleteFreezeWindow, listFreezeWindows } from "../../services/freeze-windows";
 import {
   applyApprovalRequest, approveRequest, cancelApprovalRequest, getApprovalRequest, listApprovalRequests, rejectRequest,
   requestStageChange, votesOf, type RequestRow, type StageChangeResult,
 } from "../../services/stage-workflow";
 import { withoutNulls } from "../inputs";
+import { stripNulls } from "./targeting";
 import type { ModuleResolvers } from "../module";
 
 export const typeDefs = /* GraphQL */ `
@@ -141,6 +143,8 @@ export const typeDefs = /* GraphQL */ `
     requestDeploy(stageId: ID!, comment: String, freezeOverrideReason: String): StageChangeResult!
     "Rolls the stage back, with the same rules as requestDeploy."
     requestRollback(stageId: ID!, comment: String, freezeOverrideReason: String): StageChangeResult!
+    "Proposes a stage's whole ordered rules list for approval (the way to change rules in a protected environment)."
+    requestRulesChange(stageId: ID!, rules: [RuleInput!]!, comment: String): ApprovalRequest!
     "An eligible approver's approval (never the requester's); the last required one applies the change."
     approveRequest(requestId: ID!, comment: String, freezeOverrideReason: String): ApprovalRequest!
     "One rejection rejects the request."
@@ -176,6 +180,8 @@ export const resolvers: ModuleResolvers = {
       stageResult(await requestStageChange(ctx.deps, await ctx.principal(), "deploy", withoutNulls(args))),
     requestRollback: async (_p, args: Record<string, unknown>, ctx) =>
       stageResult(await requestStageChange(ctx.deps, await ctx.principal(), "rollback", withoutNulls(args))),
+    requestRulesChange: async (_p, args: Record<string, unknown>, ctx) =>
+      requestRulesChange(ctx.deps, await ctx.principal(), stripNulls(withoutNulls(args))),
     approveRequest: async (_p, args: Record<string, unknown>, ctx) => approveRequest(ctx.deps, await ctx.principal(), withoutNulls(args)),
     rejectRequest: async (_p, args: Record<string, unknown>, ctx) => rejectRequest(ctx.deps, await ctx.principal(), withoutNulls(args)),
     applyApprovalRequest: async (_p, args: Record<string, unknown>, ctx) =>

@@ -86,6 +86,15 @@ describe("with a policy covering production", () => {
     expect(await featureVersion(FEATURE)).toBe(2);
   });
 
+  it("two approvals arriving at the same moment still apply the change exactly once", async () => {
+    const requested = ok(await gql(REQUEST_ROLLBACK, { stageId: PROD_STAGE }, await tokenOf("requester"))).requestRollback.request;
+    const [approver, admin] = [await tokenOf("approver"), await tokenOf("teamadmin")];
+    await Promise.all([gql(APPROVE, { id: requested.id }, approver), gql(APPROVE, { id: requested.id }, admin)]);
+    expect(await requestStatus(requested.id)).toBe("applied");
+    expect(await stageStatus(PROD_STAGE)).toBe("ROLLED_BACK");
+    expect(await featureVersion(FEATURE)).toBe(2);
+  });
+
   it("a self-requested change by a team admin cannot be approved by that admin", async () => {
     await requireOneApproval();
     const requested = ok(await gql(REQUEST_ROLLBACK, { stageId: PROD_STAGE }, await tokenOf("teamadmin"))).requestRollback.request;

@@ -248,6 +248,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
     return { ...request, status: "rejected", decidedAt: now };
   }
   const approvals = votes.filter((v) => v.vote === "approve").length + 1;
+  let pendingVote: Statement[] = [voteRow];
   if (approvals < request.requiredApprovals) {
     await commit(deps, {
       actor: principal, statements: [voteRow],
@@ -256,7 +257,11 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
         before: { approvals: approvals - 1 }, after: { approvals }, reason: input.comment || null,
       }],
     });
-    return request;
+    // Approvers voting at the same moment each saw the other's vote missing: whoever finds the
+    // threshold reached after recording their vote applies the change (the version race keeps it single).
+    const recorded = await deps.db.select({ vote: approvalVotes.vote }).from(approvalVotes).where(eq(approvalVotes.requestId, request.id));
+    if (recorded.filter((v) => v.vote === "approve").length < request.requiredApprovals) return request;
+    pendingVote = [];
   }
   // The last required approval: apply now unless a freeze window stops it (then `approved`).
   const state = await loadFeatureState(deps, request.featureId);
@@ -268,7 +273,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
     if (!(error instanceof ControlError) || error.code !== "CONFLICT") throw error;
     await commit(deps, {
       actor: principal,
-      statements: [voteRow, deps.db.update(approvalRequests).set({ status: "approved", decidedAt: now }).where(eq(approvalRequests.id, request.id))],
+      statements: [...pendingVote, deps.db.update(approvalRequests).set({ status: "approved", decidedAt: now }).where(eq(approvalRequests.id, request.id))],
       audit: [{
         teamId, action: "approval_request.approve", entityType: "approval_request", entityId: request.id,
         before: { status: "pending" }, after: { status: "approved", appliedLater: "frozen" }, reason: input.comment || null,
@@ -276,7 +281,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
     });
     return { ...request, status: "approved", decidedAt: now };
   }
-  await applyRequest(deps, principal, request, state, [voteRow], override);
+  await applyRequest(deps, principal, request, state, pendingVote, override);
   return { ...request, status: "applied", decidedAt: now };
 }
 

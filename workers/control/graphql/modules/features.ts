@@ -14,9 +14,11 @@ import type { ModuleResolvers } from "../module";
 
 /**
  * D1 round trips of `features(teamId) { nodes { variants stages { environment rules } prerequisites { feature } } }`,
- * whatever the number of features (up to a page of 100): principal (1 batch), owning team (1),
- * the page (1), variants (1), stages (1), environments (1), rules (1), prerequisites (1),
- * their features (1). Measured by test/workers/control/query-count.test.ts.
+ * whatever the number of features on the page: principal (1 batch), owning team (1), the page (1),
+ * variants (1), stages (1), their environments (1), rules (1), prerequisites (1), the required
+ * features (1). DataLoaders batch at most 100 keys (D1 binds at most 100 parameters), so each
+ * further 100 stages on one page adds one rules query. test/workers/control/query-count.test.ts
+ * measures it.
  */
 export const FEATURE_LIST_QUERIES = 9;
 

@@ -36,7 +36,7 @@ describe("environments", { timeout: 20_000 }, () => {
     [{ key: "q a" }, "input.key"],
     [{ key: "qa", name: " " }, "input.name"],
   ])("rejects %j at %s", async (input, field) => {
-    expect(failure(await as("teamadmin", CREATE_ENV, { input: { teamId: DEMO_TEAM_ID, key: "qa", name: "QA", ...input } })))
+    expect(failure(await as("teamadmin", CREATE_ENV, { input: Object.assign({ teamId: DEMO_TEAM_ID, key: "qa", name: "QA" }, input) })))
       .toEqual({ code: "BAD_USER_INPUT", field });
   });
 

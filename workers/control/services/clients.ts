@@ -4,18 +4,19 @@
 // client's environment is published, so its Durable Object rewrites the KV credential records the
 // evaluation Worker reads (a rotated-away, disabled or deleted secret stops working). Team admins
 // manage clients; every member sees them, never their secrets.
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { CLIENT_KINDS, clients, environments } from "../../../db/schema";
 import { clientKvKey } from "../../../protocol/delivery";
 import { sha256Hex } from "../../../protocol/secret-hash";
-import { ANY_TEAM_ROLE, authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
+import { authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
 import { bytesToBase64Url, randomBytes } from "./base64";
 import { commit } from "./commit";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput } from "./errors";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
+import type { Connection, PageArgs } from "./pagination";
+import { teamPage, teamRow } from "./team-rows";
 import { parseInput } from "./validation";
 
 export type ClientRow = typeof clients.$inferSelect;
@@ -62,19 +63,11 @@ export interface ClientWithSecret {
 
 const duplicateName = "A client with this name already exists in the team";
 
-export async function listClients(deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<ClientRow>> {
-  await authorizeEntity(deps, principal, "team", teamId, ANY_TEAM_ROLE);
-  const window = pageWindow(page);
-  const rows = await deps.db.select().from(clients).where(eq(clients.teamId, teamId))
-    .orderBy(asc(clients.name)).limit(window.limit + 1).offset(window.offset);
-  return toConnection(rows, window);
-}
+export const listClients = (deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<ClientRow>> =>
+  teamPage(deps, principal, clients, clients.name, teamId, page);
 
-export async function getClient(deps: ControlDeps, principal: Principal, id: string): Promise<ClientRow> {
-  await authorizeEntity(deps, principal, "client", id, ANY_TEAM_ROLE);
-  const [row] = await deps.db.select().from(clients).where(eq(clients.id, id)).limit(1);
-  return row!;
-}
+export const getClient = (deps: ControlDeps, principal: Principal, id: string): Promise<ClientRow> =>
+  teamRow(deps, principal, "client", clients, id);
 
 export async function createClient(deps: ControlDeps, principal: Principal, raw: unknown): Promise<ClientWithSecret> {
   const input = parseInput(createInput, raw);

@@ -1,15 +1,16 @@
 // Contexts: a team's dictionaries of the attributes its applications send (name, type, suggested
 // values), used by the admin app for pickers. The engine does not read them, so nothing is
 // published. Team admins change them; every member reads them.
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { ATTRIBUTE_TYPES, contexts } from "../../../db/schema";
 import type { JsonValue } from "../../../engine/types";
-import { ANY_TEAM_ROLE, authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
+import { authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
 import { commit } from "./commit";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
+import type { Connection, PageArgs } from "./pagination";
+import { teamPage, teamRow } from "./team-rows";
 import { parseInput } from "./validation";
 
 export type ContextRow = typeof contexts.$inferSelect;
@@ -43,19 +44,11 @@ const updateInput = z.object({
 
 const duplicateKey = "A context with this key already exists in the team";
 
-export async function listContexts(deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<ContextRow>> {
-  await authorizeEntity(deps, principal, "team", teamId, ANY_TEAM_ROLE);
-  const window = pageWindow(page);
-  const rows = await deps.db.select().from(contexts).where(eq(contexts.teamId, teamId))
-    .orderBy(asc(contexts.key)).limit(window.limit + 1).offset(window.offset);
-  return toConnection(rows, window);
-}
+export const listContexts = (deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<ContextRow>> =>
+  teamPage(deps, principal, contexts, contexts.key, teamId, page);
 
-export async function getContext(deps: ControlDeps, principal: Principal, id: string): Promise<ContextRow> {
-  await authorizeEntity(deps, principal, "context", id, ANY_TEAM_ROLE);
-  const [row] = await deps.db.select().from(contexts).where(eq(contexts.id, id)).limit(1);
-  return row!;
-}
+export const getContext = (deps: ControlDeps, principal: Principal, id: string): Promise<ContextRow> =>
+  teamRow(deps, principal, "context", contexts, id);
 
 export async function createContext(deps: ControlDeps, principal: Principal, raw: unknown): Promise<ContextRow> {
   const input = parseInput(createInput, raw);

@@ -1,15 +1,16 @@
 // Environments of a team: development / staging / production, key unique per team. Team admins
 // change them; every member reads them. An environment referenced by feature stages, pipeline stages
 // or clients cannot be deleted (CONFLICT naming what still uses it).
-import { asc, count, eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { clients, ENVIRONMENT_TYPES, environments, featureStages, pipelineStages } from "../../../db/schema";
-import { ANY_TEAM_ROLE, authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
+import { authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
 import { commit } from "./commit";
 import { isForeignKeyViolation, uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { conflict } from "./errors";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
+import type { Connection, PageArgs } from "./pagination";
+import { teamPage, teamRow } from "./team-rows";
 import { parseInput } from "./validation";
 
 export type EnvironmentRow = typeof environments.$inferSelect;
@@ -34,19 +35,11 @@ const updateInput = z.object({
 
 const duplicateKey = "An environment with this key already exists in the team";
 
-export async function listEnvironments(deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<EnvironmentRow>> {
-  await authorizeEntity(deps, principal, "team", teamId, ANY_TEAM_ROLE);
-  const window = pageWindow(page);
-  const rows = await deps.db.select().from(environments).where(eq(environments.teamId, teamId))
-    .orderBy(asc(environments.key)).limit(window.limit + 1).offset(window.offset);
-  return toConnection(rows, window);
-}
+export const listEnvironments = (deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<EnvironmentRow>> =>
+  teamPage(deps, principal, environments, environments.key, teamId, page);
 
-export async function getEnvironment(deps: ControlDeps, principal: Principal, id: string): Promise<EnvironmentRow> {
-  await authorizeEntity(deps, principal, "environment", id, ANY_TEAM_ROLE);
-  const [row] = await deps.db.select().from(environments).where(eq(environments.id, id)).limit(1);
-  return row!;
-}
+export const getEnvironment = (deps: ControlDeps, principal: Principal, id: string): Promise<EnvironmentRow> =>
+  teamRow(deps, principal, "environment", environments, id);
 
 export async function createEnvironment(deps: ControlDeps, principal: Principal, raw: unknown): Promise<EnvironmentRow> {
   const input = parseInput(createInput, raw);

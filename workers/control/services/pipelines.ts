@@ -4,12 +4,13 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { environments, pipelines, pipelineStages } from "../../../db/schema";
-import { ANY_TEAM_ROLE, authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
+import { authorizeEntity, TEAM_ADMIN, type Principal } from "./authz";
 import { commit, type Statement } from "./commit";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput } from "./errors";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
+import type { Connection, PageArgs } from "./pagination";
+import { teamPage, teamRow } from "./team-rows";
 import { parseInput } from "./validation";
 
 export type PipelineRow = typeof pipelines.$inferSelect;
@@ -41,19 +42,11 @@ const updateInput = z.object({
 
 const duplicateName = "A pipeline with this name already exists in the team";
 
-export async function listPipelines(deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<PipelineRow>> {
-  await authorizeEntity(deps, principal, "team", teamId, ANY_TEAM_ROLE);
-  const window = pageWindow(page);
-  const rows = await deps.db.select().from(pipelines).where(eq(pipelines.teamId, teamId))
-    .orderBy(asc(pipelines.name)).limit(window.limit + 1).offset(window.offset);
-  return toConnection(rows, window);
-}
+export const listPipelines = (deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<PipelineRow>> =>
+  teamPage(deps, principal, pipelines, pipelines.name, teamId, page);
 
-export async function getPipeline(deps: ControlDeps, principal: Principal, id: string): Promise<PipelineRow> {
-  await authorizeEntity(deps, principal, "pipeline", id, ANY_TEAM_ROLE);
-  const [row] = await deps.db.select().from(pipelines).where(eq(pipelines.id, id)).limit(1);
-  return row!;
-}
+export const getPipeline = (deps: ControlDeps, principal: Principal, id: string): Promise<PipelineRow> =>
+  teamRow(deps, principal, "pipeline", pipelines, id);
 
 export async function createPipeline(deps: ControlDeps, principal: Principal, raw: unknown): Promise<PipelineRow> {
   const input = parseInput(createInput, raw);

@@ -3,17 +3,18 @@
 // segment belongs to the team and reaches every environment's snapshot, so a change publishes all
 // of the team's environments. Its key is what rules reference: it is fixed at creation, and a
 // segment some rule still references cannot be deleted.
-import { asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { featureStages, features, rules, segments } from "../../../db/schema";
 import type { ConditionGroup, JsonValue } from "../../../engine/types";
-import { ANY_TEAM_ROLE, authorizeEntity, type Principal } from "./authz";
+import { authorizeEntity, type Principal } from "./authz";
 import { CONFIGURE_FEATURES } from "./feature-roles";
 import { commit } from "./commit";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput, conflict } from "./errors";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
+import type { Connection, PageArgs } from "./pagination";
+import { teamPage, teamRow } from "./team-rows";
 import { matchSchema, referencedSegments } from "./rule-schema";
 import { teamEnvironmentIds } from "./team-scope";
 import { parseInput } from "./validation";
@@ -50,19 +51,11 @@ const updateInput = z.object({
   match: fields.match.optional(),
 }).strict();
 
-export async function listSegments(deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<SegmentRow>> {
-  await authorizeEntity(deps, principal, "team", teamId, ANY_TEAM_ROLE);
-  const window = pageWindow(page);
-  const rows = await deps.db.select().from(segments).where(eq(segments.teamId, teamId))
-    .orderBy(asc(segments.key)).limit(window.limit + 1).offset(window.offset);
-  return toConnection(rows, window);
-}
+export const listSegments = (deps: ControlDeps, principal: Principal, teamId: string, page: PageArgs): Promise<Connection<SegmentRow>> =>
+  teamPage(deps, principal, segments, segments.key, teamId, page);
 
-export async function getSegment(deps: ControlDeps, principal: Principal, id: string): Promise<SegmentRow> {
-  await authorizeEntity(deps, principal, "segment", id, ANY_TEAM_ROLE);
-  const [row] = await deps.db.select().from(segments).where(eq(segments.id, id)).limit(1);
-  return row!;
-}
+export const getSegment = (deps: ControlDeps, principal: Principal, id: string): Promise<SegmentRow> =>
+  teamRow(deps, principal, "segment", segments, id);
 
 export async function createSegment(deps: ControlDeps, principal: Principal, raw: unknown): Promise<SegmentRow> {
   const input = parseInput(createInput, raw);

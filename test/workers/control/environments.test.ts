@@ -53,6 +53,14 @@ describe("environments", { timeout: 20_000 }, () => {
     expect(answer.errors![0]!.message).toBe("Environment development is still used by 7 feature stages, 1 pipeline stage, 2 clients; remove them first");
   });
 
+  it("Team.environments lists each visible team's environments", async () => {
+    const answer = ok(await as("admin", `{ teams { nodes { name environments { key } } } }`)).teams;
+    expect(answer.nodes).toEqual([
+      { name: "Acme", environments: [{ key: "development" }, { key: "production" }, { key: "staging" }] },
+      { name: "Globex", environments: [] },
+    ]);
+  });
+
   it("deletes an unused environment", async () => {
     const created = ok(await as("teamadmin", CREATE_ENV, { input: { teamId: DEMO_TEAM_ID, key: "temp", name: "Temp" } })).createEnvironment;
     expect(ok(await as("teamadmin", DELETE_ENV, { id: created.id })).deleteEnvironment).toEqual({ key: "temp" });

@@ -1,11 +1,11 @@
 // Environments of a team (team admins change them; members read them).
-import { inArray } from "drizzle-orm";
+import { asc, inArray } from "drizzle-orm";
 import { environments } from "../../../../db/schema";
 import {
   createEnvironment, deleteEnvironment, getEnvironment, listEnvironments, updateEnvironment, type EnvironmentRow,
 } from "../../services/environments";
 import { withoutNulls } from "../inputs";
-import { defineLoader, oneByKey } from "../loaders";
+import { defineLoader, manyByKey, oneByKey } from "../loaders";
 import type { ModuleResolvers } from "../module";
 
 export const typeDefs = /* GraphQL */ `
@@ -48,6 +48,11 @@ export const typeDefs = /* GraphQL */ `
     type: EnvironmentType
   }
 
+  extend type Team {
+    "The team's environments, ordered by key (batched across teams)."
+    environments: [Environment!]!
+  }
+
   extend type Query {
     "Team members."
     environment(id: ID!): Environment!
@@ -71,7 +76,16 @@ export const environmentById = defineLoader<string, EnvironmentRow | null>("envi
   return oneByKey(ids, rows, (row) => row.id);
 });
 
+/** Every environment of each team, for Team parents the caller already sees. */
+const environmentsByTeam = defineLoader<string, EnvironmentRow[]>("environmentsByTeam", async (deps, teamIds) => {
+  const rows = await deps.db.select().from(environments).where(inArray(environments.teamId, [...teamIds])).orderBy(asc(environments.key));
+  return manyByKey(teamIds, rows, (row) => row.teamId);
+});
+
 export const resolvers: ModuleResolvers = {
+  Team: {
+    environments: (team: { id: string }, _a, ctx) => ctx.loader(environmentsByTeam).load(team.id),
+  },
   Query: {
     environment: async (_p, args: { id: string }, ctx) => getEnvironment(ctx.deps, await ctx.principal(), args.id),
     environments: async (_p, args: { teamId: string; first?: number; after?: string }, ctx) =>

@@ -44,6 +44,17 @@ describe("without an applicable policy", () => {
     expect(await stageStatus(PROD_STAGE)).toBe("ROLLED_BACK");
   });
 
+  it("refuses to deploy a feature whose prerequisite is not deployed in that environment", async () => {
+    const token = await tokenOf("teamadmin");
+    ok(await gql(REQUEST_ROLLBACK, { stageId: demoStageId("new_checkout_flow", "development") }, token));
+    ok(await gql(REQUEST_ROLLBACK, { stageId: demoStageId("BetaUsers", "development") }, token));
+    const blocked = await gql(REQUEST_DEPLOY, { stageId: demoStageId("new_checkout_flow", "development") }, token);
+    expect(codes(blocked)).toEqual(["CONFLICT"]);
+    expect(blocked.errors![0]!.message).toBe("Deploy blocked: the prerequisite BetaUsers is not deployed in development");
+    ok(await gql(REQUEST_DEPLOY, { stageId: demoStageId("BetaUsers", "development") }, token));
+    expect(ok(await gql(REQUEST_DEPLOY, { stageId: demoStageId("new_checkout_flow", "development") }, token)).requestDeploy.status).toBe("DEPLOYED");
+  });
+
   it("refuses a transition the state machine does not allow with CONFLICT", async () => {
     expect(codes(await gql(REQUEST_DEPLOY, { stageId: PROD_STAGE }, await tokenOf("teamadmin")))).toEqual(["CONFLICT"]);
   });

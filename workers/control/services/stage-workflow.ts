@@ -89,6 +89,7 @@ export async function requestStageChange(deps: ControlDeps, principal: Principal
   if (!transition.from.includes(stage.status)) {
     throw conflict(`A ${action} cannot be requested while the stage is ${stage.status}`);
   }
+  if (action === "deploy") await assertPrerequisitesLive(deps, state, stage);
   const governance = await governanceOf(deps, teamId, stage.environmentId);
   if (!governance.policy && isAdminOf(principal, teamId)) {
     const override = checkFreeze(governance, principal, teamId, input.freezeOverrideReason);
@@ -104,6 +105,23 @@ export async function requestStageChange(deps: ControlDeps, principal: Principal
     audit: { entityType: "feature_stage", entityId: stage.id, action: `stage.request_${action}`, before: { status: stage.status }, after: { status: transition.requested } },
   });
   return { stage: { ...stage, status: transition.requested }, request };
+}
+
+/** Stage statuses in which a feature is live in its environment (a pending rollback still is). */
+const LIVE: ReadonlySet<StageStatus> = new Set(["DEPLOYED", "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED"]);
+
+/** A feature deploys to an environment only where its prerequisites are live (as the original required). */
+async function assertPrerequisitesLive(deps: ControlDeps, state: FeatureState, stage: StageState): Promise<void> {
+  if (state.prerequisites.length === 0) return;
+  const rows = await deps.db.select({ featureId: featureStages.featureId, status: featureStages.status }).from(featureStages)
+    .where(and(eq(featureStages.environmentId, stage.environmentId),
+      inArray(featureStages.featureId, state.prerequisites.map((p) => p.requiredFeatureId))));
+  for (const prerequisite of state.prerequisites) {
+    const row = rows.find((r) => r.featureId === prerequisite.requiredFeatureId);
+    if (!row || !LIVE.has(row.status)) {
+      throw conflict(`Deploy blocked: the prerequisite ${prerequisite.requiredKey} is not deployed in ${stage.environmentKey}`);
+    }
+  }
 }
 
 export interface NewRequest {

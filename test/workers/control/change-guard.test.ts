@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { approvalPolicies, freezeWindows, type TeamRole } from "../../../db/schema";
 import type { Principal } from "../../../workers/control/services/authz";
-import { assertDirectChangeAllowed } from "../../../workers/control/services/change-guard";
+import { assertDirectChangeAllowed, assertFeatureChangeAllowed } from "../../../workers/control/services/change-guard";
 import { controlDeps } from "../../../workers/control/services/deps";
 import { ControlError } from "../../../workers/control/services/errors";
 import { reseedDemo } from "../support/seed-demo";
@@ -121,5 +121,29 @@ describe("assertDirectChangeAllowed: freeze windows", () => {
     await addPolicy({ appliesTo: "production_only" });
     await addFreeze({ environmentId: PRODUCTION });
     expect((await failure(guard(PRODUCTION, principal("team_admin"), "hotfix"))).reason).toBe("APPROVAL_REQUIRED");
+  });
+});
+
+describe("assertFeatureChangeAllowed: every environment of the feature", () => {
+  const featureGuard = (who = principal("team_admin"), freezeOverrideReason?: string) => assertFeatureChangeAllowed(deps, who, {
+    teamId: DEMO_TEAM_ID, featureId: FEATURE, environmentIds: [DEVELOPMENT, STAGING, PRODUCTION], freezeOverrideReason,
+  });
+
+  it("refuses when any environment is protected", async () => {
+    await addPolicy({ appliesTo: "specific", environmentIds: [PRODUCTION] });
+    expect((await failure(featureGuard())).reason).toBe("APPROVAL_REQUIRED");
+  });
+
+  it("collects the overridden freeze windows of every environment", async () => {
+    const [a] = await addFreeze({ environmentId: STAGING }).returning();
+    const [b] = await addFreeze({ environmentType: "production" }).returning();
+    expect((await failure(featureGuard())).reason).toBe("FROZEN");
+    expect(await featureGuard(principal("team_admin"), "hotfix")).toEqual({
+      freezeOverride: { reason: "hotfix", freezeWindowIds: [a!.id, b!.id] },
+    });
+  });
+
+  it("allows a change when nothing governs the environments", async () => {
+    expect(await featureGuard()).toEqual({ freezeOverride: null });
   });
 });

@@ -80,3 +80,22 @@ function frozen(environmentName: string, freezes: FreezeRow[]): ControlError {
     { reason: FROZEN },
   );
 }
+
+/**
+ * The guard for feature-wide changes (variant values, prerequisites, metadata that evaluation
+ * reads): they change what every stage serves, so every environment of the feature must allow a
+ * direct change. Returns the freeze override (covering every frozen environment) if any.
+ */
+export async function assertFeatureChangeAllowed(
+  deps: ControlDeps, principal: Principal,
+  scope: { teamId: string; featureId: string; environmentIds: readonly string[]; freezeOverrideReason?: string | null },
+): Promise<DirectChangeClearance> {
+  const overrides: FreezeOverride[] = [];
+  for (const environmentId of new Set(scope.environmentIds)) {
+    const { freezeOverride } = await assertDirectChangeAllowed(deps, principal, { ...scope, environmentId });
+    if (freezeOverride) overrides.push(freezeOverride);
+  }
+  if (overrides.length === 0) return { freezeOverride: null };
+  const freezeWindowIds = [...new Set(overrides.flatMap((override) => override.freezeWindowIds))];
+  return { freezeOverride: { reason: overrides[0]!.reason, freezeWindowIds } };
+}

@@ -216,6 +216,40 @@ describe("prerequisites", { timeout: 20_000 }, () => {
   });
 });
 
+describe("the change guard on feature-wide changes", { timeout: 20_000 }, () => {
+  const guardOf = (answer: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+    answer.errors?.map((e) => [e.extensions?.code, e.extensions?.reason]);
+
+  it("a protected environment refuses what changes served values, not bookkeeping", async () => {
+    const now = Date.now();
+    await env.DB.prepare(`INSERT INTO approval_policies (id, team_id, name, applies_to, environment_ids, required_approvals, eligible_roles,
+      eligible_user_ids, enabled, created_at, updated_at) VALUES ('p1', ?, 'Prod approvals', 'production_only', '[]', 1, '["approver"]', '[]', 1, ?, ?)`)
+      .bind(DEMO_TEAM_ID, now, now).run();
+    const refused = [
+      await as("teamadmin", `mutation($id: ID!) { updateFeatureVariant(input: { id: $id, value: "20" }) { id } }`, { id: demoVariantId("max_upload_mb", 0) }),
+      await as("teamadmin", SET_PREREQUISITE, { input: { featureId: DEMO_FEATURE_IDS.dark_mode, requiredFeatureId: DEMO_FEATURE_IDS.BetaUsers } }),
+      await as("teamadmin", `mutation($f: ID!, $r: ID!) { removeFeaturePrerequisite(featureId: $f, requiredFeatureId: $r) { id } }`, { f: DEMO_FEATURE_IDS.new_checkout_flow, r: DEMO_FEATURE_IDS.BetaUsers }),
+      await as("teamadmin", UPDATE, { input: { id: DEMO_FEATURE_IDS.dark_mode, key: "dark_theme" } }),
+      await as("teamadmin", `mutation($id: ID!) { archiveFeature(id: $id) { id } }`, { id: DEMO_FEATURE_IDS.dark_mode }),
+      await as("admin", `mutation($id: ID!) { deleteFeature(id: $id) { id } }`, { id: DEMO_FEATURE_IDS.dark_mode }),
+    ];
+    expect(refused.map(guardOf)).toEqual(Array(6).fill([["FORBIDDEN", "APPROVAL_REQUIRED"]]));
+    ok(await as("teamadmin", UPDATE, { input: { id: DEMO_FEATURE_IDS.dark_mode, description: "still editable", tags: ["ui"] } }));
+    ok(await as("teamadmin", `mutation($id: ID!) { updateFeatureVariant(input: { id: $id, description: "d" }) { id } }`, { id: demoVariantId("max_upload_mb", 0) }));
+  });
+
+  it("a freeze blocks archiving unless a team admin overrides with a reason, which is audited", async () => {
+    const now = Date.now();
+    await env.DB.prepare(`INSERT INTO freeze_windows (id, team_id, name, environment_type, starts_at, ends_at, reason, created_at)
+      VALUES ('fw1', ?, 'Holiday freeze', 'production', ?, ?, '', ?)`).bind(DEMO_TEAM_ID, now - 60_000, now + 3_600_000, now).run();
+    const ARCHIVE = `mutation($id: ID!, $reason: String) { archiveFeature(id: $id, freezeOverrideReason: $reason) { lifecycle } }`;
+    expect(guardOf(await as("requester", ARCHIVE, { id: DEMO_FEATURE_IDS.dark_mode }))).toEqual([["CONFLICT", "FROZEN"]]);
+    expect(ok(await as("teamadmin", ARCHIVE, { id: DEMO_FEATURE_IDS.dark_mode, reason: "retire the experiment" })).archiveFeature).toEqual({ lifecycle: "archived" });
+    const audit = await env.DB.prepare("SELECT action, reason FROM audit_log WHERE entity_id = ?").bind(DEMO_FEATURE_IDS.dark_mode).first();
+    expect(audit).toEqual({ action: "feature.archive", reason: "retire the experiment" });
+  });
+});
+
 describe("stages through the feature", () => {
   it("Feature.stage(environmentId) and featureStage(id) read one stage", async () => {
     const answer = ok(await as("viewer", `query($id: ID!, $e: ID!) { feature(id: $id) { stage(environmentId: $e) { id status environment { key } } } }`,

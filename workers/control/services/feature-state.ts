@@ -5,6 +5,8 @@ import { asc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { environments, features, featureStages, prerequisites, rules, variants, type FLAG_TYPES } from "../../../db/schema";
 import type { JsonValue } from "../../../engine/types";
+import type { Principal } from "./authz";
+import { assertFeatureChangeAllowed } from "./change-guard";
 import type { Actor, AuditEntry, Statement } from "./commit";
 import { commit } from "./commit";
 import type { ControlDeps } from "./deps";
@@ -119,4 +121,18 @@ export async function commitFeatureChange(deps: ControlDeps, change: FeatureChan
     publish: change.publish ?? environmentIdsOf(change.after),
   });
   return result.featureVersion!;
+}
+
+/**
+ * The change guard for feature-wide changes (what every stage serves: variant values,
+ * prerequisites, the key, archiving): every environment of the feature must allow a direct change.
+ * Returns the freeze override reason to audit, if one was used.
+ */
+export async function guardFeatureWide(
+  deps: ControlDeps, principal: Principal, state: FeatureState, freezeOverrideReason: string | null | undefined,
+): Promise<string | null> {
+  const { freezeOverride } = await assertFeatureChangeAllowed(deps, principal, {
+    teamId: state.feature.teamId, featureId: state.feature.id, environmentIds: environmentIdsOf(state), freezeOverrideReason,
+  });
+  return freezeOverride?.reason ?? null;
 }

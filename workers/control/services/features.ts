@@ -13,7 +13,7 @@ import type { ControlDeps } from "./deps";
 import { badInput, conflict } from "./errors";
 import { CONFIGURE_FEATURES } from "./feature-roles";
 import {
-  commitFeatureChange, environmentIdsOf, featureSnapshot, loadFeatureState, type FeatureRow, type FeatureState,
+  commitFeatureChange, environmentIdsOf, featureSnapshot, guardFeatureWide, loadFeatureState, type FeatureRow, type FeatureState,
   type StageState, type VariantRow,
 } from "./feature-state";
 import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
@@ -57,6 +57,7 @@ const updateInput = z.object({
   tags: tagsSchema.optional(),
   /** The version the caller edited; CONFLICT when the feature has moved on. */
   expectedVersion: z.number().int().positive().optional(),
+  freezeOverrideReason: z.string().nullable().optional(),
 }).strict();
 
 const listFilter = z.object({
@@ -151,21 +152,32 @@ export async function updateFeature(deps: ControlDeps, principal: Principal, raw
   await authorizeEntity(deps, principal, "feature", input.id, CONFIGURE_FEATURES);
   const before = await loadFeatureState(deps, input.id);
   assertExpectedVersion(before, input.expectedVersion);
-  const { id: _id, expectedVersion: _v, ...changes } = input;
+  const { id: _id, expectedVersion: _v, freezeOverrideReason, ...changes } = input;
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<FeatureRow>;
-  return applyFeatureFields(deps, principal, before, defined, "feature.update");
+  // The key and archiving change what evaluation serves; other fields are bookkeeping.
+  const served = (defined.key !== undefined && defined.key !== before.feature.key)
+    || (defined.lifecycle !== undefined && (defined.lifecycle === "archived") !== (before.feature.lifecycle === "archived"));
+  const reason = served ? await guardFeatureWide(deps, principal, before, freezeOverrideReason) : null;
+  return applyFeatureFields(deps, principal, before, defined, "feature.update", reason);
 }
 
 /** Archiving takes the feature out of every snapshot; it stays readable and can be restored by updateFeature. */
-export async function archiveFeature(deps: ControlDeps, principal: Principal, id: string): Promise<FeatureRow> {
+export async function archiveFeature(
+  deps: ControlDeps, principal: Principal, id: string, freezeOverrideReason?: string | null,
+): Promise<FeatureRow> {
   await authorizeEntity(deps, principal, "feature", id, CONFIGURE_FEATURES);
-  return applyFeatureFields(deps, principal, await loadFeatureState(deps, id), { lifecycle: "archived" }, "feature.archive");
+  const before = await loadFeatureState(deps, id);
+  const reason = await guardFeatureWide(deps, principal, before, freezeOverrideReason);
+  return applyFeatureFields(deps, principal, before, { lifecycle: "archived" }, "feature.archive", reason);
 }
 
 /** Deletes the feature with its stages, rules and variants; CONFLICT while other features require it. */
-export async function deleteFeature(deps: ControlDeps, principal: Principal, id: string): Promise<FeatureRow> {
+export async function deleteFeature(
+  deps: ControlDeps, principal: Principal, id: string, freezeOverrideReason?: string | null,
+): Promise<FeatureRow> {
   const teamId = await authorizeEntity(deps, principal, "feature", id, CONFIGURE_FEATURES);
   const before = await loadFeatureState(deps, id);
+  const reason = await guardFeatureWide(deps, principal, before, freezeOverrideReason);
   const dependents = await deps.db.select({ key: features.key }).from(prerequisites)
     .innerJoin(features, eq(features.id, prerequisites.featureId))
     .where(eq(prerequisites.requiredFeatureId, id)).orderBy(asc(features.key));
@@ -175,14 +187,14 @@ export async function deleteFeature(deps: ControlDeps, principal: Principal, id:
   await commit(deps, {
     actor: principal,
     statements: [deps.db.delete(features).where(eq(features.id, id))],
-    audit: [{ teamId, action: "feature.delete", entityType: "feature", entityId: id, before: featureSnapshot(before), after: null }],
+    audit: [{ teamId, action: "feature.delete", entityType: "feature", entityId: id, before: featureSnapshot(before), after: null, reason }],
     publish: environmentIdsOf(before),
   });
   return before.feature;
 }
 
 async function applyFeatureFields(
-  deps: ControlDeps, principal: Principal, before: FeatureState, fields: Partial<FeatureRow>, action: string,
+  deps: ControlDeps, principal: Principal, before: FeatureState, fields: Partial<FeatureRow>, action: string, reason: string | null,
 ): Promise<FeatureRow> {
   const feature: FeatureRow = { ...before.feature, ...fields };
   const after: FeatureState = { ...before, feature };
@@ -193,7 +205,7 @@ async function applyFeatureFields(
   const version = await uniqueOrConflict("features", duplicateKey, () => commitFeatureChange(deps, {
     actor: principal, before, after,
     statements: [deps.db.update(features).set(set).where(eq(features.id, feature.id))],
-    audit: { action, entityType: "feature", entityId: feature.id, before: pick(before.feature, set), after: set },
+    audit: { action, entityType: "feature", entityId: feature.id, before: pick(before.feature, set), after: set, reason },
     summary: `${action.split(".")[1]}: ${Object.keys(fields).join(", ")}`,
   }));
   return { ...feature, version, updatedAt: deps.now() };

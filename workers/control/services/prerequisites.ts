@@ -7,7 +7,7 @@ import { authorizeEntity, type Principal } from "./authz";
 import type { ControlDeps } from "./deps";
 import { badInput, notFound } from "./errors";
 import { CONFIGURE_FEATURES } from "./feature-roles";
-import { commitFeatureChange, effectiveVariants, loadFeatureState, type FeatureState } from "./feature-state";
+import { commitFeatureChange, effectiveVariants, guardFeatureWide, loadFeatureState, type FeatureState } from "./feature-state";
 import { parseInput } from "./validation";
 
 const setInput = z.object({
@@ -15,9 +15,12 @@ const setInput = z.object({
   requiredFeatureId: z.string().min(1),
   /** The variant the prerequisite must serve; omitted or null: it must evaluate to true. */
   variant: z.string().min(1).max(100).nullable().default(null),
+  freezeOverrideReason: z.string().nullable().optional(),
 }).strict();
 
-const removeInput = z.object({ featureId: z.string().min(1), requiredFeatureId: z.string().min(1) }).strict();
+const removeInput = z.object({
+  featureId: z.string().min(1), requiredFeatureId: z.string().min(1), freezeOverrideReason: z.string().nullable().optional(),
+}).strict();
 
 export async function setPrerequisite(deps: ControlDeps, principal: Principal, raw: unknown): Promise<FeatureState> {
   const input = parseInput(setInput, raw);
@@ -39,6 +42,7 @@ export async function setPrerequisite(deps: ControlDeps, principal: Principal, r
       throw badInput("input.variant", `input.variant: ${required.key} has no variant ${input.variant}`);
     }
   }
+  const reason = await guardFeatureWide(deps, principal, before, input.freezeOverrideReason);
   const entry = { requiredFeatureId: required.id, requiredKey: required.key, variant: input.variant };
   const existing = before.prerequisites.find((p) => p.requiredFeatureId === required.id);
   const after: FeatureState = {
@@ -52,7 +56,7 @@ export async function setPrerequisite(deps: ControlDeps, principal: Principal, r
       .onConflictDoUpdate({ target: [prerequisites.featureId, prerequisites.requiredFeatureId], set: { variant: input.variant } })],
     audit: {
       action: "prerequisite.set", entityType: "feature", entityId: input.featureId,
-      before: existing ? { requires: required.key, variant: existing.variant } : null, after: { requires: required.key, variant: input.variant },
+      before: existing ? { requires: required.key, variant: existing.variant } : null, after: { requires: required.key, variant: input.variant }, reason,
     },
     summary: `prerequisite ${required.key} set`,
   });
@@ -65,6 +69,7 @@ export async function removePrerequisite(deps: ControlDeps, principal: Principal
   const before = await loadFeatureState(deps, input.featureId);
   const existing = before.prerequisites.find((p) => p.requiredFeatureId === input.requiredFeatureId);
   if (!existing) throw notFound("Prerequisite");
+  const reason = await guardFeatureWide(deps, principal, before, input.freezeOverrideReason);
   const after: FeatureState = { ...before, prerequisites: before.prerequisites.filter((p) => p !== existing) };
   await commitFeatureChange(deps, {
     actor: principal, before, after,
@@ -72,7 +77,7 @@ export async function removePrerequisite(deps: ControlDeps, principal: Principal
       eq(prerequisites.featureId, input.featureId), eq(prerequisites.requiredFeatureId, input.requiredFeatureId)))],
     audit: {
       action: "prerequisite.remove", entityType: "feature", entityId: input.featureId,
-      before: { requires: existing.requiredKey, variant: existing.variant }, after: null,
+      before: { requires: existing.requiredKey, variant: existing.variant }, after: null, reason,
     },
     summary: `prerequisite ${existing.requiredKey} removed`,
   });

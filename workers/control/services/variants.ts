@@ -13,7 +13,9 @@ import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput, conflict } from "./errors";
 import { CONFIGURE_FEATURES } from "./feature-roles";
-import { commitFeatureChange, IMPLICIT_BOOLEAN_VARIANTS, loadFeatureState, type FeatureState, type VariantRow } from "./feature-state";
+import {
+  commitFeatureChange, guardFeatureWide, IMPLICIT_BOOLEAN_VARIANTS, loadFeatureState, type FeatureState, type VariantRow,
+} from "./feature-state";
 import { servedVariants } from "./rule-schema";
 import { parseInput } from "./validation";
 import { parseVariantValue, VARIANT_KEY, VARIANT_KEY_MESSAGE } from "./variant-values";
@@ -32,6 +34,7 @@ const updateInput = z.object({
   id: z.string().min(1),
   value: z.string().max(100_000).optional(),
   description: z.string().trim().max(500).optional(),
+  freezeOverrideReason: z.string().nullable().optional(),
 }).strict();
 
 export async function createVariant(deps: ControlDeps, principal: Principal, raw: unknown): Promise<VariantRow> {
@@ -77,10 +80,13 @@ export async function updateVariant(deps: ControlDeps, principal: Principal, raw
     description: input.description ?? old.description,
   };
   const after: FeatureState = { ...before, variants: before.variants.map((v) => (v.id === row.id ? row : v)) };
+  // A new value changes what every stage serving the variant serves; a description does not.
+  const valueChanged = JSON.stringify(row.value) !== JSON.stringify(old.value);
+  const reason = valueChanged ? await guardFeatureWide(deps, principal, before, input.freezeOverrideReason) : null;
   await commitFeatureChange(deps, {
     actor: principal, before, after,
     statements: [deps.db.update(variants).set({ value: row.value, description: row.description }).where(eq(variants.id, row.id))],
-    audit: { action: "variant.update", entityType: "variant", entityId: row.id, before: variantView(old), after: variantView(row) },
+    audit: { action: "variant.update", entityType: "variant", entityId: row.id, before: variantView(old), after: variantView(row), reason },
     summary: `variant ${row.key} changed`,
   });
   return row;

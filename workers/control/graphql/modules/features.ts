@@ -138,6 +138,8 @@ export const typeDefs = /* GraphQL */ `
     tags: [String!]
     "CONFLICT when the feature is no longer at this version."
     expectedVersion: Int
+    "Needed to change a feature during a freeze window of one of its environments (team admins; audited)."
+    freezeOverrideReason: String
   }
 
   input CreateFeatureVariantInput {
@@ -155,6 +157,8 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     value: String
     description: String
+    "Needed to change a feature during a freeze window of one of its environments (team admins; audited)."
+    freezeOverrideReason: String
   }
 
   input SetFeaturePrerequisiteInput {
@@ -162,6 +166,8 @@ export const typeDefs = /* GraphQL */ `
     requiredFeatureId: ID!
     "Omitted: the required feature must evaluate to true."
     variant: String
+    "Needed to change a feature during a freeze window of one of its environments (team admins; audited)."
+    freezeOverrideReason: String
   }
 
   extend type Query {
@@ -174,12 +180,17 @@ export const typeDefs = /* GraphQL */ `
   extend type Mutation {
     "Team admins and requesters."
     createFeature(input: CreateFeatureInput!): Feature!
-    "Team admins and requesters."
+    """
+    Team admins and requesters. Changing the key or archiving/unarchiving changes what evaluation serves:
+    like every change below that does (variant values, prerequisites, archive, delete) it is refused in a
+    protected environment of the feature (FORBIDDEN, reason APPROVAL_REQUIRED) and during a freeze
+    (CONFLICT, reason FROZEN) unless a team admin gives freezeOverrideReason.
+    """
     updateFeature(input: UpdateFeatureInput!): Feature!
     "Team admins and requesters: lifecycle archived, out of every snapshot."
-    archiveFeature(id: ID!): Feature!
+    archiveFeature(id: ID!, freezeOverrideReason: String): Feature!
     "Team admins and requesters. CONFLICT while other features require it. Returns the deleted feature."
-    deleteFeature(id: ID!): Feature!
+    deleteFeature(id: ID!, freezeOverrideReason: String): Feature!
     "Team admins and requesters."
     createFeatureVariant(input: CreateFeatureVariantInput!): Variant!
     "Team admins and requesters."
@@ -189,7 +200,7 @@ export const typeDefs = /* GraphQL */ `
     "Team admins and requesters. BAD_USER_INPUT naming the cycle when it would close one."
     setFeaturePrerequisite(input: SetFeaturePrerequisiteInput!): Feature!
     "Team admins and requesters."
-    removeFeaturePrerequisite(featureId: ID!, requiredFeatureId: ID!): Feature!
+    removeFeaturePrerequisite(featureId: ID!, requiredFeatureId: ID!, freezeOverrideReason: String): Feature!
   }
 `;
 
@@ -238,8 +249,10 @@ export const resolvers: ModuleResolvers = {
       if (owner !== undefined) input.owner = owner;
       return updateFeature(ctx.deps, await ctx.principal(), input);
     },
-    archiveFeature: async (_p, args: { id: string }, ctx) => archiveFeature(ctx.deps, await ctx.principal(), args.id),
-    deleteFeature: async (_p, args: { id: string }, ctx) => deleteFeature(ctx.deps, await ctx.principal(), args.id),
+    archiveFeature: async (_p, args: { id: string; freezeOverrideReason?: string | null }, ctx) =>
+      archiveFeature(ctx.deps, await ctx.principal(), args.id, args.freezeOverrideReason),
+    deleteFeature: async (_p, args: { id: string; freezeOverrideReason?: string | null }, ctx) =>
+      deleteFeature(ctx.deps, await ctx.principal(), args.id, args.freezeOverrideReason),
     createFeatureVariant: async (_p, args: { input: Record<string, unknown> }, ctx) => {
       const principal = await ctx.principal();
       const row = await createVariant(ctx.deps, principal, withoutNulls(args.input));
@@ -250,11 +263,11 @@ export const resolvers: ModuleResolvers = {
     deleteFeatureVariant: async (_p, args: { id: string }, ctx) =>
       withType(ctx, await deleteVariant(ctx.deps, await ctx.principal(), args.id)),
     setFeaturePrerequisite: async (_p, args: { input: Record<string, unknown> }, ctx) => {
-      const state = await setPrerequisite(ctx.deps, await ctx.principal(), args.input);
+      const state = await setPrerequisite(ctx.deps, await ctx.principal(), withoutNulls(args.input));
       return fresh(ctx, state.feature.id);
     },
-    removeFeaturePrerequisite: async (_p, args: { featureId: string; requiredFeatureId: string }, ctx) => {
-      const state = await removePrerequisite(ctx.deps, await ctx.principal(), args);
+    removeFeaturePrerequisite: async (_p, args: { featureId: string; requiredFeatureId: string; freezeOverrideReason?: string | null }, ctx) => {
+      const state = await removePrerequisite(ctx.deps, await ctx.principal(), withoutNulls(args));
       return fresh(ctx, state.feature.id);
     },
   },

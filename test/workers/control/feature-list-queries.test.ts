@@ -1,0 +1,228 @@
+// D1 round trips of the features list with 1,000 features (docs/BENCHMARKS.md, "Control plane").
+// The demo team gets 1,000 more features, each with 2 variants, a stage in each of the three demo
+// environments, one or two rules per stage, and (every other one) a prerequisite on its neighbour.
+// The list is requested through the real yoga endpoint with env.DB wrapped to count every round
+// trip (a statement run on its own, or one batch) and every statement; exec is counted too.
+// The figures are printed for the doc.
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { features, featureStages, prerequisites, rules, variants } from "../../../db/schema";
+import { DEMO_ENVIRONMENT_IDS, DEMO_PIPELINE_ID, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
+import { FEATURE_LIST_QUERIES } from "../../../workers/control/graphql/modules/features";
+import { MAX_COST } from "../../../workers/control/graphql/query-limits";
+import { controlYoga } from "../../../workers/control/graphql/yoga";
+import { MAX_PAGE_SIZE } from "../../../workers/control/services/pagination";
+import { pristine, tokenFor } from "./support/config";
+import { countingD1 } from "./support/query-counter";
+
+const BULK = 1000;
+const DEMO_FEATURES = 7;
+const ENVIRONMENTS = Object.values(DEMO_ENVIRONMENT_IDS);
+/** The largest page the cost limit admits for FULL (1 + 240 per feature <= MAX_COST). */
+const LARGEST_FULL_PAGE = 41;
+/** D1 binds at most 100 parameters per statement. */
+const D1_MAX_PARAMS = 100;
+
+/** Everything a feature list can show: variants, stages with environment and rules, prerequisites. */
+const FULL = `query($t: ID!, $first: Int, $after: String) {
+  features(teamId: $t, first: $first, after: $after) {
+    nodes {
+      id key type
+      variants { id control value }
+      stages { id status environment { id key } rules { id } }
+      prerequisites { variant feature { id key } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** The richest selection the cost limit admits at the maximum page size: no per-stage lists. */
+const WIDE = `query($t: ID!, $first: Int, $after: String) {
+  features(teamId: $t, first: $first, after: $after) {
+    nodes {
+      id key
+      variants { control }
+      stages { status environment { key } }
+      prerequisites { feature { key } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+interface Node {
+  key: string;
+  variants: unknown[];
+  stages: { environment: { key: string }; rules?: unknown[] }[];
+  prerequisites: { feature: { key: string } }[];
+}
+interface Measured { nodes: Node[]; endCursor: string | null; hasNextPage: boolean; roundTrips: number; statements: number; execs: number }
+
+const counter = countingD1(env.DB);
+let execs = 0;
+// exec is not a drizzle path, but a hidden one would still be a round trip: count it as well.
+const countedDb = new Proxy(counter.db, {
+  get(target, property) {
+    if (property === "exec") return (query: string) => { execs++; return target.exec(query); };
+    const value = Reflect.get(target, property, target);
+    return typeof value === "function" ? value.bind(target) : value;
+  },
+});
+
+async function post(query: string, first: number, after?: string | null) {
+  const token = await tokenFor("viewer");
+  counter.reset();
+  execs = 0;
+  const response = await controlYoga().fetch(new Request("http://fluxgate.test/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables: { t: DEMO_TEAM_ID, first, after: after ?? undefined } }),
+  }), { env: { ...env, DB: countedDb } });
+  const body = (await response.json()) as {
+    data?: { features: { nodes: Node[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
+  return { body, counts: { ...counter.counts, execs } };
+}
+
+async function page(query: string, first: number, after?: string | null): Promise<Measured> {
+  const { body, counts } = await post(query, first, after);
+  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+  const { nodes, pageInfo } = body.data.features;
+  return { nodes, ...pageInfo, ...counts };
+}
+
+/** Every page of the list, `first` at a time (bounded by the number of features). */
+async function walk(query: string, first: number): Promise<Measured[]> {
+  const pages: Measured[] = [];
+  let after: string | null = null;
+  for (let i = 0; i <= Math.ceil((BULK + DEMO_FEATURES) / first); i++) {
+    const p = await page(query, first, after);
+    pages.push(p);
+    if (!p.hasNextPage) break;
+    after = p.endCursor;
+  }
+  return pages;
+}
+
+/** Inserts `rows` in statements of at most 100 bound parameters each. */
+function chunkedInserts<T extends SQLiteTable>(db: ReturnType<typeof drizzle>, table: T, rows: T["$inferInsert"][]) {
+  const perRow = db.insert(table).values(rows[0]!).toSQL().params.length;
+  const size = Math.floor(D1_MAX_PARAMS / perRow);
+  const statements = [];
+  for (let i = 0; i < rows.length; i += size) statements.push(db.insert(table).values(rows.slice(i, i + size)));
+  return statements;
+}
+
+async function addBulkFeatures(): Promise<{ statements: number; rules: number }> {
+  const db = drizzle(env.DB);
+  const now = new Date(Date.UTC(2026, 0, 2));
+  const id = (i: number) => `bulk-${String(i).padStart(4, "0")}`;
+  const featureRows: (typeof features.$inferInsert)[] = [];
+  const variantRows: (typeof variants.$inferInsert)[] = [];
+  const stageRows: (typeof featureStages.$inferInsert)[] = [];
+  const ruleRows: (typeof rules.$inferInsert)[] = [];
+  const prerequisiteRows: (typeof prerequisites.$inferInsert)[] = [];
+  for (let i = 0; i < BULK; i++) {
+    const f = id(i);
+    featureRows.push({
+      id: f, teamId: DEMO_TEAM_ID, key: `bulk_${String(i).padStart(4, "0")}`, name: `Bulk ${i}`, type: "boolean",
+      salt: `bulk_${i}`, pipelineId: DEMO_PIPELINE_ID, createdAt: now, updatedAt: now,
+    });
+    variantRows.push(
+      { id: `${f}-on`, featureId: f, key: "on", value: "true", position: 0 },
+      { id: `${f}-off`, featureId: f, key: "off", value: "false", position: 1 },
+    );
+    ENVIRONMENTS.forEach((environmentId, position) => {
+      const stage = `${f}-s${position}`;
+      stageRows.push({
+        id: stage, featureId: f, environmentId, position, status: "DEPLOYED", defaultVariant: "off", offVariant: "off", updatedAt: now,
+      });
+      // One rule on even features, two on odd ones.
+      for (let r = 0; r <= i % 2; r++) {
+        ruleRows.push({
+          id: `${stage}-r${r}`, stageId: stage, priority: r, position: r, name: `rule ${r}`,
+          match: r === 0 ? [] : [{ operator: "and", conditions: [{ attribute: "plan", operator: "equals", value: "pro" }] }],
+          serve: { kind: "variant", variant: "on" }, createdAt: now,
+        } as typeof rules.$inferInsert);
+      }
+    });
+    if (i % 2 === 1) prerequisiteRows.push({ featureId: f, requiredFeatureId: id(i - 1), variant: null });
+  }
+  const statements = [
+    ...chunkedInserts(db, features, featureRows),
+    ...chunkedInserts(db, variants, variantRows),
+    ...chunkedInserts(db, featureStages, stageRows),
+    ...chunkedInserts(db, rules, ruleRows),
+    ...chunkedInserts(db, prerequisites, prerequisiteRows),
+  ];
+  for (let i = 0; i < statements.length; i += 100) {
+    const [first, ...rest] = statements.slice(i, i + 100);
+    await db.batch([first!, ...rest]);
+  }
+  return { statements: statements.length, rules: ruleRows.length };
+}
+
+const figures: string[] = [];
+
+beforeAll(async () => {
+  await pristine();
+  const seeded = await addBulkFeatures();
+  figures.push(`seeded ${BULK} features (${BULK * 2} variants, ${BULK * 3} stages, ${seeded.rules} rules, ${BULK / 2} prerequisites) in ${seeded.statements} statements of <= ${D1_MAX_PARAMS} parameters`);
+  await page(FULL, 1); // warms the isolate's signing-key cache (per D1 binding) before anything is counted
+}, 120_000);
+
+describe(`D1 round trips of the features list with ${BULK} features`, { timeout: 120_000 }, () => {
+  it(`the maximum page (${MAX_PAGE_SIZE}) with the stages' rules is refused by the cost limit before any D1 query`, async () => {
+    const { body, counts } = await post(FULL, MAX_PAGE_SIZE);
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_COSTLY"]);
+    expect(body.errors?.[0]?.extensions?.cost).toBeGreaterThan(MAX_COST);
+    expect(counts).toEqual({ roundTrips: 0, statements: 0, execs: 0 });
+    figures.push(`full query, first ${MAX_PAGE_SIZE}: QUERY_TOO_COSTLY (cost ${body.errors?.[0]?.extensions?.cost} > ${MAX_COST}), 0 D1 round trips`);
+  });
+
+  it(`pages of 10 and of ${MAX_PAGE_SIZE} cost the same round trips, every page of all ${BULK + DEMO_FEATURES} features`, async () => {
+    const ten = await page(WIDE, 10);
+    const hundred = await page(WIDE, MAX_PAGE_SIZE);
+    expect(ten.nodes).toHaveLength(10);
+    expect(hundred.nodes).toHaveLength(MAX_PAGE_SIZE);
+    // principal (1 batch), owning team, the page, variants, stages, environments, prerequisites,
+    // required features: FEATURE_LIST_QUERIES without the rules query.
+    const expected = FEATURE_LIST_QUERIES - 1;
+    expect([ten.roundTrips, hundred.roundTrips]).toEqual([expected, expected]);
+    expect([ten.statements, hundred.statements]).toEqual([expected + 2, expected + 2]);
+
+    const pages = await walk(WIDE, MAX_PAGE_SIZE);
+    expect(pages).toHaveLength(Math.ceil((BULK + DEMO_FEATURES) / MAX_PAGE_SIZE));
+    const all = pages.flatMap((p) => p.nodes);
+    expect(all).toHaveLength(BULK + DEMO_FEATURES);
+    const bulk = all.filter((n) => n.key.startsWith("bulk_"));
+    expect(bulk.every((n) => n.variants.length === 2 && n.stages.map((s) => s.environment.key).join() === "development,staging,production")).toBe(true);
+    expect(bulk.filter((n) => n.prerequisites.length === 1)).toHaveLength(BULK / 2);
+    expect(new Set(pages.map((p) => p.roundTrips))).toEqual(new Set([expected]));
+    expect(pages.reduce((n, p) => n + p.execs, 0)).toBe(0);
+    figures.push(`wide query (variants, stages+environment, prerequisites+feature): first 10 -> ${ten.roundTrips} round trips / ${ten.statements} statements; first ${MAX_PAGE_SIZE} -> ${hundred.roundTrips} / ${hundred.statements}; all ${pages.length} pages of ${MAX_PAGE_SIZE} -> ${pages.map((p) => p.roundTrips).join(",")} round trips`);
+  });
+
+  it("with the stages' rules: constant up to 100 stages per page, one more rules query per further 100 stages", async () => {
+    const ten = await page(FULL, 10);
+    const thirtyThree = await page(FULL, 33); // 99 stages: one rules query
+    const largest = await page(FULL, LARGEST_FULL_PAGE, ten.endCursor); // 123 stages: the rules loader's keys in two queries
+    const tooCostly = await post(FULL, LARGEST_FULL_PAGE + 1);
+    expect(tooCostly.body.errors?.map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_COSTLY"]);
+    expect([ten.nodes.length, thirtyThree.nodes.length, largest.nodes.length]).toEqual([10, 33, LARGEST_FULL_PAGE]);
+    expect(largest.nodes.flatMap((n) => n.stages.flatMap((s) => s.rules ?? [])).length).toBeGreaterThanOrEqual(LARGEST_FULL_PAGE * 3);
+    expect([ten.roundTrips, thirtyThree.roundTrips, largest.roundTrips]).toEqual([FEATURE_LIST_QUERIES, FEATURE_LIST_QUERIES, FEATURE_LIST_QUERIES + 1]);
+
+    const pages = await walk(FULL, LARGEST_FULL_PAGE);
+    expect(pages.flatMap((p) => p.nodes)).toHaveLength(BULK + DEMO_FEATURES);
+    const last = pages.at(-1)!;
+    // Every full page has 123 stages (two rules queries); the last has 23 features, 69 stages (one).
+    expect(pages.slice(0, -1).every((p) => p.roundTrips === FEATURE_LIST_QUERIES + 1)).toBe(true);
+    expect(last.nodes).toHaveLength((BULK + DEMO_FEATURES) % LARGEST_FULL_PAGE);
+    expect(last.roundTrips).toBe(FEATURE_LIST_QUERIES);
+    figures.push(`full query (+ stages' rules): first 10 -> ${ten.roundTrips}; first 33 (99 stages) -> ${thirtyThree.roundTrips}; first ${LARGEST_FULL_PAGE} (the largest the cost limit admits, 123 stages) -> ${largest.roundTrips}; all ${pages.length} pages of ${LARGEST_FULL_PAGE} -> ${pages.map((p) => p.roundTrips).join(",")} round trips`);
+    console.log(`[feature-list-queries]\n  ${figures.join("\n  ")}`);
+  });
+});

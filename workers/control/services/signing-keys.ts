@@ -121,6 +121,9 @@ async function newKeyRow(deps: ControlDeps): Promise<typeof signingKeys.$inferIn
 
 // ---------------------------------------------------------------- AES-GCM under AUTH_ENCRYPTION_KEY
 
+/** The local-only key committed in wrangler.toml's top-level [vars]. */
+export const PUBLIC_DEVELOPMENT_KEY = "bG9jYWwtb25seS1mbHV4Z2F0ZS1kZXYta2V5LTMyYiE=";
+
 async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
   const cached = deps.isolateCache.get("auth-encryption-key") as { source: string; key: CryptoKey } | undefined;
   const source = deps.config.authEncryptionKey;
@@ -132,6 +135,10 @@ async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
     raw = new Uint8Array();
   }
   if (raw.length !== 32) throw new Error("AUTH_ENCRYPTION_KEY must be the base64 encoding of 32 bytes");
+  // The development key is public (wrangler.toml); outside development it would protect nothing.
+  if (source === PUBLIC_DEVELOPMENT_KEY && deps.config.environment !== "development") {
+    throw new Error("AUTH_ENCRYPTION_KEY is the public development key; set a secret one for this deployment");
+  }
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
   deps.isolateCache.set("auth-encryption-key", { source, key });
   return key;

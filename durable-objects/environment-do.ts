@@ -53,14 +53,18 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
   async getSnapshot(): Promise<FlagSetDocument> {
     const current = this.document();
     // A document stored by an older code version is rebuilt (as a new version) before it is served.
-    if (current?.schemaVersion === FLAG_SET_SCHEMA_VERSION) return current;
+    if (isCurrentShape(current)) return current;
     await this.publish();
     return this.document()!;
   }
 
-  async getSnapshotIfChanged(version: number): Promise<FlagSetDocument | null> {
+  /**
+   * Null when the caller holds this very snapshot. Both fields are compared: after a loss of this
+   * object's storage the versions restart at 1, so an equal version may name other content.
+   */
+  async getSnapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null> {
     const current = await this.getSnapshot();
-    return current.version === version ? null : current;
+    return current.version === version && current.contentHash === contentHash ? null : current;
   }
 
   /** Runs the item (a scheduled_changes row id) from the alarm at item.runAt; stored durably. */
@@ -124,13 +128,14 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     const contentHash = await sha256Hex(JSON.stringify(content));
     const state = this.store.state();
     let current = this.document();
-    const changed = current?.schemaVersion !== FLAG_SET_SCHEMA_VERSION || state?.contentHash !== contentHash;
+    const changed = !isCurrentShape(current) || current.contentHash !== contentHash;
     if (changed) {
       current = {
         schemaVersion: content.schemaVersion,
         environment: content.environment,
         version: (state?.version ?? 0) + 1,
         generatedAt: new Date().toISOString(),
+        contentHash,
         flags: content.flags,
         segments: content.segments,
       };
@@ -185,4 +190,9 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
       this.store.deleteClientRecord(secretHash);
     }
   }
+}
+
+/** Written by this code version: the current schema, and the content hash (added later) present. */
+function isCurrentShape(document: FlagSetDocument | null): document is FlagSetDocument {
+  return document?.schemaVersion === FLAG_SET_SCHEMA_VERSION && typeof document.contentHash === "string";
 }

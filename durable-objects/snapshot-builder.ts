@@ -13,8 +13,8 @@ import {
 } from "../engine/types";
 import { DeliveryError } from "./delivery-error";
 
-/** A FlagSetDocument before the Durable Object stamps it with a version and a time. */
-export type FlagSetContent = Omit<FlagSetDocument, "version" | "generatedAt">;
+/** A FlagSetDocument before the Durable Object stamps it with a version, a time and its hash. */
+export type FlagSetContent = Omit<FlagSetDocument, "version" | "generatedAt" | "contentHash">;
 
 /** Stage statuses in which the flag is live: a pending or rejected rollback leaves it deployed. */
 const LIVE_STATUSES: ReadonlySet<StageStatus> = new Set(["DEPLOYED", "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED"]);

@@ -19,6 +19,12 @@ export interface FlagSetDocument {
   version: number;
   /** ISO-8601 time at which the Durable Object built this version. */
   generatedAt: string;
+  /**
+   * SHA-256 hex of the content (the document without version, generatedAt and contentHash).
+   * With the version it identifies a snapshot: if the Durable Object's storage is lost its versions
+   * restart at 1, so a version number alone could name two different documents.
+   */
+  contentHash: string;
   flags: FlagDocument[];
   segments: SegmentDocument[];
 }

@@ -3,7 +3,7 @@
 // Later the WebSocket message types for the SDK live beside this, in protocol/.
 import type { FlagSetDocument } from "../engine/types";
 
-/** KV key of an environment's latest published FlagSetDocument (JSON). */
+/** KV key of an environment's latest published FlagSetDocument (JSON, contentHash included). */
 export const flagSetKvKey = (environmentId: string) => `flagset:${environmentId}`;
 
 /** KV key of a client credential record, addressed by the SHA-256 (hex) of the client secret. */
@@ -37,6 +37,10 @@ export interface EnvironmentHub {
   publish(): Promise<PublishResult>;
   /** The current snapshot, built from D1 on first use. */
   getSnapshot(): Promise<FlagSetDocument>;
-  /** The current snapshot when its version differs from `version`, else null (cheap revalidation). */
-  getSnapshotIfChanged(version: number): Promise<FlagSetDocument | null>;
+  /**
+   * The current snapshot when its version or its content hash differs from the caller's, else
+   * null (cheap revalidation). The pair, not the version alone, identifies a snapshot: if the
+   * object's storage is lost its versions restart at 1 and an equal number may name other content.
+   */
+  getSnapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null>;
 }

@@ -38,6 +38,8 @@ export function flagSet(flags: FlagDocument[], segments: SegmentDocument[] = [],
     environment: { ...ENVIRONMENT },
     version,
     generatedAt: "2026-11-20T10:00:00.000Z",
+    // The engine never reads it; the Durable Object sets the real SHA-256 of the content.
+    contentHash: `fixture-v${version}`,
     flags,
     segments,
   };

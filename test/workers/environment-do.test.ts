@@ -7,6 +7,7 @@ import {
 import { environmentHub } from "../../durable-objects/hub";
 import { compileFlagSet, evaluateFlag, type FlagSetDocument } from "../../engine";
 import { clientKvKey, flagSetKvKey, type ClientRecord } from "../../protocol/delivery";
+import { sha256Hex } from "../../protocol/secret-hash";
 import { resetEnvironmentObjects } from "./support/environment-objects";
 import { clearKv, reseedDemo } from "./support/seed-demo";
 
@@ -69,18 +70,52 @@ describe("EnvironmentDO snapshot versions", () => {
     expect(results.filter((r) => r.changed)).toHaveLength(1);
   });
 
-  it("answers getSnapshotIfChanged with null for the current version, else the document", async () => {
+  it("answers getSnapshotIfChanged with null for the current version and hash, else the document", async () => {
     const current = await hub(PRODUCTION).getSnapshot();
-    expect(await hub(PRODUCTION).getSnapshotIfChanged(1)).toBeNull();
-    expect(await hub(PRODUCTION).getSnapshotIfChanged(0)).toEqual(current);
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(1, current.contentHash)).toBeNull();
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(0, current.contentHash)).toEqual(current);
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(1, "0".repeat(64))).toEqual(current);
     await retargetBetaUsers();
     await hub(PRODUCTION).publish();
-    expect((await hub(PRODUCTION).getSnapshotIfChanged(1))?.version).toBe(2);
-    expect(await hub(PRODUCTION).getSnapshotIfChanged(2)).toBeNull();
+    const next = await hub(PRODUCTION).getSnapshotIfChanged(1, current.contentHash);
+    expect(next?.version).toBe(2);
+    expect(next?.contentHash).not.toBe(current.contentHash);
+    expect(await hub(PRODUCTION).getSnapshotIfChanged(2, next!.contentHash)).toBeNull();
+  });
+
+  it("carries the SHA-256 of its content (without version, time and hash), in KV too", async () => {
+    const document = await hub(PRODUCTION).getSnapshot();
+    const { version: _version, generatedAt: _generatedAt, contentHash, ...content } = document;
+    expect(contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(contentHash).toBe(await sha256Hex(JSON.stringify(content)));
+    expect((await kvDocument(PRODUCTION))?.contentHash).toBe(contentHash);
   });
 
   it("builds on first use from getSnapshotIfChanged too", async () => {
-    expect((await hub(STAGING).getSnapshotIfChanged(0))?.version).toBe(1);
+    expect((await hub(STAGING).getSnapshotIfChanged(0, ""))?.version).toBe(1);
+  });
+
+  it("names different content differently after its storage is lost and the versions restart", async () => {
+    const before = await hub(PRODUCTION).getSnapshot();
+    await resetEnvironmentObjects(env.ENVIRONMENTS, [PRODUCTION]);
+    await retargetBetaUsers();
+    expect(await hub(PRODUCTION).publish()).toEqual({ environmentId: PRODUCTION, version: 1, changed: true });
+    // A reader still holding the lost version 1 is handed the new content.
+    const after = await hub(PRODUCTION).getSnapshotIfChanged(before.version, before.contentHash);
+    expect(after).toMatchObject({ version: 1 });
+    expect(after!.contentHash).not.toBe(before.contentHash);
+    expect(after!.flags.find((f) => f.key === "BetaUsers")?.rules[0]?.match)
+      .toEqual([{ operator: "and", conditions: [{ attribute: "role", operator: "equals", value: "owner" }] }]);
+  });
+
+  it("rebuilds a stored document written before documents carried a content hash", async () => {
+    const first = await hub(PRODUCTION).getSnapshot();
+    await runInDurableObject(stubOf(PRODUCTION), (_instance, state) => {
+      const { contentHash: _dropped, ...legacy } = first;
+      state.storage.sql.exec("UPDATE snapshot_chunks SET data = ?", JSON.stringify(legacy));
+    });
+    await evictDurableObject(stubOf(PRODUCTION));
+    expect(await hub(PRODUCTION).getSnapshot()).toMatchObject({ version: 2, contentHash: first.contentHash });
   });
 
   it("keeps its document, version and content hash across restarts", async () => {

@@ -1,6 +1,7 @@
 // The isolate snapshot cache against the real KV and environment Durable Object: KV first for a
 // cold isolate, the object when KV has nothing, background revalidation (one call in flight),
-// fail static with `stale` after SNAPSHOT_STALE_AFTER_MS, and a D1 change reaching evaluation.
+// fail static with `stale` after SNAPSHOT_STALE_AFTER_MS, a D1 change reaching evaluation, and new
+// content reaching evaluation after the object lost its storage and restarted its versions.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -15,6 +16,7 @@ import { ApiError } from "../../workers/data/errors";
 import { ofrepFlag } from "../../workers/data/result-shapes";
 import { SnapshotCache } from "../../workers/data/snapshot-cache";
 import { platformSnapshotSource, type SnapshotSource } from "../../workers/data/snapshot-source";
+import { resetEnvironmentObjects } from "./support/environment-objects";
 import { seedDemo } from "./support/seed-demo";
 import { ofrep } from "./api-support";
 
@@ -33,7 +35,7 @@ function countingSource() {
   const source: SnapshotSource = {
     readStored: (id) => (calls.readStored++, real.readStored(id)),
     fetchCurrent: (id) => (calls.fetchCurrent++, real.fetchCurrent(id)),
-    fetchIfChanged: (id, v) => (calls.fetchIfChanged++, real.fetchIfChanged(id, v)),
+    fetchIfChanged: (id, v, h) => (calls.fetchIfChanged++, real.fetchIfChanged(id, v, h)),
   };
   return { source, calls };
 }
@@ -149,5 +151,58 @@ describe("a published D1 change reaches evaluation", () => {
     expect(after).toMatchObject({ value: false, reason: "DEFAULT", metadata: { flagSetVersion: version + 1 } });
     expect(Date.now() - started).toBeLessThan(2_500);
     expect((await ofrep("BetaUsers", { ...admin, role: "owner" })).json).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
+  });
+});
+
+/** Makes development's BetaUsers rule target `role` and publishes after wiping the object's storage. */
+async function republishFromScratch(role: string) {
+  await resetEnvironmentObjects(env.ENVIRONMENTS, [DEV]);
+  await drizzle(env.DB).update(rules)
+    .set({ match: [{ operator: "and", conditions: [{ attribute: "role", operator: "equals", value: role }] }] })
+    .where(eq(rules.id, demoRuleId("BetaUsers", "development")));
+  return publishEnvironment(env, DEV);
+}
+
+describe("an environment object that lost its storage", () => {
+  it("replaces a cached snapshot of the same version when the content differs", async () => {
+    expect(await republishFromScratch("editor")).toMatchObject({ version: 1, changed: true });
+    const { clock, cache, ctx, settle } = harness();
+    const source = platformSnapshotSource(env);
+    await cache.get(DEV, source, settings, ctx);
+    await settle();
+    const before = await cache.get(DEV, source, settings, ctx);
+    expect(before.compiled.version).toBe(1);
+    expect(evaluateFlag(before.compiled, "BetaUsers", { targetingKey: "u", role: "editor" }).reason).toBe("TARGETING_MATCH");
+
+    expect(await republishFromScratch("auditor")).toMatchObject({ version: 1, changed: true });
+    clock.now += settings.revalidateMs;
+    await cache.get(DEV, source, settings, ctx);
+    await settle();
+    const after = await cache.get(DEV, source, settings, ctx);
+    expect(after.compiled.version).toBe(1);
+    expect(evaluateFlag(after.compiled, "BetaUsers", { targetingKey: "u", role: "auditor" }))
+      .toMatchObject({ value: true, reason: "TARGETING_MATCH" });
+    expect(evaluateFlag(after.compiled, "BetaUsers", { targetingKey: "u", role: "editor" }))
+      .toMatchObject({ value: false, reason: "DEFAULT" });
+  });
+
+  it("reaches the Worker's evaluation within the revalidation interval plus one round trip", async () => {
+    const waitFor = async (role: string) => {
+      const started = Date.now();
+      let answer = (await ofrep("BetaUsers", { targetingKey: "u", role })).json;
+      while (answer.reason !== "TARGETING_MATCH" && Date.now() - started < 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = (await ofrep("BetaUsers", { targetingKey: "u", role })).json;
+      }
+      return { answer, elapsed: Date.now() - started };
+    };
+    expect(await republishFromScratch("editor")).toMatchObject({ version: 1, changed: true });
+    expect((await waitFor("editor")).answer).toMatchObject({ value: true, metadata: { flagSetVersion: 1 } });
+
+    expect(await republishFromScratch("auditor")).toMatchObject({ version: 1, changed: true });
+    const { answer, elapsed } = await waitFor("auditor");
+    expect(answer).toMatchObject({ value: true, reason: "TARGETING_MATCH", metadata: { flagSetVersion: 1 } });
+    expect(elapsed).toBeLessThan(2_500);
+    expect((await ofrep("BetaUsers", { targetingKey: "u", role: "editor" })).json).toMatchObject({ value: false, reason: "DEFAULT" });
   });
 });

@@ -3,7 +3,9 @@
 // Read path: memory -> (miss) the KV copy, compiled and served at once while the Durable Object is
 // asked in the background -> (KV miss too) the Durable Object's getSnapshot(), awaited.
 // A memory entry older than SNAPSHOT_REVALIDATE_MS is still served, and one background call per
-// environment per isolate, getSnapshotIfChanged(version), brings it up to date.
+// environment per isolate, getSnapshotIfChanged(version, contentHash), brings it up to date. The
+// content hash is compared too because a Durable Object whose storage was lost restarts at version 1:
+// a version number alone could match a different document.
 //
 // Bounded staleness: a published change reaches evaluation in an isolate within about
 // SNAPSHOT_REVALIDATE_MS (1 s) plus one Durable Object round trip, the first request after that
@@ -28,6 +30,8 @@ interface Entry {
   environmentId: string;
   compiled: CompiledFlagSet;
   version: number;
+  /** The document's contentHash: with the version, what revalidation asks the object about. */
+  contentHash: string;
   /** Where the snapshot came from: the KV copy or the Durable Object. */
   source: "kv" | "do";
   /** When a revalidation last started (or the entry was loaded). */
@@ -123,7 +127,7 @@ export class SnapshotCache {
     });
     const fromKv = stored === null ? undefined : tryCompile(stored);
     if (fromKv !== undefined) {
-      const entry = this.remember(environmentId, fromKv, "kv");
+      const entry = this.remember(environmentId, fromKv, hashOf(stored!), "kv");
       background.waitUntil(this.revalidate(entry, source));
       return entry;
     }
@@ -139,13 +143,13 @@ export class SnapshotCache {
     if (compiled === undefined) {
       throw new ApiError(503, "SNAPSHOT_UNAVAILABLE", "this environment's flag snapshot could not be read");
     }
-    return this.remember(environmentId, compiled, "do");
+    return this.remember(environmentId, compiled, hashOf(document), "do");
   }
 
-  private remember(environmentId: string, compiled: CompiledFlagSet, source: "kv" | "do"): Entry {
+  private remember(environmentId: string, compiled: CompiledFlagSet, contentHash: string, source: "kv" | "do"): Entry {
     const now = this.now();
     const entry: Entry = {
-      environmentId, compiled, version: compiled.version, source,
+      environmentId, compiled, version: compiled.version, contentHash, source,
       checkedAt: now, confirmedAt: now, lastError: null, revalidation: null,
     };
     this.entries.set(environmentId, entry);
@@ -159,12 +163,13 @@ export class SnapshotCache {
     entry.revalidation = (async () => {
       try {
         const document = await withTimeout(
-          source.fetchIfChanged(entry.environmentId, entry.version), SNAPSHOT_RPC_TIMEOUT_MS);
+          source.fetchIfChanged(entry.environmentId, entry.version, entry.contentHash), SNAPSHOT_RPC_TIMEOUT_MS);
         if (document !== null) {
           const compiled = tryCompile(document);
           if (compiled === undefined) throw new Error(`unreadable snapshot version ${document.version}`);
           entry.compiled = compiled;
           entry.version = compiled.version;
+          entry.contentHash = hashOf(document);
           entry.source = "do";
         }
         entry.confirmedAt = this.now();
@@ -191,6 +196,11 @@ function tryCompile(document: FlagSetDocument): CompiledFlagSet | undefined {
     console.error("snapshot failed to compile", document.version, error);
     return undefined;
   }
+}
+
+/** A KV copy written before documents carried a hash has none: "" never equals a real one. */
+function hashOf(document: FlagSetDocument): string {
+  return typeof document.contentHash === "string" ? document.contentHash : "";
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -10,8 +10,8 @@ export interface SnapshotSource {
   readStored(environmentId: string): Promise<FlagSetDocument | null>;
   /** The Durable Object's current snapshot. */
   fetchCurrent(environmentId: string): Promise<FlagSetDocument>;
-  /** The Durable Object's snapshot when its version differs from `version`, else null. */
-  fetchIfChanged(environmentId: string, version: number): Promise<FlagSetDocument | null>;
+  /** The Durable Object's snapshot when its (version, contentHash) differs from these, else null. */
+  fetchIfChanged(environmentId: string, version: number, contentHash: string): Promise<FlagSetDocument | null>;
 }
 
 export function platformSnapshotSource(env: Env): SnapshotSource {
@@ -20,7 +20,7 @@ export function platformSnapshotSource(env: Env): SnapshotSource {
   return {
     readStored: (environmentId) => env.FLAGS_KV.get<FlagSetDocument>(flagSetKvKey(environmentId), "json"),
     fetchCurrent: (environmentId) => hub(environmentId).getSnapshot(),
-    fetchIfChanged: (environmentId, version) =>
-      hub(environmentId).getSnapshotIfChanged(version),
+    fetchIfChanged: (environmentId, version, contentHash) =>
+      hub(environmentId).getSnapshotIfChanged(version, contentHash),
   };
 }

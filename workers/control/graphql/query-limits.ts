@@ -1,11 +1,23 @@
 // Depth and cost limits, enforced as validation rules before anything executes.
 //
 // Depth: nesting of fields in an operation (fragments followed), `{ me { id } }` has depth 2.
-// Cost: every field costs 1 plus its children's cost times a multiplier: a field with a `first`
-// argument (a paginated list) multiplies by that page size (the argument's literal or variable
-// value, else its default, else DEFAULT_PAGE_SIZE); any other list field by LIST_FACTOR, except
-// `nodes` lists inside a *Connection (already paid by `first`). Fragment branches are all counted.
-// Introspection fields (`__schema`, `__type`, ...) are exempt from both, so GraphiQL works.
+// Cost: an estimate of the fields resolved. Every field costs 1 plus its children's cost times a
+// multiplier, the expected length of the list it returns:
+// - a paginated field (a `first` argument): the page size (the argument's literal or variable
+//   value, else its default, else DEFAULT_PAGE_SIZE); `nodes` inside a *Connection is then 1;
+// - an unpaginated list of records resolved per parent: its typical length from LIST_SIZES (a
+//   feature has one stage per environment of its pipeline, a stage a handful of rules), else
+//   LIST_FACTOR. Typical, not maximal: the maxima (MAX_RULES rules per stage, ...) are enforced
+//   when written, and charging them would refuse every realistic query;
+// - a list of values stored inside its parent's row (VALUE_LISTS: a rule's condition groups, a
+//   group's conditions, a split's allocations): 1. Reading them costs no lookup, their length is
+//   capped when written, and they hold no list that leads back into the graph, so a query cannot
+//   multiply its cost through them; their selected fields are counted once.
+// Fragment branches are all counted. Introspection fields (`__schema`, `__type`, ...) are exempt
+// from both limits, so GraphiQL works.
+// Resulting figures (docs/DESIGN.md, "Query limits"): the admin app's features page (25 features with
+// variants, stages with their environment and rules with conditions and serve) costs about 4,000;
+// the same at first: 100, or lists nested through prerequisites, exceed MAX_COST.
 import {
   getNamedType, getNullableType, GraphQLError, isCompositeType, isInterfaceType, isListType, isObjectType, Kind,
   type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type SelectionSetNode,
@@ -16,8 +28,26 @@ import { DEFAULT_PAGE_SIZE } from "../services/pagination";
 
 export const MAX_DEPTH = 10;
 export const MAX_COST = 10_000;
-/** Assumed length of unpaginated lists (a feature's variants, a user's memberships). */
+/** Assumed length of an unpaginated list of records not in LIST_SIZES (a user's memberships). */
 export const LIST_FACTOR = 10;
+
+/** Typical lengths of unpaginated record lists, by `Type.field`. */
+export const LIST_SIZES: Readonly<Record<string, number>> = {
+  /** One stage per environment of the feature's pipeline: development, staging, production. */
+  "Feature.stages": 3,
+  "Pipeline.stages": 3,
+  "Team.environments": 3,
+  /** Boolean features have two; multivariate ones a few. */
+  "Feature.variants": 3,
+  "Feature.prerequisites": 2,
+  /** A handful in practice; at most MAX_RULES (rule-schema.ts) per stage. */
+  "FeatureStage.rules": 5,
+};
+
+/** Lists of values stored inside the parent's row, by `Type.field`: charged once (see above). */
+export const VALUE_LISTS: ReadonlySet<string> = new Set([
+  "Rule.match", "Segment.match", "ConditionGroup.conditions", "Serve.allocations", "Context.attributes",
+]);
 
 export function depthLimitRule(maxDepth = MAX_DEPTH): ValidationRule {
   return (context) => ({
@@ -128,6 +158,7 @@ function multiplier(
       : given?.kind === Kind.VARIABLE ? variables[given.name.value] : firstArgument.defaultValue;
     return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : DEFAULT_PAGE_SIZE;
   }
-  if (isListType(getNullableType(definition.type)) && !parent.name.endsWith("Connection")) return LIST_FACTOR;
-  return 1;
+  if (!isListType(getNullableType(definition.type)) || parent.name.endsWith("Connection")) return 1;
+  const field = `${parent.name}.${node.name.value}`;
+  return VALUE_LISTS.has(field) ? 1 : LIST_SIZES[field] ?? LIST_FACTOR;
 }

@@ -1,6 +1,8 @@
-// `npm run bench`: the engine benchmark (scripts/bench-engine.ts) then the HTTP benchmark
-// (scripts/bench-http.ts), both printed. The engine module is loaded dynamically so the HTTP figures
-// are still produced, and the gap reported, if it is missing or fails.
+// `npm run bench`: the engine benchmark (scripts/bench-engine.ts), the HTTP benchmark
+// (scripts/bench-http.ts) and the control-plane mutations (scripts/bench-control.ts), all printed.
+// The engine module is loaded dynamically so the HTTP figures are still produced, and the gap
+// reported, if it is missing or fails.
+import { formatControlBench, runControlBench } from "./bench-control";
 import { formatHttpBench, runHttpBench } from "./bench-http";
 
 interface EngineBenchModule {
@@ -36,4 +38,10 @@ const engine = await engineSection();
 console.log("## Engine\n" + engine.text + "\n");
 const http = await runHttpBench();
 console.log("## HTTP\n" + formatHttpBench(http));
+try {
+  console.log("\n## Control plane\n" + formatControlBench(await runControlBench()));
+} catch (error) {
+  console.log(`\n## Control plane\ncontrol-plane benchmark failed: ${describe(error)}`);
+  process.exitCode = 1;
+}
 if (!engine.ok) process.exitCode = 1;

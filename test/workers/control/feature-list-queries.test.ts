@@ -11,7 +11,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { features, featureStages, prerequisites, rules, variants } from "../../../db/schema";
 import { DEMO_ENVIRONMENT_IDS, DEMO_PIPELINE_ID, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { FEATURE_LIST_QUERIES } from "../../../workers/control/graphql/modules/features";
-import { MAX_COST } from "../../../workers/control/graphql/query-limits";
 import { controlYoga } from "../../../workers/control/graphql/yoga";
 import { MAX_PAGE_SIZE } from "../../../workers/control/services/pagination";
 import { pristine, tokenFor } from "./support/config";
@@ -20,8 +19,6 @@ import { countingD1 } from "./support/query-counter";
 const BULK = 1000;
 const DEMO_FEATURES = 7;
 const ENVIRONMENTS = Object.values(DEMO_ENVIRONMENT_IDS);
-/** The largest page the cost limit admits for FULL (1 + 240 per feature <= MAX_COST). */
-const LARGEST_FULL_PAGE = 41;
 /** D1 binds at most 100 parameters per statement. */
 const D1_MAX_PARAMS = 100;
 
@@ -38,7 +35,7 @@ const FULL = `query($t: ID!, $first: Int, $after: String) {
   }
 }`;
 
-/** The richest selection the cost limit admits at the maximum page size: no per-stage lists. */
+/** The same without the stages' rules (the one child list keyed by stage rather than by feature). */
 const WIDE = `query($t: ID!, $first: Int, $after: String) {
   features(teamId: $t, first: $first, after: $after) {
     nodes {
@@ -174,14 +171,6 @@ beforeAll(async () => {
 }, 120_000);
 
 describe(`D1 round trips of the features list with ${BULK} features`, { timeout: 120_000 }, () => {
-  it(`the maximum page (${MAX_PAGE_SIZE}) with the stages' rules is refused by the cost limit before any D1 query`, async () => {
-    const { body, counts } = await post(FULL, MAX_PAGE_SIZE);
-    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_COSTLY"]);
-    expect(body.errors?.[0]?.extensions?.cost).toBeGreaterThan(MAX_COST);
-    expect(counts).toEqual({ roundTrips: 0, statements: 0, execs: 0 });
-    figures.push(`full query, first ${MAX_PAGE_SIZE}: QUERY_TOO_COSTLY (cost ${body.errors?.[0]?.extensions?.cost} > ${MAX_COST}), 0 D1 round trips`);
-  });
-
   it(`pages of 10 and of ${MAX_PAGE_SIZE} cost the same round trips, every page of all ${BULK + DEMO_FEATURES} features`, async () => {
     const ten = await page(WIDE, 10);
     const hundred = await page(WIDE, MAX_PAGE_SIZE);
@@ -201,28 +190,28 @@ describe(`D1 round trips of the features list with ${BULK} features`, { timeout:
     expect(bulk.every((n) => n.variants.length === 2 && n.stages.map((s) => s.environment.key).join() === "development,staging,production")).toBe(true);
     expect(bulk.filter((n) => n.prerequisites.length === 1)).toHaveLength(BULK / 2);
     expect(new Set(pages.map((p) => p.roundTrips))).toEqual(new Set([expected]));
+    expect(new Set(pages.map((p) => p.statements))).toEqual(new Set([expected + 2]));
     expect(pages.reduce((n, p) => n + p.execs, 0)).toBe(0);
     figures.push(`wide query (variants, stages+environment, prerequisites+feature): first 10 -> ${ten.roundTrips} round trips / ${ten.statements} statements; first ${MAX_PAGE_SIZE} -> ${hundred.roundTrips} / ${hundred.statements}; all ${pages.length} pages of ${MAX_PAGE_SIZE} -> ${pages.map((p) => p.roundTrips).join(",")} round trips`);
   });
 
-  it("with the stages' rules: constant up to 100 stages per page, one more rules query per further 100 stages", async () => {
-    const ten = await page(FULL, 10);
-    const thirtyThree = await page(FULL, 33); // 99 stages: one rules query
-    const largest = await page(FULL, LARGEST_FULL_PAGE, ten.endCursor); // 123 stages: the rules loader's keys in two queries
-    const tooCostly = await post(FULL, LARGEST_FULL_PAGE + 1);
-    expect(tooCostly.body.errors?.map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_COSTLY"]);
-    expect([ten.nodes.length, thirtyThree.nodes.length, largest.nodes.length]).toEqual([10, 33, LARGEST_FULL_PAGE]);
-    expect(largest.nodes.flatMap((n) => n.stages.flatMap((s) => s.rules ?? [])).length).toBeGreaterThanOrEqual(LARGEST_FULL_PAGE * 3);
-    expect([ten.roundTrips, thirtyThree.roundTrips, largest.roundTrips]).toEqual([FEATURE_LIST_QUERIES, FEATURE_LIST_QUERIES, FEATURE_LIST_QUERIES + 1]);
+  it(`with the stages' rules: one rules query per 100 stages on the page (pages of 10, 33 and ${MAX_PAGE_SIZE})`, async () => {
+    const ten = await page(FULL, 10); // 30 stages
+    const thirtyThree = await page(FULL, 33); // 99 stages
+    const hundred = await page(FULL, MAX_PAGE_SIZE, ten.endCursor); // 300 stages
+    expect([ten.nodes.length, thirtyThree.nodes.length, hundred.nodes.length]).toEqual([10, 33, MAX_PAGE_SIZE]);
+    const bulkRules = hundred.nodes.filter((n) => n.key.startsWith("bulk_")).flatMap((n) => n.stages.flatMap((s) => s.rules ?? []));
+    expect(bulkRules).toHaveLength(450); // 100 bulk features: 3 stages each, one rule on even ones, two on odd ones
+    // The rules loader is keyed by stage id and a statement binds at most 100: ceil(stages / 100) queries.
+    expect([ten.roundTrips, thirtyThree.roundTrips, hundred.roundTrips]).toEqual([FEATURE_LIST_QUERIES, FEATURE_LIST_QUERIES, FEATURE_LIST_QUERIES + 2]);
+    expect([ten.statements, thirtyThree.statements, hundred.statements]).toEqual([FEATURE_LIST_QUERIES + 2, FEATURE_LIST_QUERIES + 2, FEATURE_LIST_QUERIES + 4]);
 
-    const pages = await walk(FULL, LARGEST_FULL_PAGE);
+    const pages = await walk(FULL, MAX_PAGE_SIZE);
     expect(pages.flatMap((p) => p.nodes)).toHaveLength(BULK + DEMO_FEATURES);
-    const last = pages.at(-1)!;
-    // Every full page has 123 stages (two rules queries); the last has 23 features, 69 stages (one).
-    expect(pages.slice(0, -1).every((p) => p.roundTrips === FEATURE_LIST_QUERIES + 1)).toBe(true);
-    expect(last.nodes).toHaveLength((BULK + DEMO_FEATURES) % LARGEST_FULL_PAGE);
-    expect(last.roundTrips).toBe(FEATURE_LIST_QUERIES);
-    figures.push(`full query (+ stages' rules): first 10 -> ${ten.roundTrips}; first 33 (99 stages) -> ${thirtyThree.roundTrips}; first ${LARGEST_FULL_PAGE} (the largest the cost limit admits, 123 stages) -> ${largest.roundTrips}; all ${pages.length} pages of ${LARGEST_FULL_PAGE} -> ${pages.map((p) => p.roundTrips).join(",")} round trips`);
+    // Ten full pages of 300 stages, then the last 7 features (21 stages).
+    expect(pages.map((p) => p.roundTrips)).toEqual([...Array(10).fill(FEATURE_LIST_QUERIES + 2), FEATURE_LIST_QUERIES]);
+    expect(pages.reduce((n, p) => n + p.execs, 0)).toBe(0);
+    figures.push(`full query (+ stages' rules): first 10 (30 stages) -> ${ten.roundTrips} round trips / ${ten.statements} statements; first 33 (99 stages) -> ${thirtyThree.roundTrips} / ${thirtyThree.statements}; first ${MAX_PAGE_SIZE} (300 stages) -> ${hundred.roundTrips} / ${hundred.statements}; all ${pages.length} pages of ${MAX_PAGE_SIZE} -> ${pages.map((p) => p.roundTrips).join(",")} round trips`);
     console.log(`[feature-list-queries]\n  ${figures.join("\n  ")}`);
   });
 });

@@ -6,9 +6,11 @@ export type DeliveryErrorCode =
   /** No environment with this id exists in D1. */
   | "ENVIRONMENT_NOT_FOUND"
   /** The object was not addressed by name (env.ENVIRONMENTS.getByName(environmentId)). */
-  | "UNNAMED_OBJECT";
+  | "UNNAMED_OBJECT"
+  /** retire() was asked of an environment D1 still has. */
+  | "ENVIRONMENT_EXISTS";
 
-const CODES: readonly DeliveryErrorCode[] = ["ENVIRONMENT_NOT_FOUND", "UNNAMED_OBJECT"];
+const CODES: readonly DeliveryErrorCode[] = ["ENVIRONMENT_NOT_FOUND", "UNNAMED_OBJECT", "ENVIRONMENT_EXISTS"];
 
 export class DeliveryError extends Error {
   override readonly name = "DeliveryError";

@@ -2,13 +2,16 @@
 // It owns the environment's published FlagSetDocument and its version counter: publish() rebuilds
 // from D1 (the source of truth), bumps the version only when the content changed, stores the
 // document, writes it to KV (at most once per second, the KV per-key limit) and keeps the
-// environment's client records in KV in step with D1.
+// environment's client records in KV in step with D1. retire() erases all of it once the
+// environment is deleted.
 //
 // Identity: the object reads its environment id from ctx.id.name (set by getByName/idFromName,
 // also inside alarms), so the EnvironmentHub methods need no id argument and a stub obtained any
 // other way fails with UNNAMED_OBJECT instead of publishing the wrong environment.
 import { DurableObject } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { environments } from "../db/schema";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
 import { clientKvKey, flagSetKvKey, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
 import { sha256Hex } from "../protocol/secret-hash";
@@ -25,8 +28,8 @@ import { runScheduledChange } from "../workers/control/services/scheduled-runner
 export const KV_WRITE_INTERVAL_MS = 1000;
 
 export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub, ScheduleHub {
-  private readonly store: SnapshotStore;
-  private readonly schedules: ScheduleStore;
+  private store: SnapshotStore;
+  private schedules: ScheduleStore;
   /** The stored document, read lazily once per object lifetime (undefined: not read yet). */
   private cached: FlagSetDocument | null | undefined;
   /** Serialises rebuilds and KV flushes: a rebuild started later always reads D1 later. */
@@ -65,6 +68,33 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
   async getSnapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null> {
     const current = await this.getSnapshot();
     return current.version === version && current.contentHash === contentHash ? null : current;
+  }
+
+  /**
+   * Leaves nothing behind of a deleted environment. Runs after any rebuild in flight (serially),
+   * so no later KV write can restore what it deletes. Client records are deleted from KV unless
+   * another environment owns the secret now (a moved client). Afterwards the object is empty; a
+   * late call (an isolate revalidating) rebuilds from D1, finds no environment and stores nothing.
+   */
+  retire(): Promise<void> {
+    return this.serially(async () => {
+      const environmentId = this.environmentId;
+      const db = drizzle(this.env.DB);
+      const [row] = await db.select({ id: environments.id }).from(environments).where(eq(environments.id, environmentId)).limit(1);
+      if (row) throw new DeliveryError("ENVIRONMENT_EXISTS", `environment ${environmentId} still exists; delete it first`);
+      const written = [...this.store.clientRecords().keys()];
+      const elsewhere = written.length > 0 ? await hashesOwnedElsewhere(db, written, environmentId) : new Set<string>();
+      for (const secretHash of written) {
+        if (!elsewhere.has(secretHash)) await this.env.FLAGS_KV.delete(clientKvKey(secretHash));
+      }
+      await this.env.FLAGS_KV.delete(flagSetKvKey(environmentId));
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      // deleteAll drops the SQLite tables too: give this instance empty ones for any late call.
+      this.store = new SnapshotStore(this.ctx.storage);
+      this.schedules = new ScheduleStore(this.ctx.storage.sql);
+      this.cached = undefined;
+    });
   }
 
   /** Runs the item (a scheduled_changes row id) from the alarm at item.runAt; stored durably. */

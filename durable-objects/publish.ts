@@ -1,5 +1,5 @@
 // What the admin API calls after committing a D1 batch: tell the affected environments' objects
-// to rebuild. Failures come back as typed DeliveryErrors where the object raised one.
+// to rebuild (or, for a deleted environment, to erase themselves). Failures come back as typed DeliveryErrors where the object raised one.
 import type { PublishResult } from "../protocol/delivery";
 import type { Env } from "../workers/env";
 import { asDeliveryError } from "./delivery-error";
@@ -24,4 +24,13 @@ export async function publishEnvironments(env: DeliveryEnv, environmentIds: Iter
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failure) throw failure.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<PublishResult>).value);
+}
+
+/** Erases a deleted environment's object storage and KV entries (EnvironmentHub.retire). */
+export async function retireEnvironment(env: DeliveryEnv, environmentId: string): Promise<void> {
+  try {
+    await environmentHub(env, environmentId).retire();
+  } catch (error) {
+    throw asDeliveryError(error) ?? error;
+  }
 }

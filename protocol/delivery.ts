@@ -43,4 +43,10 @@ export interface EnvironmentHub {
    * object's storage is lost its versions restart at 1 and an equal number may name other content.
    */
   getSnapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null>;
+  /**
+   * After the environment's deletion from D1: deletes its KV copy and the client records the
+   * object put into KV, cancels the alarm and erases the object's storage (snapshot, schedule).
+   * Refused (ENVIRONMENT_EXISTS) while D1 still has the environment.
+   */
+  retire(): Promise<void>;
 }

@@ -264,3 +264,67 @@ describe("EnvironmentDO client records", () => {
     expect(await kvClient(DEMO_SECRET_HASHES.web)).toEqual({ ...webRecord, origins: ["https://acme.test"] });
   });
 });
+
+describe("EnvironmentDO retire", () => {
+  const QA = "00000000-0000-4000-8000-0000000000e9";
+  const [GONE_HASH, MOVED_HASH] = ["c1".repeat(32), "c2".repeat(32)];
+  const addClient = (id: string, name: string, secretHash: string) => sql(
+    "INSERT INTO clients (id, team_id, environment_id, name, secret_hash, secret_prefix, created_at) VALUES (?, ?, ?, ?, ?, 'fg_', ?)",
+    id, DEMO_TEAM_ID, QA, name, secretHash, Date.now(),
+  );
+  /** Rows per table of the object's SQLite storage, and its alarm. */
+  const storageOf = (environmentId: string) => runInDurableObject(stubOf(environmentId), async (_instance, state) => {
+    const tables = state.storage.sql.exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT GLOB 'sqlite_*' AND name NOT GLOB '_cf_*' ORDER BY name",
+    ).toArray();
+    const rows = Object.fromEntries(tables.map(({ name }) =>
+      [name, state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${name}`).one().n]));
+    return { rows, alarm: await state.storage.getAlarm() };
+  });
+
+  it("erases a deleted environment's storage, alarm, KV copy and the client records it wrote", async () => {
+    await sql("INSERT INTO environments (id, team_id, key, name, type, created_at, updated_at) VALUES (?, ?, 'qa', 'QA', 'development', ?, ?)",
+      QA, DEMO_TEAM_ID, Date.now(), Date.now());
+    await addClient("00000000-0000-4000-8000-0000000c0001", "gone", GONE_HASH);
+    await addClient("00000000-0000-4000-8000-0000000c0002", "moved", MOVED_HASH);
+    await hub(QA).publish();
+    await runInDurableObject(stubOf(QA), (instance) => instance.schedule({ id: "scheduled-change", runAt: Date.now() + 3_600_000 }));
+    expect((await kvDocument(QA))?.environment.key).toBe("qa");
+    expect((await kvClient(GONE_HASH))?.environmentId).toBe(QA);
+    expect(await storageOf(QA)).toMatchObject({ rows: { snapshot_state: 1, client_records: 2, schedule: 1 }, alarm: expect.any(Number) });
+
+    // Unpublished D1 changes (as after a failed publish): one client deleted, one moved to staging.
+    await sql("DELETE FROM clients WHERE secret_hash = ?", GONE_HASH);
+    await sql("UPDATE clients SET environment_id = ? WHERE secret_hash = ?", STAGING, MOVED_HASH);
+    await sql("DELETE FROM environments WHERE id = ?", QA);
+    await hub(QA).retire();
+
+    expect(await kvDocument(QA)).toBeNull();
+    expect(await kvClient(GONE_HASH)).toBeNull();
+    expect(await kvClient(MOVED_HASH)).not.toBeNull(); // staging's now: its next publish rewrites it
+    expect(await storageOf(QA)).toEqual({
+      rows: { client_records: 0, schedule: 0, snapshot_chunks: 0, snapshot_state: 0 }, alarm: null,
+    });
+  });
+
+  it("stores nothing for a late call after retiring", async () => {
+    await hub(STAGING).getSnapshot();
+    await sql("DELETE FROM clients WHERE environment_id = ?", STAGING);
+    await sql("DELETE FROM feature_stages WHERE environment_id = ?", STAGING);
+    await sql("DELETE FROM pipeline_stages WHERE environment_id = ?", STAGING);
+    await sql("DELETE FROM environments WHERE id = ?", STAGING);
+    await hub(STAGING).retire();
+    const late = await hub(STAGING).getSnapshotIfChanged(1, "").then(() => null, (error: unknown) => error);
+    expect(late).toMatchObject({ code: "ENVIRONMENT_NOT_FOUND" });
+    expect((await storageOf(STAGING)).rows).toMatchObject({ snapshot_state: 0, snapshot_chunks: 0 });
+    expect(await kvDocument(STAGING)).toBeNull();
+  });
+
+  it("refuses while D1 still has the environment, and keeps everything", async () => {
+    const document = await hub(PRODUCTION).getSnapshot();
+    const refused = await hub(PRODUCTION).retire().then(() => null, (error: unknown) => error);
+    expect(refused).toMatchObject({ message: `ENVIRONMENT_EXISTS: environment ${PRODUCTION} still exists; delete it first` });
+    expect(await hub(PRODUCTION).getSnapshot()).toEqual(document);
+    expect(await kvDocument(PRODUCTION)).toEqual(document);
+  });
+});

@@ -3,7 +3,7 @@
 // `cloudflare:*` themselves; tests and the Worker build the deps from an Env with `controlDeps`.
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "../../../db/schema";
-import { publishEnvironments } from "../../../durable-objects/publish";
+import { publishEnvironments, retireEnvironment } from "../../../durable-objects/publish";
 import { environmentScheduler, type Scheduler } from "../../../durable-objects/schedule-client";
 import type { Env } from "../../env";
 
@@ -27,6 +27,8 @@ export interface ControlDeps {
   db: ControlDb;
   /** Rebuilds the snapshots of these environments (their Durable Objects read D1 again). */
   publish(environmentIds: Iterable<string>): Promise<unknown>;
+  /** Erases a deleted environment's delivery state: its object's storage and its KV entries. */
+  retireEnvironment(environmentId: string): Promise<void>;
   /** Timed work run by an environment Durable Object's alarm (kill-switch rollbacks, scheduled changes). */
   scheduler: Scheduler;
   now(): Date;
@@ -57,6 +59,7 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
   return {
     db: drizzle(env.DB, { schema }),
     publish: (environmentIds) => publishEnvironments(env, environmentIds),
+    retireEnvironment: (environmentId) => retireEnvironment(env, environmentId),
     scheduler: environmentScheduler(env),
     now: () => new Date(),
     kv: env.FLAGS_KV,

@@ -1,6 +1,7 @@
 // Environments of a team: development / staging / production, key unique per team. Team admins
 // change them; every member reads them. An environment referenced by feature stages, pipeline stages
-// or clients cannot be deleted (CONFLICT naming what still uses it).
+// or clients cannot be deleted (CONFLICT naming what still uses it). Once deleted, its Durable Object
+// storage and KV entries are erased (EnvironmentDO.retire).
 import { count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { clients, ENVIRONMENT_TYPES, environments, featureStages, pipelineStages } from "../../../db/schema";
@@ -72,7 +73,10 @@ export async function updateEnvironment(deps: ControlDeps, principal: Principal,
   return after;
 }
 
-/** Deletes an unused environment; CONFLICT while features, pipelines or clients reference it. */
+/**
+ * Deletes an unused environment, then erases its delivery state; CONFLICT while features,
+ * pipelines or clients reference it.
+ */
 export async function deleteEnvironment(deps: ControlDeps, principal: Principal, id: string): Promise<EnvironmentRow> {
   await authorizeEntity(deps, principal, "environment", id, TEAM_ADMIN);
   const { db } = deps;
@@ -98,6 +102,13 @@ export async function deleteEnvironment(deps: ControlDeps, principal: Principal,
     // Something started using it between the check and the delete (ON DELETE RESTRICT).
     if (isForeignKeyViolation(error)) throw inUseConflict(before.key, "new references");
     throw error;
+  }
+  // The deletion is committed; leftovers (object storage, KV copy) only cost storage, so a failed
+  // cleanup is logged rather than failing the mutation.
+  try {
+    await deps.retireEnvironment(id);
+  } catch (error) {
+    deps.log.error("deleted environment's object storage and KV entries were not erased", { environmentId: id, error });
   }
   return before;
 }

@@ -4,6 +4,8 @@ declare namespace Cloudflare {
     DB: D1Database;
     FLAGS_KV: KVNamespace;
     ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentDO>;
+    AUTH_ENCRYPTION_KEY: string;
+    FLUXGATE_ENV: string;
     TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
   }
 }

@@ -14,7 +14,7 @@ import { FEATURE_LIST_QUERIES } from "../../../workers/control/graphql/modules/f
 import { controlYoga } from "../../../workers/control/graphql/yoga";
 import { MAX_PAGE_SIZE } from "../../../workers/control/services/pagination";
 import { pristine, tokenFor } from "./support/config";
-import { countingD1 } from "./support/query-counter";
+import { countingD1, FEATURE_LIST_QUERY } from "./support/query-counter";
 
 const BULK = 1000;
 const DEMO_FEATURES = 7;
@@ -23,17 +23,7 @@ const ENVIRONMENTS = Object.values(DEMO_ENVIRONMENT_IDS);
 const D1_MAX_PARAMS = 100;
 
 /** Everything a feature list can show: variants, stages with environment and rules, prerequisites. */
-const FULL = `query($t: ID!, $first: Int, $after: String) {
-  features(teamId: $t, first: $first, after: $after) {
-    nodes {
-      id key type
-      variants { id control value }
-      stages { id status environment { id key } rules { id } }
-      prerequisites { variant feature { id key } }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+const FULL = FEATURE_LIST_QUERY;
 
 /** The same without the stages' rules (the one child list keyed by stage rather than by feature). */
 const WIDE = `query($t: ID!, $first: Int, $after: String) {

@@ -9,19 +9,9 @@ import { DEMO_ENVIRONMENT_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { FEATURE_LIST_QUERIES } from "../../../workers/control/graphql/modules/features";
 import { controlYoga } from "../../../workers/control/graphql/yoga";
 import { pristine, tokenFor } from "./support/config";
-import { countingD1 } from "./support/query-counter";
+import { countingD1, FEATURE_LIST_QUERY as LIST } from "./support/query-counter";
 
-const LIST = `query($t: ID!, $first: Int, $after: String) {
-  features(teamId: $t, first: $first, after: $after) {
-    nodes {
-      id key type
-      variants { id control value }
-      stages { id status environment { id key } rules { id } }
-      prerequisites { variant feature { id key } }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+
 
 const counter = countingD1(env.DB);
 

@@ -43,3 +43,16 @@ export function countingD1(real: D1Database): { db: D1Database; counts: D1Counts
   });
   return { db, counts, reset: () => { counts.roundTrips = 0; counts.statements = 0; } };
 }
+
+/** Everything a feature list can show: variants, stages with environment and rules, prerequisites. */
+export const FEATURE_LIST_QUERY = `query($t: ID!, $first: Int, $after: String) {
+  features(teamId: $t, first: $first, after: $after) {
+    nodes {
+      id key type
+      variants { id control value }
+      stages { id status environment { id key } rules { id } }
+      prerequisites { variant feature { id key } }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;

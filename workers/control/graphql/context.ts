@@ -47,7 +47,7 @@ export function createControlContext(deps: ControlDeps, request: Request): Contr
     loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V> {
       let loader = loaders.get(definition as LoaderDefinition<unknown, unknown>);
       if (!loader) {
-        loader = new DataLoader<unknown, unknown>((keys) => definition.batch(deps, keys as readonly K[]), { maxBatchSize: 100 });
+        loader = new DataLoader<unknown, unknown>((keys) => definition.batch(deps, keys as readonly K[]), { maxBatchSize: 1000 });
         loaders.set(definition as LoaderDefinition<unknown, unknown>, loader);
       }
       return loader as DataLoader<K, V>;

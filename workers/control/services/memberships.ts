@@ -1,7 +1,7 @@
 // Team memberships. Members of a team see its members (the Team.members resolver checks, then
 // reads pages through membersPages); system admins and the team's admins add
 // members, change their roles and remove them. A team always keeps at least one team admin.
-import { and, count, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import { and, count, eq, gt, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { TEAM_ROLES, teamMemberships, users, type TeamRole } from "../../../db/schema";
 import { requireTeamRole, TEAM_ADMIN, type Principal } from "./authz";
@@ -11,6 +11,7 @@ import type { ControlDeps } from "./deps";
 import { conflict, notFound } from "./errors";
 import { toConnection, type Connection, type PageWindow } from "./pagination";
 import { parseInput } from "./validation";
+import { inIds } from "./sql-in";
 
 export interface Membership {
   teamId: string;
@@ -37,10 +38,10 @@ export async function membersPages(deps: ControlDeps, keys: readonly MembersPage
     teamId: teamMemberships.teamId, userId: teamMemberships.userId, role: teamMemberships.role, createdAt: teamMemberships.createdAt,
     rank: sql<number>`row_number() OVER (PARTITION BY ${teamMemberships.teamId} ORDER BY ${users.username})`.as("rank"),
   }).from(teamMemberships).innerJoin(users, eq(users.id, teamMemberships.userId))
-    .where(inArray(teamMemberships.teamId, teamIds)).as("ranked");
+    .where(inIds(teamMemberships.teamId, teamIds)).as("ranked");
   const [totals, ...pages] = await db.batch([
     db.select({ teamId: teamMemberships.teamId, n: count() }).from(teamMemberships)
-      .where(inArray(teamMemberships.teamId, teamIds)).groupBy(teamMemberships.teamId),
+      .where(inIds(teamMemberships.teamId, teamIds)).groupBy(teamMemberships.teamId),
     ...windows.map((w) => db.select().from(ranked)
       .where(and(gt(ranked.rank, w.offset), lte(ranked.rank, w.offset + w.limit + 1))).orderBy(ranked.teamId, sql`${ranked.rank}`)),
   ]);

@@ -1,5 +1,5 @@
 // Environments of a team (team admins change them; members read them).
-import { asc, inArray } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { environments } from "../../../../db/schema";
 import {
   createEnvironment, deleteEnvironment, getEnvironment, listEnvironments, updateEnvironment, type EnvironmentRow,
@@ -7,6 +7,7 @@ import {
 import { withoutNulls } from "../inputs";
 import { defineLoader, manyByKey, oneByKey } from "../loaders";
 import type { ModuleResolvers } from "../module";
+import { inIds } from "../../services/sql-in";
 
 export const typeDefs = /* GraphQL */ `
   enum EnvironmentType {
@@ -72,13 +73,13 @@ export const typeDefs = /* GraphQL */ `
 
 /** Environments by id, for parents already authorised (stages, clients, pipeline stages). */
 export const environmentById = defineLoader<string, EnvironmentRow | null>("environmentById", async (deps, ids) => {
-  const rows = await deps.db.select().from(environments).where(inArray(environments.id, [...ids]));
+  const rows = await deps.db.select().from(environments).where(inIds(environments.id, ids));
   return oneByKey(ids, rows, (row) => row.id);
 });
 
 /** Every environment of each team, for Team parents the caller already sees. */
 const environmentsByTeam = defineLoader<string, EnvironmentRow[]>("environmentsByTeam", async (deps, teamIds) => {
-  const rows = await deps.db.select().from(environments).where(inArray(environments.teamId, [...teamIds])).orderBy(asc(environments.key));
+  const rows = await deps.db.select().from(environments).where(inIds(environments.teamId, teamIds)).orderBy(asc(environments.key));
   return manyByKey(teamIds, rows, (row) => row.teamId);
 });
 

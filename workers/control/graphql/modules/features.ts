@@ -1,6 +1,6 @@
 // Features, their variants and prerequisites (team admins and requesters change them; members
 // read). Child lists are batched per request (see FEATURE_LIST_QUERIES).
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { features, prerequisites, variants } from "../../../../db/schema";
 import type { JsonValue } from "../../../../engine/types";
 import type { FeatureRow, FlagTypeName, VariantRow } from "../../services/feature-state";
@@ -11,6 +11,7 @@ import { withoutNulls } from "../inputs";
 import { defineLoader, manyByKey, oneByKey } from "../loaders";
 import type { ControlContext } from "../context";
 import type { ModuleResolvers } from "../module";
+import { inIds } from "../../services/sql-in";
 
 /**
  * D1 round trips of `features(teamId) { nodes { variants stages { environment rules } prerequisites { feature } } }`,
@@ -209,19 +210,19 @@ export type VariantView = VariantRow & { valueType: FlagTypeName };
 type PrerequisiteRow = typeof prerequisites.$inferSelect;
 
 export const featureById = defineLoader<string, FeatureRow | null>("featureById", async (deps, ids) => {
-  const rows = await deps.db.select().from(features).where(inArray(features.id, [...ids]));
+  const rows = await deps.db.select().from(features).where(inIds(features.id, ids));
   return oneByKey(ids, rows, (row) => row.id);
 });
 
 const variantsByFeature = defineLoader<string, VariantView[]>("variantsByFeature", async (deps, ids) => {
   const rows = await deps.db.select({ variant: variants, valueType: features.type }).from(variants)
     .innerJoin(features, eq(features.id, variants.featureId))
-    .where(inArray(variants.featureId, [...ids])).orderBy(asc(variants.position), asc(variants.key));
+    .where(inIds(variants.featureId, ids)).orderBy(asc(variants.position), asc(variants.key));
   return manyByKey(ids, rows.map((row) => ({ ...row.variant, valueType: row.valueType })), (row) => row.featureId);
 });
 
 const prerequisitesByFeature = defineLoader<string, PrerequisiteRow[]>("prerequisitesByFeature", async (deps, ids) => {
-  const rows = await deps.db.select().from(prerequisites).where(inArray(prerequisites.featureId, [...ids]));
+  const rows = await deps.db.select().from(prerequisites).where(inIds(prerequisites.featureId, ids));
   return manyByKey(ids, rows, (row) => row.featureId);
 });
 

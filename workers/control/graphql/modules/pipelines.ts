@@ -1,5 +1,5 @@
 // Pipelines: ordered environments, the template of a new feature's stages (team admins).
-import { asc, inArray } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { pipelineStages } from "../../../../db/schema";
 import {
   createPipeline, deletePipeline, getPipeline, listPipelines, updatePipeline, type PipelineRow, type PipelineStageRow,
@@ -8,6 +8,7 @@ import { withoutNulls } from "../inputs";
 import { defineLoader, manyByKey } from "../loaders";
 import type { ModuleResolvers } from "../module";
 import { environmentById } from "./environments";
+import { inIds } from "../../services/sql-in";
 
 export const typeDefs = /* GraphQL */ `
   type Pipeline {
@@ -66,7 +67,7 @@ export const typeDefs = /* GraphQL */ `
 `;
 
 const stagesByPipeline = defineLoader<string, PipelineStageRow[]>("stagesByPipeline", async (deps, ids) => {
-  const rows = await deps.db.select().from(pipelineStages).where(inArray(pipelineStages.pipelineId, [...ids]))
+  const rows = await deps.db.select().from(pipelineStages).where(inIds(pipelineStages.pipelineId, ids))
     .orderBy(asc(pipelineStages.position));
   return manyByKey(ids, rows, (row) => row.pipelineId);
 });

@@ -1,6 +1,6 @@
 // What each stage of a feature serves: its rules (the seed's "criteria"), default and off variants.
 // Changing them is refused in protected environments and during freeze windows (change-guard.ts).
-import { asc, inArray } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { featureStages, rules } from "../../../../db/schema";
 import type { RuleRow, StageRow, StageState } from "../../services/feature-state";
 import { getStage, reorderStageRules, setStageRules, setStageVariants, updateStageCriteria } from "../../services/rules";
@@ -9,6 +9,7 @@ import { defineLoader, manyByKey } from "../loaders";
 import type { ModuleResolvers } from "../module";
 import { environmentById } from "./environments";
 import { stripNulls } from "./targeting";
+import { inIds } from "../../services/sql-in";
 
 export const typeDefs = /* GraphQL */ `
   enum StageStatus {
@@ -120,13 +121,13 @@ export const typeDefs = /* GraphQL */ `
 `;
 
 export const stagesByFeature = defineLoader<string, StageRow[]>("stagesByFeature", async (deps, ids) => {
-  const rows = await deps.db.select().from(featureStages).where(inArray(featureStages.featureId, [...ids]))
+  const rows = await deps.db.select().from(featureStages).where(inIds(featureStages.featureId, ids))
     .orderBy(asc(featureStages.position));
   return manyByKey(ids, rows, (row) => row.featureId);
 });
 
 const rulesByStage = defineLoader<string, RuleRow[]>("rulesByStage", async (deps, ids) => {
-  const rows = await deps.db.select().from(rules).where(inArray(rules.stageId, [...ids]))
+  const rows = await deps.db.select().from(rules).where(inIds(rules.stageId, ids))
     .orderBy(asc(rules.priority), asc(rules.position), asc(rules.id));
   return manyByKey(ids, rows, (row) => row.stageId);
 });

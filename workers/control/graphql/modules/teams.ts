@@ -1,5 +1,4 @@
 // Teams and their members.
-import { inArray } from "drizzle-orm";
 import { teams } from "../../../../db/schema";
 import { ANY_TEAM_ROLE, requireTeamRole } from "../../services/authz";
 import {
@@ -11,6 +10,7 @@ import { withoutNulls } from "../inputs";
 import { defineLoader, oneByKey } from "../loaders";
 import type { ModuleResolvers } from "../module";
 import { userById } from "./users";
+import { inIds } from "../../services/sql-in";
 
 export const typeDefs = /* GraphQL */ `
   "A tenant: it owns environments, features, clients... Visible to its members and system admins."
@@ -94,7 +94,7 @@ export const typeDefs = /* GraphQL */ `
 
 /** Teams by id (no authorisation: for parents already authorised, e.g. a visible membership). */
 export const teamById = defineLoader<string, TeamRow | null>("teamById", async (deps, ids) => {
-  const rows = await deps.db.select().from(teams).where(inArray(teams.id, [...ids]));
+  const rows = await deps.db.select().from(teams).where(inIds(teams.id, ids));
   return oneByKey(ids, rows, (team) => team.id);
 });
 

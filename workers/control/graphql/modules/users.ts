@@ -1,5 +1,4 @@
 // Users: the User type, user administration (system admins) and self-service.
-import { inArray } from "drizzle-orm";
 import { teamMemberships, users } from "../../../../db/schema";
 import type { Membership } from "../../services/memberships";
 import { userView, type UserView } from "../../services/user-rows";
@@ -9,6 +8,7 @@ import {
 import { defineLoader, manyByKey, oneByKey } from "../loaders";
 import type { ModuleResolvers } from "../module";
 import { withoutNulls } from "../inputs";
+import { inIds } from "../../services/sql-in";
 
 export const typeDefs = /* GraphQL */ `
   "A person who can sign in. Visible to system admins, to the user, and to members of a shared team."
@@ -74,12 +74,12 @@ export const typeDefs = /* GraphQL */ `
 
 /** Users by id, for resolvers that hold a user id (memberships, audit actors). */
 export const userById = defineLoader<string, UserView | null>("userById", async (deps, ids) => {
-  const rows = await deps.db.select().from(users).where(inArray(users.id, [...ids]));
+  const rows = await deps.db.select().from(users).where(inIds(users.id, ids));
   return oneByKey(ids, rows.map(userView), (user) => user.id);
 });
 
 export const membershipsByUser = defineLoader<string, Membership[]>("membershipsByUser", async (deps, ids) => {
-  const rows = await deps.db.select().from(teamMemberships).where(inArray(teamMemberships.userId, [...ids]));
+  const rows = await deps.db.select().from(teamMemberships).where(inIds(teamMemberships.userId, ids));
   return manyByKey(ids, rows, (row) => row.userId);
 });
 

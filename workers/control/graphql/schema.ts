@@ -26,6 +26,7 @@ import * as contexts from "./modules/contexts";
 import * as environments from "./modules/environments";
 import * as features from "./modules/features";
 import * as identity from "./modules/identity";
+import * as insights from "./modules/insights";
 import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
 import * as rules from "./modules/rules";
@@ -53,6 +54,7 @@ const MODULES: GraphQLModule[] = [
   features,
   rules,
   clients,
+  insights,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

@@ -5,8 +5,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, demoStageId } from "../../../db/seed/demo-data";
-import { as, failure, ok, pristine, ROLES } from "./support/config";
-import { addPolicy, APPROVE, REQUEST_ROLLBACK } from "./support/governance";
+import { as, failure, ok, pristine, ROLES, tokenFor } from "./support/config";
+import { APPROVE, CREATE_FREEZE, CREATE_POLICY, REQUEST_ROLLBACK } from "./support/governance";
+import { countingD1 } from "./support/query-counter";
+import { controlYoga } from "../../../workers/control/graphql/yoga";
 import { gql } from "./support/graphql";
 import { OUTSIDER_TEAM_ID, type Role } from "./support/sessions";
 
@@ -73,9 +75,42 @@ describe("featureDependencyImpact", () => {
   });
 });
 
+describe("featureDependencyImpact D1 round trips", () => {
+  it("are 3 (the principal, the team's edges, the dependents' details) for a chain of 40 dependents", async () => {
+    const now = Date.now();
+    const statements: D1PreparedStatement[] = [];
+    for (let i = 0; i < 40; i++) {
+      statements.push(env.DB.prepare("INSERT INTO features (id, team_id, key, name, type, salt, created_at, updated_at) VALUES (?, ?, ?, 'chain', 'boolean', ?, ?, ?)")
+        .bind(`chain-${i}`, DEMO_TEAM_ID, `chain_${String(i).padStart(2, "0")}`, `chain_${i}`, now, now));
+      statements.push(env.DB.prepare("INSERT INTO prerequisites (feature_id, required_feature_id, variant) VALUES (?, ?, NULL)")
+        .bind(`chain-${i}`, i === 0 ? BetaUsers : `chain-${i - 1}`));
+    }
+    await env.DB.batch(statements);
+    const counter = countingD1(env.DB);
+    const token = await tokenFor("viewer");
+    const run = async () => {
+      counter.reset();
+      const response = await controlYoga().fetch(new Request("http://fluxgate.test/graphql", {
+        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: IMPACT, variables: { id: BetaUsers } }),
+      }), { env: { ...env, DB: counter.db } });
+      return { body: (await response.json()) as { data: { featureDependencyImpact: { direct: { key: string }[]; transitive: { key: string; depth: number }[] } } }, roundTrips: counter.counts.roundTrips };
+    };
+    await run(); // warms the isolate's signing-key cache, which is per D1 binding
+    const { body, roundTrips } = await run();
+    const impact = body.data.featureDependencyImpact;
+    expect(impact.direct.map((d) => d.key)).toEqual(["chain_00", "new_checkout_flow"]);
+    expect(impact.transitive.map((d) => [d.key, d.depth])).toEqual(Array.from({ length: 39 }, (_, i) => [`chain_${String(i + 1).padStart(2, "0")}`, i + 2]));
+    expect(roundTrips).toBe(3);
+  });
+});
+
 describe("pendingApprovals", () => {
   it("shows a pending request to its eligible approvers who have not voted, never to the requester or non-eligible members", async () => {
-    await addPolicy({ appliesTo: "production_only", requiredApprovals: 2, eligibleRoles: ["approver", "team_admin"] });
+    // Through `as` (tokens of support/config, renewed by pristine), not governance.ts's addPolicy.
+    ok(await as("teamadmin", CREATE_POLICY, {
+      input: { teamId: DEMO_TEAM_ID, name: "Production gate", appliesTo: "production_only", requiredApprovals: 2, eligibleRoles: ["approver", "team_admin"] },
+    }));
     const request = ok(await as("requester", REQUEST_ROLLBACK, { stageId: demoStageId("dark_mode", "production") })).requestRollback.request;
     const expected = [{ id: request.id, action: "rollback", status: "pending", requestedBy: DEMO_USER_IDS.requester, featureId: dark_mode }];
     const pendingFor = async (role: Role) => ok(await as(role, PENDING, { team: DEMO_TEAM_ID })).pendingApprovals;
@@ -131,6 +166,24 @@ describe("bulkUpdateFeatures", () => {
     expect((await versionsOf(BetaUsers)).map((v) => v.summary)).toEqual(["update: lifecycle"]);
     expect(failure(await bulk("requester", { ids: [dark_mode], action: "set_lifecycle", lifecycle: "archived" })))
       .toEqual({ code: "BAD_USER_INPUT", field: "lifecycle" });
+  });
+
+  it("reports each feature's own failure and still applies the others: unarchiving during a freeze is CONFLICT", async () => {
+    ok(await as("teamadmin", `mutation($id: ID!) { archiveFeature(id: $id) { id } }`, { id: legacy_search }));
+    ok(await as("teamadmin", CREATE_FREEZE, { input: {
+      teamId: DEMO_TEAM_ID, name: "Release freeze", environmentType: "production",
+      startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString(),
+    } }));
+    const result = ok(await bulk("requester", { ids: [legacy_search, dark_mode], action: "set_lifecycle", lifecycle: "deprecated" })).bulkUpdateFeatures;
+    expect(result).toEqual({
+      succeeded: 1, failed: 1,
+      results: [
+        { featureId: legacy_search, ok: false, error: "CONFLICT", message: expect.any(String), version: null },
+        { featureId: dark_mode, ok: true, error: null, message: null, version: 2 },
+      ],
+    });
+    expect(await featureRow(legacy_search)).toEqual({ owner: null, tags: "[]", lifecycle: "archived", version: 2 });
+    expect((await featureRow(dark_mode))!.lifecycle).toBe("deprecated");
   });
 
   it("refuses bad input before writing anything", async () => {

@@ -197,6 +197,8 @@ export const STAGE_STATUSES = [
   "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED", "ROLLED_BACK",
 ] as const;
 export type StageStatus = (typeof STAGE_STATUSES)[number];
+/** Statuses in which a stage serves its rules (a rollback not yet approved keeps it live). */
+export const LIVE_STAGE_STATUSES: readonly StageStatus[] = ["DEPLOYED", "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED"];
 
 /** A feature's state in one environment (its pipeline stage). */
 export const featureStages = sqliteTable("feature_stages", {

@@ -7,6 +7,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { alias } from "drizzle-orm/sqlite-core";
 import {
   environments, features, featureStages, prerequisites, rules, segments, variants, type StageStatus,
+  LIVE_STAGE_STATUSES,
 } from "../db/schema";
 import {
   FLAG_SET_SCHEMA_VERSION, type FlagDocument, type FlagSetDocument, type JsonValue, type RuleDocument,
@@ -17,7 +18,7 @@ import { DeliveryError } from "./delivery-error";
 export type FlagSetContent = Omit<FlagSetDocument, "version" | "generatedAt" | "contentHash">;
 
 /** Stage statuses in which the flag is live: a pending or rejected rollback leaves it deployed. */
-const LIVE_STATUSES: ReadonlySet<StageStatus> = new Set(["DEPLOYED", "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED"]);
+const LIVE_STATUSES: ReadonlySet<StageStatus> = new Set(LIVE_STAGE_STATUSES);
 
 const BOOLEAN_VARIANTS: Record<string, JsonValue> = { on: true, off: false };
 

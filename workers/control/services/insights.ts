@@ -3,14 +3,14 @@
 // caller's vote. Each answers in a fixed number of D1 round trips whatever the team's size: the
 // team's prerequisite edges are loaded once and walked in memory.
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
-import { approvalRequests, approvalVotes, environments, features, featureStages, prerequisites, type StageStatus } from "../../../db/schema";
+import { approvalRequests, approvalVotes, environments, features, featureStages, prerequisites, LIVE_STAGE_STATUSES } from "../../../db/schema";
 import { ANY_TEAM_ROLE, requireTeamMember, requireTeamRole, type Principal } from "./authz";
 import type { ControlDeps } from "./deps";
 import { notFound } from "./errors";
 import type { RequestRow } from "./stage-workflow";
+import { inIds } from "./sql-in";
 
 /** Stage statuses in which a feature is live in its environment (a pending rollback still is). */
-const LIVE_STATUSES: StageStatus[] = ["DEPLOYED", "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED"];
 
 export interface DeployedEnvironment {
   environmentId: string;
@@ -83,7 +83,7 @@ export async function featureDependencyImpact(deps: ControlDeps, principal: Prin
     db.select({ id: features.id, key: features.key }).from(features).where(inArray(features.id, ids)),
     db.select({ featureId: featureStages.featureId, environmentId: environments.id, environmentKey: environments.key }).from(featureStages)
       .innerJoin(environments, eq(environments.id, featureStages.environmentId))
-      .where(and(inArray(featureStages.featureId, ids), inArray(featureStages.status, LIVE_STATUSES)))
+      .where(and(inIds(featureStages.featureId, ids), inArray(featureStages.status, [...LIVE_STAGE_STATUSES])))
       .orderBy(asc(featureStages.position), asc(environments.key)),
   ]);
   const keyOf = new Map(rows.map((row) => [row.id, row.key]));

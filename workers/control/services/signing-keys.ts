@@ -8,6 +8,7 @@ import { exportJWK, generateKeyPair, importJWK, type CryptoKey as JoseKey, type 
 import { signingKeys } from "../../../db/schema";
 import { base64ToBytes, bytesToBase64Url, randomBytes } from "./base64";
 import type { ControlDeps } from "./deps";
+import { isUniqueViolation } from "./constraints";
 
 export const SIGNING_ALGORITHM = "ES256";
 /** How long an isolate keeps signing with the key it loaded before asking D1 for the active key. */
@@ -46,7 +47,9 @@ export async function activeSigningKey(deps: ControlDeps): Promise<SigningKey> {
   let [row] = await deps.db.select().from(signingKeys).where(eq(signingKeys.status, "active")).limit(1);
   if (!row) {
     // Two isolates may race here; the partial unique index keeps one active key, the loser re-reads.
-    await insertNewKey(deps).catch(() => undefined);
+    await insertNewKey(deps).catch((error: unknown) => {
+      if (!isUniqueViolation(error, "signing_keys")) throw error;
+    });
     [row] = await deps.db.select().from(signingKeys).where(eq(signingKeys.status, "active")).limit(1);
     if (!row) throw new Error("no active signing key after creating one");
   }

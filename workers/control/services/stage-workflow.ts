@@ -18,6 +18,7 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import {
   APPROVAL_STATUSES, approvalRequests, approvalVotes, featureStages, features, teamMemberships, users, type StageStatus, type TeamRole,
+  LIVE_STAGE_STATUSES,
 } from "../../../db/schema";
 import type { JsonValue } from "../../../engine/types";
 import { authorizeEntity, requireTeamMember, type Principal } from "./authz";
@@ -108,7 +109,7 @@ export async function requestStageChange(deps: ControlDeps, principal: Principal
 }
 
 /** Stage statuses in which a feature is live in its environment (a pending rollback still is). */
-const LIVE: ReadonlySet<StageStatus> = new Set(["DEPLOYED", "ROLLBACK_REQUESTED", "ROLLBACK_REJECTED"]);
+const LIVE: ReadonlySet<StageStatus> = new Set(LIVE_STAGE_STATUSES);
 
 /** A feature deploys to an environment only where its prerequisites are live (as the original required). */
 async function assertPrerequisitesLive(deps: ControlDeps, state: FeatureState, stage: StageState): Promise<void> {

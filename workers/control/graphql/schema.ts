@@ -23,6 +23,7 @@ import type { GraphQLModule } from "./module";
 import * as approvals from "./modules/approvals";
 import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
+import * as deliveryMetrics from "./modules/delivery-metrics";
 import * as environments from "./modules/environments";
 import * as features from "./modules/features";
 import * as identity from "./modules/identity";
@@ -55,6 +56,7 @@ const MODULES: GraphQLModule[] = [
   rules,
   clients,
   insights,
+  deliveryMetrics,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

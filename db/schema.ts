@@ -264,6 +264,30 @@ export const clients = sqliteTable("clients", {
   rotatedAt: integer("rotated_at", { mode: "timestamp_ms" }),
 }, (t) => [uniqueIndex("clients_team_name_uq").on(t.teamId, t.name), index("clients_environment_idx").on(t.environmentId)]);
 
+export const AUTOMATION_SCOPES = ["admin:read", "flag:write"] as const;
+export type AutomationScope = (typeof AUTOMATION_SCOPES)[number];
+
+/**
+ * Automation tokens: team-scoped credentials for the admin API (CI, scripts). Each acts through
+ * its own service user (no password, no membership), so every user-id column it writes
+ * (audit actor, requested_by, created_by) names the token, never a person.
+ */
+export const automationTokens = sqliteTable("automation_tokens", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  userId: text("user_id").notNull().unique().references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  scopes: json<AutomationScope[]>("scopes").notNull(),
+  /** SHA-256 hex of the token; the token itself is shown once and never stored. */
+  tokenHash: text("token_hash").notNull().unique(),
+  tokenPrefix: text("token_prefix").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  createdBy: text("created_by").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+}, (t) => [uniqueIndex("automation_tokens_team_name_uq").on(t.teamId, t.name)]);
+
 // ---------------------------------------------------------------- governance
 
 export const POLICY_SCOPES = ["all", "production_only", "specific"] as const;

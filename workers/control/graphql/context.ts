@@ -3,6 +3,7 @@
 import DataLoader from "dataloader";
 import type { Env } from "../../env";
 import { loadPrincipal, requirePrincipal, type AuthenticationOptions, type Principal } from "../services/authz";
+import { isAutomationToken, loadAutomationPrincipal } from "../services/automation-tokens";
 import type { ControlDeps } from "../services/deps";
 import { unauthenticated } from "../services/errors";
 import { bearerToken, verifyAccessToken } from "../services/tokens";
@@ -58,6 +59,7 @@ export function createControlContext(deps: ControlDeps, request: Request): Contr
 async function resolveCaller(deps: ControlDeps, request: Request): Promise<Authentication> {
   const token = bearerToken(request.headers.get("authorization"));
   if (!token) return { principal: null, tokenSent: false };
+  if (isAutomationToken(token)) return { principal: await loadAutomationPrincipal(deps, token), tokenSent: true };
   const claims = await verifyAccessToken(deps, token);
   const principal = claims ? await loadPrincipal(deps, claims.userId, claims.sessionId) : null;
   return { principal, tokenSent: true };

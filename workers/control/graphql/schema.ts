@@ -21,6 +21,7 @@ import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
 import * as approvals from "./modules/approvals";
+import * as automationTokens from "./modules/automation-tokens";
 import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
 import * as deliveryMetrics from "./modules/delivery-metrics";
@@ -55,6 +56,7 @@ const MODULES: GraphQLModule[] = [
   features,
   rules,
   clients,
+  automationTokens,
   insights,
   deliveryMetrics,
 ];

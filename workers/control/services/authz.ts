@@ -10,7 +10,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import {
   approvalPolicies, approvalRequests, clients, contexts, environments, features, featureStages, freezeWindows,
   pipelines, pipelineStages, refreshTokens, rules, scheduledChanges, segments, teamMemberships, teams, users,
-  variants, type TeamRole,
+  variants, type AutomationScope, type TeamRole,
 } from "../../../db/schema";
 import type { ControlDeps } from "./deps";
 import { forbidden, notFound, passwordChangeRequired, unauthenticated } from "./errors";
@@ -23,6 +23,8 @@ export interface Principal {
   /** The session (refresh-token family) the access token belongs to. */
   sessionId: string;
   memberships: ReadonlyMap<string, TeamRole>;
+  /** Set when the caller is an automation token (services/automation-tokens.ts), not a person. */
+  automation?: { tokenId: string; scopes: readonly AutomationScope[] };
 }
 
 export const ANY_TEAM_ROLE: readonly TeamRole[] = ["team_admin", "approver", "requester", "viewer"];

@@ -81,7 +81,8 @@ export async function updateUser(
   deps: ControlDeps, principal: Principal, userId: string, raw: z.input<typeof updateUserInput>,
 ): Promise<UserView> {
   const input = parseInput(updateUserInput, raw);
-  const self = principal.userId === userId;
+  // An automation token's service user is not a person: it has no self-service profile.
+  const self = principal.userId === userId && !principal.automation;
   if (!principal.isSystemAdmin) {
     if (!self) throw (await canSeeUser(deps, principal, userId)) ? forbidden("Only a system admin may change other users") : notFound("User");
     const adminOnly = Object.keys(input).find((key) => !SELF_SERVICE_FIELDS.has(key));

@@ -11,8 +11,9 @@ import type { Principal } from "./authz";
 import { bytesToBase64Url, randomBytes } from "./base64";
 import { commit } from "./commit";
 import type { ControlDeps } from "./deps";
-import { badInput, rateLimited, unauthenticated } from "./errors";
+import { badInput, isControlError, rateLimited, unauthenticated } from "./errors";
 import { assertNotLocked, recordFailure, resetFailures } from "./lockout";
+import { loginFailureThrottle } from "./login-throttle";
 import { hashPassword, newPasswordSchema, UNKNOWN_USER_HASH, verifyPassword } from "./passwords";
 import { issueAccessToken } from "./tokens";
 import { parseInput } from "./validation";
@@ -35,8 +36,36 @@ const loginInput = z.object({
   password: z.string().min(1, "is required").max(256),
 });
 
-export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>): Promise<Session> {
+/**
+ * Logs in. `clientAddress` (see data/auth-throttle.ts `clientAddress`) is throttled on failed
+ * logins (login-throttle.ts): while it is, every login from it answers RATE_LIMITED unchecked.
+ */
+export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>, clientAddress: string): Promise<Session> {
   const input = parseInput(loginInput, raw);
+  const throttle = loginFailureThrottle(deps);
+  const waitSeconds = throttle.retryAfterSeconds(clientAddress);
+  if (waitSeconds > 0) {
+    throw rateLimited(new Date(deps.now().getTime() + waitSeconds * 1000), "Too many failed logins from this address");
+  }
+  let user: typeof users.$inferSelect;
+  try {
+    user = await checkCredentials(deps, input);
+  } catch (error) {
+    if (isControlError(error)) throttle.recordFailure(clientAddress);
+    throw error;
+  }
+  const now = deps.now();
+  const refresh = await newRefreshToken(deps, user.id, crypto.randomUUID());
+  await deps.db.batch([
+    resetFailures(deps, user.id),
+    deps.db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)),
+    deps.db.insert(refreshTokens).values(refresh.row),
+  ]);
+  return sessionFor(deps, user.id, user.mustChangePassword, refresh);
+}
+
+/** The enabled user these credentials name; throws a ControlError for every failed login. */
+async function checkCredentials(deps: ControlDeps, input: z.output<typeof loginInput>): Promise<typeof users.$inferSelect> {
   const [user] = await deps.db.select().from(users)
     .where(or(eq(users.username, input.login), eq(users.email, input.login))).limit(1);
   if (!user || !user.passwordHash) {
@@ -50,14 +79,7 @@ export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>):
     throw invalidCredentials();
   }
   if (!user.enabled) throw invalidCredentials();
-  const now = deps.now();
-  const refresh = await newRefreshToken(deps, user.id, crypto.randomUUID());
-  await deps.db.batch([
-    resetFailures(deps, user.id),
-    deps.db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)),
-    deps.db.insert(refreshTokens).values(refresh.row),
-  ]);
-  return sessionFor(deps, user.id, user.mustChangePassword, refresh);
+  return user;
 }
 
 export async function refreshSession(deps: ControlDeps, presented: string): Promise<Session> {

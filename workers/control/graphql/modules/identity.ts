@@ -1,5 +1,6 @@
 // Identity: first-run bootstrap, sessions (login, refresh, logout), password change, the caller
 // (`me`) and signing-key rotation.
+import { clientAddress } from "../../../data/auth-throttle";
 import { requireSystemAdmin } from "../../services/authz";
 import { bootstrapAdmin, needsBootstrap, type BootstrapInput } from "../../services/bootstrap";
 import { commit } from "../../services/commit";
@@ -90,7 +91,7 @@ export const resolvers: ModuleResolvers = {
       const id = await bootstrapAdmin(ctx.deps, args.input);
       return ctx.loader(userById).load(id);
     },
-    login: (_parent, args: { input: { login: string; password: string } }, ctx) => login(ctx.deps, args.input),
+    login: (_parent, args: { input: { login: string; password: string } }, ctx) => login(ctx.deps, args.input, clientAddress(ctx.request.headers)),
     refreshSession: (_parent, args: { refreshToken: string }, ctx) => refreshSession(ctx.deps, args.refreshToken),
     logout: async (_parent, _args, ctx) => {
       await logout(ctx.deps, await ctx.principal({ allowPendingPasswordChange: true }));

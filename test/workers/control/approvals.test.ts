@@ -160,6 +160,14 @@ describe("approval policies", () => {
     expect(ok(await gql(APPROVE, { id: requested.id }, await tokenOf("viewer"))).approveRequest.status).toBe("applied");
   });
 
+  it("refuses a second policy with the same name in the team with CONFLICT", async () => {
+    const input = { teamId: DEMO_TEAM_ID, name: "twice", appliesTo: "all" };
+    expect(codes(await gql(CREATE_POLICY, { input }, await tokenOf("teamadmin")))).toEqual([]);
+    const again = await gql(CREATE_POLICY, { input }, await tokenOf("teamadmin"));
+    expect(codes(again)).toEqual(["CONFLICT"]);
+    expect(again.errors?.[0]?.message).toBe("An approval policy with this name already exists in the team");
+  });
+
   const expected: Record<string, string | null> = {
     admin: null, teamadmin: null, approver: "FORBIDDEN", requester: "FORBIDDEN", viewer: "FORBIDDEN", outsider: "NOT_FOUND",
   };

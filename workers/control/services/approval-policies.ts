@@ -6,6 +6,7 @@ import { z } from "zod";
 import { approvalPolicies, environments, POLICY_SCOPES, TEAM_ROLES, teamMemberships } from "../../../db/schema";
 import { authorizeEntity, requireTeamMember, requireTeamRole, TEAM_ADMIN, type Principal } from "./authz";
 import { commit } from "./commit";
+import { isUniqueViolation } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput, conflict } from "./errors";
 import type { PolicyRow } from "./governance";
@@ -58,7 +59,7 @@ async function checkPolicy(deps: ControlDeps, teamId: string, policy: ReturnType
 }
 
 function uniqueName(error: unknown): never {
-  if (/UNIQUE constraint failed: approval_policies/.test(`${error} ${(error as { cause?: unknown }).cause ?? ""}`)) {
+  if (isUniqueViolation(error, "approval_policies")) {
     throw conflict("An approval policy with this name already exists in the team");
   }
   throw error;

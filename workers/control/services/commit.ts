@@ -14,6 +14,7 @@ import { auditLog, featureVersions, features, VERSION_SOURCES } from "../../../d
 import type { JsonValue } from "../../../engine/types";
 import type { Principal } from "./authz";
 import type { ControlDeps } from "./deps";
+import { isUniqueViolation } from "./constraints";
 import { conflict } from "./errors";
 
 export type Statement = BatchItem<"sqlite">;
@@ -87,7 +88,7 @@ export async function commit(deps: ControlDeps, input: CommitInput): Promise<Com
   try {
     results = batch.length ? await db.batch(batch as [Statement, ...Statement[]]) : [];
   } catch (error) {
-    if (input.featureVersion && isVersionConflict(error)) {
+    if (input.featureVersion && isUniqueViolation(error, "feature_versions")) {
       throw conflict("The feature was changed by someone else meanwhile; reload it and try again");
     }
     throw error;
@@ -101,9 +102,4 @@ export async function commit(deps: ControlDeps, input: CommitInput): Promise<Com
     }
   }
   return { results: results.slice(0, input.statements.length), featureVersion: version };
-}
-
-function isVersionConflict(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
-  return /UNIQUE constraint failed: feature_versions\./.test(text);
 }

@@ -14,7 +14,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { environments } from "../db/schema";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
 import { clientKvKey, flagSetKvKey, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
-import { sha256Hex } from "../protocol/secret-hash";
+import { flagSetContentHash } from "../protocol/flag-set-delta";
 import type { Env } from "../workers/env";
 import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./client-records";
 import { DeliveryError } from "./delivery-error";
@@ -155,7 +155,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     const environmentId = this.environmentId;
     const db = drizzle(this.env.DB);
     const content = await buildFlagSet(db, environmentId);
-    const contentHash = await sha256Hex(JSON.stringify(content));
+    const contentHash = await flagSetContentHash(content);
     const state = this.store.state();
     let current = this.document();
     const changed = !isCurrentShape(current) || current.contentHash !== contentHash;

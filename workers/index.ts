@@ -11,6 +11,8 @@ import { ofrepRoutes } from "./data/ofrep-routes";
 import { errorResponse } from "./data/request-guard";
 import { controlYoga, GRAPHQL_PATH } from "./control/graphql/yoga";
 import { docsRoutes } from "./openapi/docs-routes";
+import type { Env } from "./env";
+import { runScheduledJobs } from "./jobs/scheduled";
 
 export { EnvironmentDO } from "../durable-objects/environment-do";
 
@@ -24,4 +26,9 @@ app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => controlYoga().fetch(c.re
 app.notFound((c) => unmatchedRequest(c.req.raw));
 app.onError((error, c) => errorResponse(error, dialectOf(c.req.path)));
 
-export default app;
+export default {
+  fetch: app.fetch,
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(runScheduledJobs(env, new Date(controller.scheduledTime)));
+  },
+} satisfies ExportedHandler<Env>;

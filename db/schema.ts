@@ -2,7 +2,7 @@
 // migrations in db/migrations from this file (`npm run db:generate`); never edit them by hand.
 import { sql } from "drizzle-orm";
 import {
-  index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn,
+  index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
 import type { ConditionGroup, EnvironmentType, FlagType, JsonValue, ServeDocument } from "../engine/types";
 
@@ -399,3 +399,106 @@ export const scheduledChanges = sqliteTable("scheduled_changes", {
   createdAt: createdAt(),
   executedAt: integer("executed_at", { mode: "timestamp_ms" }),
 }, (t) => [index("scheduled_changes_due_idx").on(t.status, t.runAt)]);
+
+// ---------------------------------------------------------------- analytics (docs/ANALYTICS.md)
+
+/**
+ * Evaluation counts per minute: the live rollups the analytics queries read (Analytics Engine is the
+ * long-term sink). `minute` is whole minutes since the Unix epoch; `variant` is '' when none was
+ * served (NULL would defeat the primary key's upsert). Upserted with count = count + excluded.count.
+ */
+export const evaluationRollups = sqliteTable("evaluation_rollups", {
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "cascade" }),
+  minute: integer("minute").notNull(),
+  flagKey: text("flag_key").notNull(),
+  variant: text("variant").notNull().default(""),
+  reason: text("reason").notNull(),
+  count: integer("count").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.environmentId, t.minute, t.flagKey, t.variant, t.reason] }),
+  index("evaluation_rollups_flag_idx").on(t.environmentId, t.flagKey, t.minute),
+  index("evaluation_rollups_minute_idx").on(t.minute),
+]);
+
+export const METRIC_TYPES = ["conversion", "numeric", "duration"] as const;
+export type MetricType = (typeof METRIC_TYPES)[number];
+
+/** A business metric of a team, tracked with POST /v1/track and compared across variants. */
+export const metrics = sqliteTable("metrics", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  key: text("key").notNull(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  type: text("type", { enum: METRIC_TYPES }).notNull(),
+  unit: text("unit"),
+  successCriteria: json<JsonValue>("success_criteria"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("metrics_team_key_uq").on(t.teamId, t.key)]);
+
+/**
+ * One tracked event. For conversion metrics there is one row per (metric, flag, environment, user,
+ * variant): `converted` is 0 for an exposure and 1 once the user converted (never back to 0).
+ */
+export const metricEvents = sqliteTable("metric_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  metricId: text("metric_id").notNull().references(() => metrics.id, { onDelete: "cascade" }),
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "cascade" }),
+  flagKey: text("flag_key").notNull(),
+  variant: text("variant").notNull(),
+  targetingKey: text("targeting_key").notNull(),
+  value: real("value").notNull(),
+  /** Conversion metrics: 1 converted, 0 exposed only; null for numeric and duration metrics. */
+  converted: integer("converted"),
+  occurredAt: integer("occurred_at", { mode: "timestamp_ms" }).notNull(),
+}, (t) => [
+  uniqueIndex("metric_events_conversion_uq").on(t.metricId, t.flagKey, t.environmentId, t.targetingKey, t.variant)
+    .where(sql`converted IS NOT NULL`),
+  index("metric_events_experiment_idx").on(t.metricId, t.environmentId, t.flagKey, t.occurredAt),
+]);
+
+export const CANARY_DIRECTIONS = ["higher_is_better", "lower_is_better"] as const;
+
+/** A canary gate of a stage (feature + environment): the canary variant must not regress the metric. */
+export const canaryGates = sqliteTable("canary_gates", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  featureId: text("feature_id").notNull().references(() => features.id, { onDelete: "cascade" }),
+  environmentId: text("environment_id").notNull().references(() => environments.id, { onDelete: "cascade" }),
+  metricId: text("metric_id").notNull().references(() => metrics.id, { onDelete: "cascade" }),
+  baselineVariant: text("baseline_variant").notNull(),
+  canaryVariant: text("canary_variant").notNull(),
+  direction: text("direction", { enum: CANARY_DIRECTIONS }).notNull(),
+  thresholdPct: real("threshold_pct").notNull(),
+  minSampleSize: integer("min_sample_size").notNull(),
+  windowMinutes: integer("window_minutes").notNull(),
+  autoRollbackOnFail: bool("auto_rollback_on_fail").notNull().default(false),
+  /** Minutes after which the kill switch engaged by a failure is released again; null: it stays. */
+  rollbackInMinutes: integer("rollback_in_minutes"),
+  enabled: bool("enabled").notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex("canary_gates_stage_metric_uq").on(t.featureId, t.environmentId, t.metricId),
+  index("canary_gates_enabled_idx").on(t.enabled),
+]);
+
+export const CANARY_OUTCOMES = ["passed", "failed", "inconclusive"] as const;
+
+/** One analysis of a canary gate (manual or by the cron job). */
+export const canaryResults = sqliteTable("canary_results", {
+  id: id(),
+  gateId: text("gate_id").notNull().references(() => canaryGates.id, { onDelete: "cascade" }),
+  analyzedAt: integer("analyzed_at", { mode: "timestamp_ms" }).notNull(),
+  outcome: text("outcome", { enum: CANARY_OUTCOMES }).notNull(),
+  reason: text("reason").notNull(),
+  baselineSampleSize: integer("baseline_sample_size").notNull(),
+  canarySampleSize: integer("canary_sample_size").notNull(),
+  baselineValue: real("baseline_value"),
+  canaryValue: real("canary_value"),
+  regressionPct: real("regression_pct"),
+  rollbackTriggered: bool("rollback_triggered").notNull().default(false),
+  rollbackError: text("rollback_error"),
+  trigger: text("trigger", { enum: ["manual", "scheduled"] }).notNull(),
+}, (t) => [index("canary_results_gate_idx").on(t.gateId, t.analyzedAt), index("canary_results_time_idx").on(t.analyzedAt)]);

@@ -502,3 +502,50 @@ export const canaryResults = sqliteTable("canary_results", {
   rollbackError: text("rollback_error"),
   trigger: text("trigger", { enum: ["manual", "scheduled"] }).notNull(),
 }, (t) => [index("canary_results_gate_idx").on(t.gateId, t.analyzedAt), index("canary_results_time_idx").on(t.analyzedAt)]);
+
+// ---------------------------------------------------------------- rollout templates and custom roles
+
+export const ROLLOUT_TEMPLATE_TYPES = ["simple_on_off", "canary", "approval_gated_production", "experiment", "kill_switch_guarded"] as const;
+export type RolloutTemplateType = (typeof ROLLOUT_TEMPLATE_TYPES)[number];
+
+/**
+ * A team's own rollout template: one of the system template types with its own name and default
+ * variables (services/templates). The five system templates live in code, not here.
+ */
+export const rolloutTemplates = sqliteTable("rollout_templates", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  type: text("type", { enum: ROLLOUT_TEMPLATE_TYPES }).notNull(),
+  /** Default variables (validated by the template service); the caller's variables override them. */
+  defaults: json<Record<string, JsonValue>>("defaults").notNull().default(sql`'{}'`),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex("rollout_templates_team_name_uq").on(t.teamId, t.name)]);
+
+/**
+ * A team's named group of members (e.g. "Security reviewers"). It grants no permission by itself:
+ * approval policies name it to make its members eligible approvers (the original's approver roles,
+ * but per team).
+ */
+export const customRoles = sqliteTable("custom_roles", {
+  id: id(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex("custom_roles_team_name_uq").on(t.teamId, t.name)]);
+
+export const customRoleMembers = sqliteTable("custom_role_members", {
+  roleId: text("role_id").notNull().references(() => customRoles.id, { onDelete: "cascade" }),
+  userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  assignedBy: text("assigned_by").references(() => users.id, { onDelete: "set null" }),
+  assignedAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.roleId, t.userId] }), index("custom_role_members_user_idx").on(t.userId)]);
+
+/** Custom roles an approval policy makes eligible (members are resolved when a request is made). */
+export const approvalPolicyCustomRoles = sqliteTable("approval_policy_custom_roles", {
+  policyId: text("policy_id").notNull().references(() => approvalPolicies.id, { onDelete: "cascade" }),
+  roleId: text("role_id").notNull().references(() => customRoles.id, { onDelete: "cascade" }),
+}, (t) => [primaryKey({ columns: [t.policyId, t.roleId] }), index("approval_policy_custom_roles_role_idx").on(t.roleId)]);

@@ -28,6 +28,8 @@ export const users = sqliteTable("users", {
   username: text("username").notNull().unique(),
   email: text("email").notNull().unique(),
   displayName: text("display_name").notNull().default(""),
+  /** E.164 mobile number for SMS notifications (optional; set by the user or a system admin). */
+  mobile: text("mobile"),
   /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null for users who cannot log in yet. */
   passwordHash: text("password_hash"),
   /** A temporary password must be changed before anything else is allowed. */
@@ -549,3 +551,75 @@ export const approvalPolicyCustomRoles = sqliteTable("approval_policy_custom_rol
   policyId: text("policy_id").notNull().references(() => approvalPolicies.id, { onDelete: "cascade" }),
   roleId: text("role_id").notNull().references(() => customRoles.id, { onDelete: "cascade" }),
 }, (t) => [primaryKey({ columns: [t.policyId, t.roleId] }), index("approval_policy_custom_roles_role_idx").on(t.roleId)]);
+
+// ---------------------------------------------------------------- notifications
+
+export const NOTIFICATION_CHANNELS = ["webhook", "email", "sms"] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export const NOTIFICATION_TYPES = [
+  "feature_created", "stage_change_requested", "stage_change_approved", "approval_rejected", "feature_deployed",
+  "feature_rolled_back", "team_created", "user_added_to_team", "kill_switch_activated", "kill_switch_deactivated",
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export const DELIVERY_STATUSES = ["queued", "sent", "failed", "skipped"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * A team's delivery channel (one per kind). Non-secret settings in `settings`; the secrets (API key,
+ * auth token, signing secret) only as AES-GCM ciphertext under AUTH_ENCRYPTION_KEY, never readable.
+ */
+export const notificationChannels = sqliteTable("notification_channels", {
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  channel: text("channel", { enum: NOTIFICATION_CHANNELS }).notNull(),
+  enabled: bool("enabled").notNull().default(true),
+  settings: json<Record<string, string>>("settings").notNull().default(sql`'{}'`),
+  /** `v1.<iv b64url>.<ciphertext b64url>` of the JSON object of the channel's secrets. */
+  secretsEncrypted: text("secrets_encrypted").notNull(),
+  /** Masked previews of the secrets (last 4 characters), the only form ever shown. */
+  secretPreviews: json<Record<string, string>>("secret_previews").notNull().default(sql`'{}'`),
+  updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.teamId, t.channel] })]);
+
+/** Per team, notification type and channel: off when a row says so; no row means on. */
+export const notificationPreferences = sqliteTable("notification_preferences", {
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  type: text("type", { enum: NOTIFICATION_TYPES }).notNull(),
+  channel: text("channel", { enum: NOTIFICATION_CHANNELS }).notNull(),
+  enabled: bool("enabled").notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.teamId, t.type, t.channel] })]);
+
+/**
+ * The outbox: one row per event and enabled channel, written in the same D1 batch as the change
+ * that caused it, then sent (right after the commit, and retried by the cron job with backoff).
+ * A runner claims a row (claim token + lease) before sending, so two runners never both send it.
+ */
+export const notificationDeliveries = sqliteTable("notification_deliveries", {
+  /** `<eventId>:<channel>`. */
+  id: text("id").primaryKey(),
+  eventId: text("event_id").notNull(),
+  teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+  type: text("type", { enum: NOTIFICATION_TYPES }).notNull(),
+  channel: text("channel", { enum: NOTIFICATION_CHANNELS }).notNull(),
+  /** The event: subject, text, entity ids and its audience (who email/SMS go to). */
+  payload: json<JsonValue>("payload").notNull(),
+  status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("queued"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+  claimToken: text("claim_token"),
+  claimedUntil: integer("claimed_until", { mode: "timestamp_ms" }),
+  /** Why the last attempt failed or the row was skipped (never contains a secret). */
+  lastError: text("last_error"),
+  /** Addresses (email) or numbers (SMS) the last attempt went to. */
+  recipients: json<string[]>("recipients"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+}, (t) => [
+  index("notification_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+  index("notification_deliveries_team_idx").on(t.teamId, t.createdAt),
+]);

@@ -123,6 +123,7 @@ async function newKeyRow(deps: ControlDeps): Promise<typeof signingKeys.$inferIn
 }
 
 // ---------------------------------------------------------------- AES-GCM under AUTH_ENCRYPTION_KEY
+// (also protects the notification channels' secrets: services/notifications/channel-secrets.ts)
 
 /** The local-only key committed in wrangler.toml's top-level [vars]. */
 export const PUBLIC_DEVELOPMENT_KEY = "bG9jYWwtb25seS1mbHV4Z2F0ZS1kZXYta2V5LTMyYiE=";
@@ -147,15 +148,15 @@ async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
   return key;
 }
 
-async function encrypt(deps: ControlDeps, plaintext: string): Promise<string> {
+export async function encrypt(deps: ControlDeps, plaintext: string): Promise<string> {
   const iv = randomBytes(12);
   const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await encryptionKey(deps), new TextEncoder().encode(plaintext));
   return `v1.${bytesToBase64Url(iv)}.${bytesToBase64Url(new Uint8Array(ciphertext))}`;
 }
 
-async function decrypt(deps: ControlDeps, encoded: string): Promise<string> {
+export async function decrypt(deps: ControlDeps, encoded: string): Promise<string> {
   const [version, iv, ciphertext] = encoded.split(".");
-  if (version !== "v1" || !iv || !ciphertext) throw new Error("unreadable encrypted signing key");
+  if (version !== "v1" || !iv || !ciphertext) throw new Error("unreadable encrypted value");
   const plaintext = await crypto.subtle.decrypt(
     { name: "AES-GCM", iv: base64ToBytes(iv) }, await encryptionKey(deps), base64ToBytes(ciphertext),
   );

@@ -10,8 +10,8 @@ import { ApiError, parseError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const tooLarge = () =>
-  new ApiError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${MAX_BODY_BYTES} bytes`);
+const tooLarge = (limit: number) =>
+  new ApiError(413, "PAYLOAD_TOO_LARGE", `request body exceeds ${limit} bytes`);
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -22,20 +22,23 @@ export function isJsonMediaType(contentType: string | null): boolean {
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
-/** Reads the body as JSON within the limits above; throws ApiError for every client mistake. */
-export async function readJsonBody(request: Request): Promise<unknown> {
+/**
+ * Reads the body as JSON within the limits above; throws ApiError for every client mistake.
+ * `limit` lets a route with larger batches (analytics ingestion) set its own byte limit.
+ */
+export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
   const contentType = request.headers.get("Content-Type");
   if (!isJsonMediaType(contentType)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
       `Content-Type ${contentType} is not supported; send application/json`);
   }
   const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   // With a declared length within the limit the runtime enforces it, so one buffered read suffices.
   const bytes = declared !== null
     ? new Uint8Array(await request.arrayBuffer())
-    : await readBytes(request, MAX_BODY_BYTES);
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    : await readBytes(request, limit);
+  if (bytes.byteLength > limit) throw tooLarge(limit);
   if (bytes.byteLength === 0) throw parseError("request body is empty; send a JSON object");
   let text: string;
   try {
@@ -62,7 +65,7 @@ async function readBytes(request: Request, limit: number): Promise<Uint8Array> {
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }

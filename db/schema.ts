@@ -560,6 +560,8 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 export const NOTIFICATION_TYPES = [
   "feature_created", "stage_change_requested", "stage_change_approved", "approval_rejected", "feature_deployed",
   "feature_rolled_back", "team_created", "user_added_to_team", "kill_switch_activated", "kill_switch_deactivated",
+  // A Team Admin's test send (sendTestNotification); no preference applies to it.
+  "test",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -13,11 +13,14 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { environments } from "../db/schema";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
-import { clientKvKey, flagSetKvKey, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
+import { clientKvKey, flagSetKvKey, type ClientRecord, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
+import type { DeliveryEvent } from "../protocol/stream";
 import { flagSetContentHash } from "../protocol/flag-set-delta";
 import type { Env } from "../workers/env";
 import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./client-records";
 import { DeliveryError } from "./delivery-error";
+import { DeltaLog } from "./delta-log";
+import { enableAutoPong, SocketHub } from "./socket-hub";
 import { buildFlagSet } from "./snapshot-builder";
 import { SnapshotStore } from "./snapshot-store";
 import { retryDelayMs, ScheduleStore, type ScheduleHub, type ScheduleItem, type StoredScheduleItem } from "./schedule-store";
@@ -30,6 +33,8 @@ export const KV_WRITE_INTERVAL_MS = 1000;
 export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub, ScheduleHub {
   private store: SnapshotStore;
   private schedules: ScheduleStore;
+  /** Live delivery over hibernatable WebSockets (socket-hub.ts); its state is in storage and attachments. */
+  private sockets: SocketHub;
   /** The stored document, read lazily once per object lifetime (undefined: not read yet). */
   private cached: FlagSetDocument | null | undefined;
   /** Serialises rebuilds and KV flushes: a rebuild started later always reads D1 later. */
@@ -41,6 +46,31 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     super(ctx, env);
     this.store = new SnapshotStore(ctx.storage);
     this.schedules = new ScheduleStore(ctx.storage.sql);
+    this.sockets = this.socketHub();
+    enableAutoPong(ctx);
+  }
+
+  /** WebSocket upgrades from the Worker: /stream (SDK subscribers) and /events (internal feeds). */
+  override fetch(request: Request): Promise<Response> {
+    return this.sockets.upgrade(request);
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    return this.sockets.message(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    // Completes the closing handshake where the runtime does not do it by itself.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Sends a delivery event (kill switch, approval request) to the events sockets. */
+  async announce(event: DeliveryEvent): Promise<void> {
+    this.sockets.announce(event);
   }
 
   publish(): Promise<PublishResult> {
@@ -88,11 +118,13 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
         if (!elsewhere.has(secretHash)) await this.env.FLAGS_KV.delete(clientKvKey(secretHash));
       }
       await this.env.FLAGS_KV.delete(flagSetKvKey(environmentId));
+      this.sockets.retire();
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
       // deleteAll drops the SQLite tables too: give this instance empty ones for any late call.
       this.store = new SnapshotStore(this.ctx.storage);
       this.schedules = new ScheduleStore(this.ctx.storage.sql);
+      this.sockets = this.socketHub();
       this.cached = undefined;
     });
   }
@@ -140,6 +172,17 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     return name;
   }
 
+  private socketHub(): SocketHub {
+    return new SocketHub(this.ctx, new DeltaLog(this.ctx.storage.sql), {
+      snapshot: () => this.getSnapshot(),
+      current: () => this.document(),
+      credentialEnabled: (secretHash) => {
+        const json = this.store.clientRecords().get(secretHash);
+        return json !== undefined && (JSON.parse(json) as ClientRecord).enabled;
+      },
+    });
+  }
+
   private document(): FlagSetDocument | null {
     if (this.cached === undefined) this.cached = this.store.document();
     return this.cached;
@@ -160,6 +203,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     let current = this.document();
     const changed = !isCurrentShape(current) || current.contentHash !== contentHash;
     if (changed) {
+      const previous = isCurrentShape(current) ? current : null;
       current = {
         schemaVersion: content.schemaVersion,
         environment: content.environment,
@@ -171,6 +215,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
       };
       this.store.saveDocument(current, contentHash);
       this.cached = current;
+      this.sockets.published(previous, current);
     }
     await this.syncClientRecords(db, environmentId);
     await this.flushKv();
@@ -209,6 +254,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
    */
   private async syncClientRecords(db: ReturnType<typeof drizzle>, environmentId: string): Promise<void> {
     const { put, stale } = diffClientRecords(this.store.clientRecords(), await loadClientRecords(db, environmentId));
+    this.sockets.revoke([...put.filter((p) => !(JSON.parse(p.json) as ClientRecord).enabled).map((p) => p.secretHash), ...stale]);
     for (const { secretHash, json } of put) {
       await this.env.FLAGS_KV.put(clientKvKey(secretHash), json);
       this.store.putClientRecord(secretHash, json);

@@ -2,6 +2,7 @@
 // Worker) agree on: KV key layout, the client credential record, and the object's RPC surface.
 // Later the WebSocket message types for the SDK live beside this, in protocol/.
 import type { FlagSetDocument } from "../engine/types";
+import type { DeliveryEvent } from "./stream";
 
 /** KV key of an environment's latest published FlagSetDocument (JSON, contentHash included). */
 export const flagSetKvKey = (environmentId: string) => `flagset:${environmentId}`;
@@ -49,4 +50,10 @@ export interface EnvironmentHub {
    * Refused (ENVIRONMENT_EXISTS) while D1 still has the environment.
    */
   retire(): Promise<void>;
+  /**
+   * Sends the event to the environment's "events" sockets (the SSE bridge, GraphQL
+   * subscriptions): the control plane announces kill_switch and approval_request events here;
+   * flags_changed is sent by the object itself on every publish that changes the version.
+   */
+  announce(event: DeliveryEvent): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // the API's own documentation (/openapi.json, /docs) and the admin API (/graphql).
 // The environment Durable Object lives beside it.
 import { Hono } from "hono";
+import { evaluationCountsRoute } from "./analytics/evaluation-counts-route";
 import { evaluateRoute } from "./data/evaluate-route";
 import { dialectOf } from "./data/errors";
 import { unmatchedRequest } from "./data/fallback";
@@ -19,6 +20,7 @@ export { EnvironmentDO } from "../durable-objects/environment-do";
 const app = new Hono<DataPlane>();
 app.route("/", ofrepRoutes);
 app.route("/", evaluateRoute);
+app.route("/", evaluationCountsRoute);
 app.route("/", healthRoutes);
 app.route("/", docsRoutes);
 // The control plane (admin API): GraphQL, see workers/control/graphql/schema.ts.

@@ -11,6 +11,7 @@ import { withClient } from "./request-guard";
 import { readEvaluateRequest } from "./request-body";
 import { evaluationStatus, fluxgateResult } from "./result-shapes";
 import { snapshotFor } from "./snapshot-cache";
+import { countServerEvaluations } from "../analytics/server-counts";
 
 export const EVALUATE_PATH = "/evaluate";
 
@@ -20,6 +21,7 @@ async function evaluate(c: Context<DataPlane>, client: ClientRecord): Promise<Re
   const { flagKey, context } = await readEvaluateRequest(c.req.raw);
   const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
   const result = evaluateFlag(compiled, flagKey, context);
+  countServerEvaluations(c.env, c.executionCtx, client.environmentId, result, "evaluate");
   return jsonTextResponse(JSON.stringify(fluxgateResult(result, stale)), evaluationStatus(result));
 }
 

@@ -1,8 +1,8 @@
 // OFREP core endpoints (OpenFeature Remote Evaluation Protocol v0.3.0):
 //   POST /ofrep/v1/evaluate/flags/{key}  single flag, per-request context (server providers)
 //   POST /ofrep/v1/evaluate/flags        all flags, with an ETag over the body (client providers)
-// Hot path: auth (memory), snapshot (memory), evaluate, JSON.stringify. `eventStreams` is not
-// offered yet, so providers poll.
+// Hot path: auth (memory), snapshot (memory), evaluate, JSON.stringify. The bulk response offers
+// `eventStreams` (the environment's SSE stream, ofrep-sse-route.ts), so providers need not poll.
 import { Hono, type Context } from "hono";
 import { evaluateAll, evaluateFlag } from "../../engine";
 import type { ClientRecord } from "../../protocol/delivery";
@@ -11,9 +11,11 @@ import { bodyEtag, etagMatches } from "./etag";
 import { withClient } from "./request-guard";
 import type { DataPlane } from "./hono-env";
 import { jsonTextResponse } from "./json-response";
+import { eventStreamsFor } from "./ofrep-sse-auth";
 import { readOfrepContext } from "./request-body";
 import { evaluationStatus, ofrepFlag } from "./result-shapes";
 import { snapshotFor } from "./snapshot-cache";
+import { countServerEvaluations } from "../analytics/server-counts";
 
 export const OFREP_FLAG_PATH = "/ofrep/v1/evaluate/flags/:key";
 export const OFREP_BULK_PATH = "/ofrep/v1/evaluate/flags";
@@ -24,19 +26,23 @@ async function evaluateOne(c: Context<DataPlane>, client: ClientRecord, key: str
   const context = await readOfrepContext(c.req.raw);
   const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
   const result = evaluateFlag(compiled, key, context);
+  countServerEvaluations(c.env, c.executionCtx, client.environmentId, result, "ofrep");
   return jsonTextResponse(JSON.stringify(ofrepFlag(result, stale)), evaluationStatus(result));
 }
 
 async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
   const context = await readOfrepContext(c.req.raw);
   const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
-  const flags = evaluateAll(compiled, context).map((result) => ofrepFlag(result, stale));
+  const results = evaluateAll(compiled, context);
+  countServerEvaluations(c.env, c.executionCtx, client.environmentId, results, "ofrep-bulk");
+  const flags = results.map((result) => ofrepFlag(result, stale));
   const metadata: Record<string, string | number | boolean> = {
     flagSetVersion: compiled.version,
     environment: compiled.environment.key,
   };
   if (stale) metadata.stale = true;
-  const body = JSON.stringify({ flags, metadata });
+  const eventStreams = await eventStreamsFor(c.req.url, c.env.AUTH_ENCRYPTION_KEY, client, Date.now());
+  const body = JSON.stringify(eventStreams.length > 0 ? { flags, metadata, eventStreams } : { flags, metadata });
   const etag = await bodyEtag(body);
   if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {
     return new Response(null, { status: 304, headers: { ETag: etag } });

@@ -20,7 +20,8 @@ export type ApiErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "TOO_MANY_REQUESTS"
-  | "SNAPSHOT_UNAVAILABLE";
+  | "SNAPSHOT_UNAVAILABLE"
+  | "UPGRADE_REQUIRED";
 
 export class ApiError extends Error {
   constructor(

@@ -1,0 +1,44 @@
+// GET /ofrep/v1/events?token=...: the environment's OFREP event stream (Server-Sent Events), the
+// URL the bulk evaluation response offers in `eventStreams`. Authenticated by the URL's token
+// (EventSource cannot send headers; see ofrep-sse-token.ts), CORS like the evaluation routes.
+import { Hono } from "hono";
+import { openEventFeed } from "../delivery/event-feed";
+import { applyCors, isAnonymousFailure } from "./cors";
+import type { DataPlane } from "./hono-env";
+import { authorizeStream, loadStreamClient, OFREP_EVENTS_PATH } from "./ofrep-sse-auth";
+import { ofrepEventStream } from "./ofrep-sse-stream";
+import { errorResponse } from "./request-guard";
+
+export const ofrepSseRoutes = new Hono<DataPlane>();
+
+ofrepSseRoutes.get(OFREP_EVENTS_PATH, async (c) => {
+  const request = c.req.raw;
+  const origin = request.headers.get("Origin");
+  let client;
+  try {
+    client = await authorizeStream(c.env.DB, c.env.AUTH_ENCRYPTION_KEY, c.req.query("token") ?? null, origin, Date.now());
+  } catch (error) {
+    const response = errorResponse(error, "ofrep");
+    applyCors(response.headers, origin, isAnonymousFailure(response.status));
+    return response;
+  }
+  const feed = openEventFeed(c.env.ENVIRONMENTS, client.environmentId, {
+    subscriber: { type: "client", clientId: client.clientId, secretHash: client.secretHash },
+    signal: request.signal,
+  });
+  const body = ofrepEventStream(feed, {
+    lastEventId: request.headers.get("Last-Event-ID"),
+    stillAllowed: async () => {
+      const now = await loadStreamClient(c.env.DB, client.clientId);
+      return now !== null && now.enabled && now.secretHash === client.secretHash && now.environmentId === client.environmentId;
+    },
+  });
+  const headers = new Headers({
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache, no-transform",
+    "X-Accel-Buffering": "no",
+  });
+  // authorizeStream refused every origin the client does not list: a remaining Origin may read.
+  applyCors(headers, origin, true);
+  return new Response(body, { status: 200, headers });
+});

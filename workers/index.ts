@@ -9,6 +9,7 @@ import { unmatchedRequest } from "./data/fallback";
 import { healthRoutes } from "./data/health-route";
 import type { DataPlane } from "./data/hono-env";
 import { ofrepRoutes } from "./data/ofrep-routes";
+import { ofrepSseRoutes } from "./data/ofrep-sse-route";
 import { errorResponse } from "./data/request-guard";
 import { controlYoga, GRAPHQL_PATH } from "./control/graphql/yoga";
 import { docsRoutes } from "./openapi/docs-routes";
@@ -19,6 +20,7 @@ export { EnvironmentDO } from "../durable-objects/environment-do";
 
 const app = new Hono<DataPlane>();
 app.route("/", ofrepRoutes);
+app.route("/", ofrepSseRoutes);
 app.route("/", evaluateRoute);
 app.route("/", evaluationCountsRoute);
 app.route("/", healthRoutes);

@@ -5,6 +5,7 @@ import { errorResponse } from "./request-guard";
 
 const KNOWN_PATHS: { pattern: RegExp; allow: string }[] = [
   { pattern: /^\/ofrep\/v1\/evaluate\/flags(\/[^/]+)?$/, allow: "POST, OPTIONS" },
+  { pattern: /^\/ofrep\/v1\/events$/, allow: "GET" },
   { pattern: /^\/evaluate$/, allow: "POST, OPTIONS" },
   { pattern: /^\/(health|ping|openapi\.json|docs)$/, allow: "GET, HEAD" },
 ];

@@ -11,6 +11,14 @@ export const STREAM_PROTOCOL_VERSION = 1;
 export const STREAM_PATH = "/v1/stream";
 
 /**
+ * Browsers cannot set headers on a WebSocket, so they may offer the subprotocols
+ * [STREAM_SUBPROTOCOL, CREDENTIAL_SUBPROTOCOL_PREFIX + secret]; the server answers STREAM_SUBPROTOCOL.
+ * Other clients send Authorization: Bearer <secret> or X-API-Key, like OFREP.
+ */
+export const STREAM_SUBPROTOCOL = "fluxgate.v1";
+export const CREDENTIAL_SUBPROTOCOL_PREFIX = "fluxgate.credential.";
+
+/**
  * Keep-alive: the client sends this exact text frame; the object's auto-response answers PONG
  * without waking it from hibernation (WebSocketRequestResponsePair).
  */

@@ -31,6 +31,7 @@ import * as identity from "./modules/identity";
 import * as insights from "./modules/insights";
 import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
+import * as rolloutTemplates from "./modules/rollout-templates";
 import * as rules from "./modules/rules";
 import * as schedules from "./modules/schedules";
 import * as segments from "./modules/segments";
@@ -59,6 +60,7 @@ const MODULES: GraphQLModule[] = [
   automationTokens,
   insights,
   deliveryMetrics,
+  rolloutTemplates,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

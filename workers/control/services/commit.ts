@@ -16,6 +16,8 @@ import type { Principal } from "./authz";
 import type { ControlDeps } from "./deps";
 import { isUniqueViolation } from "./constraints";
 import { conflict } from "./errors";
+import type { NotificationEvent } from "./notifications/event";
+import { deliverAfterCommit, outboxStatements } from "./notifications/outbox";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -53,6 +55,8 @@ export interface CommitInput {
   featureVersion?: FeatureVersionEntry;
   /** Environments whose snapshots the change affects. */
   publish?: Iterable<string>;
+  /** Events to notify: queued in the same batch (the outbox), first sent after it commits. */
+  notifications?: NotificationEvent[];
 }
 
 export interface CommitResult {
@@ -84,6 +88,7 @@ export async function commit(deps: ControlDeps, input: CommitInput): Promise<Com
       reason: entry.reason ?? null, createdAt: now,
     }));
   }
+  batch.push(...outboxStatements(deps, input.notifications ?? [], now));
   let results: unknown[];
   try {
     results = batch.length ? await db.batch(batch as [Statement, ...Statement[]]) : [];
@@ -101,5 +106,6 @@ export async function commit(deps: ControlDeps, input: CommitInput): Promise<Com
       deps.log.error("publish after commit failed; the next publish repairs the snapshot", { environmentIds, error });
     }
   }
+  deliverAfterCommit(deps, input.notifications ?? []);
   return { results: results.slice(0, input.statements.length), featureVersion: version };
 }

@@ -40,6 +40,8 @@ export interface ControlDeps {
    * separate databases (tests) never share entries.
    */
   isolateCache: Map<string, unknown>;
+  /** Keeps background work (a notification's first delivery attempt) alive after the response; absent outside requests. */
+  waitUntil?(promise: Promise<unknown>): void;
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -53,7 +53,7 @@ export async function createUser(deps: ControlDeps, principal: Principal, raw: z
   const input = parseInput(createUserInput, raw);
   const now = deps.now();
   const row: UserRow = {
-    id: crypto.randomUUID(), username: input.username, email: input.email, displayName: input.displayName,
+    id: crypto.randomUUID(), username: input.username, email: input.email, displayName: input.displayName, mobile: null,
     passwordHash: input.temporaryPassword ? await hashPassword(input.temporaryPassword) : null,
     mustChangePassword: Boolean(input.temporaryPassword), isSystemAdmin: input.isSystemAdmin, enabled: true,
     failedLoginCount: 0, lockedUntil: null, lastLoginAt: null, createdAt: now, updatedAt: now,

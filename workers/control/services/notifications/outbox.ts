@@ -1,0 +1,36 @@
+// The transactional outbox. `commit` appends `outboxStatements` to the change's own D1 batch: one
+// queued delivery row per event and channel the team has enabled and not switched off for the
+// event's type (decided inside the batch by INSERT ... SELECT, so it costs no extra round trip and
+// a failed change leaves no notification). After the batch, `deliverAfterCommit` hands the first
+// attempt to ctx.waitUntil when the request has one; the cron job retries whatever is left.
+import { sql } from "drizzle-orm";
+import type { Statement } from "../commit";
+import type { ControlDeps } from "../deps";
+import type { NotificationEvent, StoredEvent } from "./event";
+import { deliverEvents } from "./delivery";
+
+export function storedEvent(event: NotificationEvent): StoredEvent {
+  const { id: _id, teamId: _team, type: _type, ...rest } = event;
+  return rest;
+}
+
+export function outboxStatements(deps: ControlDeps, events: readonly NotificationEvent[], now: Date): Statement[] {
+  const at = now.getTime();
+  return events.map((event) => deps.db.run(sql`
+    INSERT INTO notification_deliveries
+      (id, event_id, team_id, type, channel, payload, status, attempts, next_attempt_at, created_at, updated_at)
+    SELECT ${event.id} || ':' || c.channel, ${event.id}, c.team_id, ${event.type}, c.channel, ${JSON.stringify(storedEvent(event))},
+      'queued', 0, ${at}, ${at}, ${at}
+    FROM notification_channels c
+    WHERE c.team_id = ${event.teamId} AND c.enabled = 1
+      AND NOT EXISTS (SELECT 1 FROM notification_preferences p
+        WHERE p.team_id = c.team_id AND p.type = ${event.type} AND p.channel = c.channel AND p.enabled = 0)`));
+}
+
+/** The first delivery attempt of just-committed events, in the background when possible. */
+export function deliverAfterCommit(deps: ControlDeps, events: readonly NotificationEvent[]): void {
+  if (!events.length || !deps.waitUntil) return;
+  deps.waitUntil(deliverEvents(deps, events.map((e) => e.id)).catch((error: unknown) => {
+    deps.log.error("notification delivery after commit failed; the cron job retries", { error });
+  }));
+}

@@ -7,13 +7,13 @@
 import type { FlagSetDocument } from "../engine/types";
 import { changedFlagKeys, compareKeys, diffFlagSets } from "../protocol/flag-set-delta";
 import {
-  CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PING, PONG,
+  CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PING, PONG, STREAM_SUBPROTOCOL,
   type DeliveryEvent, type EventMessage, type StreamErrorCode,
 } from "../protocol/stream";
 import type { DeltaLog } from "./delta-log";
 import { currentFrame, fitsInBytes, isFrameError, parseClientFrame, snapshotFrames } from "./stream-frames";
 import {
-  EVENTS_SOCKET_PATH, readSubscriber, SDK_SOCKET_PATH, type SubscriberPrincipal,
+  EVENTS_SOCKET_PATH, offeredSubprotocols, readSubscriber, SDK_SOCKET_PATH, type SubscriberPrincipal,
 } from "./subscriber";
 
 /**
@@ -22,8 +22,6 @@ import {
  */
 export const MAX_UNACKED_VERSIONS = 10;
 
-/** Browsers name this subprotocol (and the credential as a second one); the object answers with it. */
-export const STREAM_SUBPROTOCOL = "fluxgate.v1";
 
 type Attachment =
   | { kind: "sdk"; principal: SubscriberPrincipal; ready: boolean; acked: number }
@@ -72,8 +70,7 @@ export class SocketHub {
       server.serializeAttachment({ kind: "events" } satisfies Attachment);
       server.send(currentFrame(this.host.current()!));
     }
-    const offered = request.headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()) ?? [];
-    const headers = offered.includes(STREAM_SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": STREAM_SUBPROTOCOL } : undefined;
+    const headers = offeredSubprotocols(request.headers).includes(STREAM_SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": STREAM_SUBPROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 

@@ -47,3 +47,8 @@ export function readSubscriber(headers: Headers): SubscriberPrincipal | null {
   }
   return null;
 }
+
+/** The subprotocols a WebSocket upgrade offers, in order. */
+export function offeredSubprotocols(headers: Headers): string[] {
+  return headers.get("Sec-WebSocket-Protocol")?.split(",").map((p) => p.trim()).filter((p) => p !== "") ?? [];
+}

@@ -15,6 +15,7 @@ import { controlYoga, GRAPHQL_PATH } from "./control/graphql/yoga";
 import { docsRoutes } from "./openapi/docs-routes";
 import type { Env } from "./env";
 import { runScheduledJobs } from "./jobs/scheduled";
+import { streamRoute } from "./delivery/stream-route";
 
 export { EnvironmentDO } from "../durable-objects/environment-do";
 
@@ -25,6 +26,7 @@ app.route("/", evaluateRoute);
 app.route("/", evaluationCountsRoute);
 app.route("/", healthRoutes);
 app.route("/", docsRoutes);
+app.route("/", streamRoute); // live delivery: GET /v1/stream (WebSocket)
 // The control plane (admin API): GraphQL, see workers/control/graphql/schema.ts.
 app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => controlYoga().fetch(c.req.raw, { env: c.env }));
 app.notFound((c) => unmatchedRequest(c.req.raw));

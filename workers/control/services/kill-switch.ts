@@ -16,6 +16,7 @@ import { commit, type Actor, type Statement } from "./commit";
 import type { ControlDeps } from "./deps";
 import { badInput } from "./errors";
 import { environmentIdsOf, featureSnapshot, loadFeatureState, type FeatureRow, type FeatureState } from "./feature-state";
+import { killSwitchChanged } from "./notifications/catalog";
 import { parseInput } from "./validation";
 
 /** The seed UI offered 5-60 minutes; we accept 1 minute to 7 days. */
@@ -70,6 +71,7 @@ export async function commitKillSwitch(
       summary: change.active ? "Kill switch engaged" : "Kill switch released", source: "kill_switch",
     },
     publish: environmentIdsOf(state),
+    notifications: [killSwitchChanged(state.feature, change.active, change, actor.username, now)],
   });
   return { ...after.feature, version: featureVersion ?? after.feature.version, updatedAt: now };
 }

@@ -21,9 +21,3 @@ export async function addToRollups(db: D1Database, counts: readonly EvaluationCo
   if (counts.length === 0) return;
   await rollupStatement(db, counts).run();
 }
-
-/** Deletes rollup rows of minutes before `beforeMinute`; returns how many went. */
-export async function deleteRollupsBefore(db: D1Database, beforeMinute: number): Promise<number> {
-  const result = await db.prepare("DELETE FROM evaluation_rollups WHERE minute < ?1").bind(beforeMinute).run();
-  return result.meta.changes;
-}

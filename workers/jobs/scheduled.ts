@@ -2,6 +2,7 @@
 // analysis that belongs to no single environment Durable Object. Each job is one module exporting
 // a `ScheduledJob`; add it to JOBS. Jobs run independently: one failing never stops the others.
 import type { Env } from "../env";
+import { analyticsRetentionJob } from "./analytics-retention";
 
 export interface ScheduledJob {
   /** Stable name, for logs. */
@@ -9,7 +10,9 @@ export interface ScheduledJob {
   run(env: Env, now: Date): Promise<void>;
 }
 
-const JOBS: ScheduledJob[] = [];
+const JOBS: ScheduledJob[] = [
+  analyticsRetentionJob,
+];
 
 export async function runScheduledJobs(env: Env, now: Date, jobs: ScheduledJob[] = JOBS): Promise<{ failed: string[] }> {
   const settled = await Promise.allSettled(jobs.map((job) => job.run(env, now)));

@@ -4,7 +4,10 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "../../../db/schema";
 import { publishEnvironments, retireEnvironment } from "../../../durable-objects/publish";
+import { environmentHub } from "../../../durable-objects/hub";
 import { environmentScheduler, type Scheduler } from "../../../durable-objects/schedule-client";
+import type { DeliveryEvent } from "../../../protocol/stream";
+import { openEventFeed, type EventFeed, type EventFeedOptions } from "../../delivery/event-feed";
 import type { Env } from "../../env";
 
 export type ControlDb = DrizzleD1Database<typeof schema>;
@@ -40,6 +43,10 @@ export interface ControlDeps {
    * separate databases (tests) never share entries.
    */
   isolateCache: Map<string, unknown>;
+  /** Sends an event to the event subscribers of its environment's object (services/announce.ts). */
+  announce(event: DeliveryEvent): Promise<void>;
+  /** Opens an environment object's event feed (GraphQL subscriptions). */
+  openEventFeed(environmentId: string, options: EventFeedOptions): EventFeed;
   /** Keeps background work (a notification's first delivery attempt) alive after the response; absent outside requests. */
   waitUntil?(promise: Promise<unknown>): void;
 }
@@ -62,6 +69,8 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
     db: drizzle(env.DB, { schema }),
     publish: (environmentIds) => publishEnvironments(env, environmentIds),
     retireEnvironment: (environmentId) => retireEnvironment(env, environmentId),
+    announce: (event) => environmentHub(env, event.environmentId).announce(event),
+    openEventFeed: (environmentId, options) => openEventFeed(env.ENVIRONMENTS, environmentId, options),
     scheduler: environmentScheduler(env),
     now: () => new Date(),
     kv: env.FLAGS_KV,

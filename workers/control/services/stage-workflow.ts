@@ -17,7 +17,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import {
-  APPROVAL_STATUSES, approvalRequests, approvalVotes, featureStages, features, teamMemberships, users, type StageStatus, type TeamRole,
+  APPROVAL_STATUSES, approvalRequests, approvalVotes, environments, featureStages, features, teamMemberships, users, type StageStatus, type TeamRole,
   LIVE_STAGE_STATUSES,
 } from "../../../db/schema";
 import type { JsonValue } from "../../../engine/types";
@@ -28,6 +28,7 @@ import type { ControlDeps } from "./deps";
 import { ControlError, conflict, forbidden } from "./errors";
 import { featureSnapshot, loadFeatureState, type FeatureState, type StageState } from "./feature-state";
 import { governanceOf, type PolicyRow } from "./governance";
+import { approvalRejected, stageApplied, stageChangeApproved, stageChangeRequested } from "./notifications/catalog";
 import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
 import { parseInput } from "./validation";
 
@@ -163,14 +164,18 @@ export async function createApprovalRequest(deps: ControlDeps, principal: Princi
       teamId: input.teamId, action: input.audit.action, entityType: input.audit.entityType, entityId: input.audit.entityId,
       before: input.audit.before, after: { ...after, requestId: request.id, eligibleUserIds: eligible },
     }],
+    notifications: [stageChangeRequested(request, input.state.feature.key, environmentKeyOf(input.state, input.environmentId), principal.username, request.createdAt)],
   });
   return request;
 }
 
+const environmentKeyOf = (state: FeatureState, environmentId: string) =>
+  state.stages.find((s) => s.environmentId === environmentId)?.environmentKey ?? environmentId;
+
 /** Writes the stage's new status (plus `extra`), a feature version and the audit row; publishes. */
 async function applyStatus(
   deps: ControlDeps, principal: Principal, state: FeatureState, stage: StageState, status: StageStatus, extra: Statement[],
-  override: FreezeOverride | null, comment: string | null, expectedVersion = state.feature.version,
+  override: FreezeOverride | null, comment: string | null, expectedVersion = state.feature.version, request: RequestRow | null = null,
 ): Promise<StageState> {
   const now = deps.now();
   const nextStage: StageState = { ...stage, status, decidedBy: principal.userId, decidedAt: now };
@@ -191,6 +196,10 @@ async function applyStatus(
       summary: `${stage.environmentKey}: ${status}`, source: "update",
     },
     publish: [stage.environmentId],
+    notifications: [
+      stageApplied(state.feature, stage, status as "DEPLOYED" | "ROLLED_BACK", principal.username, now),
+      ...(request ? [stageChangeApproved(request, state.feature.key, stage.environmentKey, principal.username, now)] : []),
+    ],
   });
   return nextStage;
 }
@@ -236,9 +245,10 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
   if (request.requestedBy === principal.userId) throw forbidden("Nobody may approve or reject their own request");
   if (!request.eligibleUserIds.includes(principal.userId)) throw forbidden("You are not an eligible approver of this request");
   if (request.status !== "pending") throw conflict(`The request is ${request.status}, not pending`);
-  const [votes, [feature]] = await deps.db.batch([
+  const [votes, [feature], [environment]] = await deps.db.batch([
     deps.db.select().from(approvalVotes).where(eq(approvalVotes.requestId, request.id)),
-    deps.db.select({ version: features.version }).from(features).where(eq(features.id, request.featureId)),
+    deps.db.select({ version: features.version, key: features.key }).from(features).where(eq(features.id, request.featureId)),
+    deps.db.select({ key: environments.key }).from(environments).where(eq(environments.id, request.environmentId)),
   ]);
   if (votes.some((v) => v.userId === principal.userId)) throw conflict("You already voted on this request");
   if (feature!.version !== request.baseFeatureVersion) await invalidate(deps, principal, request, feature!.version);
@@ -263,6 +273,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
         teamId, action: "approval_request.reject", entityType: "approval_request", entityId: request.id,
         before: { status: "pending" }, after: { status: "rejected" }, reason: input.comment || null,
       }],
+      notifications: [approvalRejected(request, feature!.key, environment?.key ?? request.environmentId, principal.username, now)],
     });
     return { ...request, status: "rejected", decidedAt: now };
   }
@@ -297,6 +308,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
         teamId, action: "approval_request.approve", entityType: "approval_request", entityId: request.id,
         before: { status: "pending" }, after: { status: "approved", appliedLater: "frozen" }, reason: input.comment || null,
       }],
+      notifications: [stageChangeApproved(request, state.feature.key, environmentKeyOf(state, request.environmentId), principal.username, now)],
     });
     return { ...request, status: "approved", decidedAt: now };
   }
@@ -341,9 +353,9 @@ function requestStage(state: FeatureState, request: RequestRow): StageState {
 /** How each request action is applied; other services register theirs (version rollback, rules). */
 export const applyPayload: Partial<Record<RequestRow["action"], PayloadApplier>> = {
   deploy: (deps, principal, state, request, extra, override) =>
-    applyStatus(deps, principal, state, requestStage(state, request), "DEPLOYED", extra, override, request.comment || null, request.baseFeatureVersion),
+    applyStatus(deps, principal, state, requestStage(state, request), "DEPLOYED", extra, override, request.comment || null, request.baseFeatureVersion, request),
   rollback: (deps, principal, state, request, extra, override) =>
-    applyStatus(deps, principal, state, requestStage(state, request), "ROLLED_BACK", extra, override, request.comment || null, request.baseFeatureVersion),
+    applyStatus(deps, principal, state, requestStage(state, request), "ROLLED_BACK", extra, override, request.comment || null, request.baseFeatureVersion, request),
 };
 
 /** Withdraws a pending or approved request; the stage returns to its previous status. Requester or team admin. */

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { environments, FLAG_TYPES, features, featureStages, LIFECYCLES, pipelineStages, pipelines, prerequisites, variants } from "../../../db/schema";
 import { ANY_TEAM_ROLE, authorizeEntity, type Principal } from "./authz";
 import { commit } from "./commit";
+import { featureCreated } from "./notifications/catalog";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { badInput, conflict } from "./errors";
@@ -143,6 +144,7 @@ export async function createFeature(deps: ControlDeps, principal: Principal, raw
     audit: [{ teamId: feature.teamId, action: "feature.create", entityType: "feature", entityId: feature.id, before: null, after: featureSnapshot(state) }],
     featureVersion: { featureId: feature.id, expectedVersion: 0, snapshot: featureSnapshot(state), summary: "created", source: "create" },
     publish: environmentIdsOf(state),
+    notifications: [featureCreated(feature, principal.username, now)],
   }));
   return feature;
 }

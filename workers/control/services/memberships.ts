@@ -9,6 +9,7 @@ import { commit } from "./commit";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { conflict, notFound } from "./errors";
+import { userAddedToTeam } from "./notifications/catalog";
 import { toConnection, type Connection, type PageWindow } from "./pagination";
 import { parseInput } from "./validation";
 import { inIds } from "./sql-in";
@@ -76,6 +77,7 @@ export async function addTeamMember(deps: ControlDeps, principal: Principal, raw
       teamId: input.teamId, action: "team_membership.add", entityType: "team_membership", entityId: `${input.teamId}:${user.id}`,
       before: null, after: { teamId: input.teamId, userId: user.id, role: input.role },
     }],
+    notifications: [userAddedToTeam(input.teamId, user.id, input.user, input.role, principal.username, membership.createdAt)],
   }));
   return membership;
 }

@@ -10,6 +10,7 @@ import { commit } from "./commit";
 import { uniqueOrConflict } from "./constraints";
 import type { ControlDeps } from "./deps";
 import { notFound } from "./errors";
+import { teamCreated } from "./notifications/catalog";
 import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
 import { parseInput } from "./validation";
 
@@ -48,6 +49,7 @@ export async function createTeam(deps: ControlDeps, principal: Principal, raw: z
     actor: principal,
     statements: [deps.db.insert(teams).values(team)],
     audit: [{ teamId: team.id, action: "team.create", entityType: "team", entityId: team.id, before: null, after: auditTeam(team) }],
+    notifications: [teamCreated(team, principal.username, now)],
   });
   return team;
 }

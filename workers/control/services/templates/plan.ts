@@ -158,7 +158,7 @@ export function planRollout(input: PlanInput): EnvironmentPlan[] {
 
     let offVariant: string | null = null;
     if (type === "kill_switch_guarded") offVariant = resolveVariant(input, "safeVariant", isBoolean ? "off" : stage.defaultVariant);
-    if (offVariant === variant) throw badInput("variables.safeVariant", "variables.safeVariant: must differ from the variant rolled out");
+    if (offVariant !== null && offVariant === variant) throw badInput("variables.safeVariant", "variables.safeVariant: must differ from the variant rolled out");
 
     let deploy: DeployPlan;
     if (LIVE.includes(stage.status)) deploy = "ALREADY_LIVE";

@@ -13,6 +13,7 @@ import { features, scheduledChanges } from "../../../db/schema";
 import type { Principal } from "./authz";
 import { authorizeEntity, TEAM_ADMIN, requireTeamMember } from "./authz";
 import { commit, type Actor, type Statement } from "./commit";
+import { announceKillSwitch } from "./announce";
 import type { ControlDeps } from "./deps";
 import { badInput } from "./errors";
 import { environmentIdsOf, featureSnapshot, loadFeatureState, type FeatureRow, type FeatureState } from "./feature-state";
@@ -45,7 +46,8 @@ const killSwitchView = (feature: Pick<FeatureRow, "killSwitchActive" | "killSwit
 /**
  * Commits a kill-switch change of `state.feature` with `extra` statements in the same batch
  * (feature row, version with source kill_switch, audit) and publishes every environment of the
- * feature. Returns the feature as written.
+ * feature, then announces the change to the feature's environments (kill_switch events for
+ * subscribers). Returns the feature as written. The alarm-driven rollback comes through here too.
  */
 export async function commitKillSwitch(
   deps: ControlDeps, actor: Actor, state: FeatureState, change: KillSwitchChange, extra: Statement[] = [], auditReason: string | null = null,
@@ -73,6 +75,7 @@ export async function commitKillSwitch(
     publish: environmentIdsOf(state),
     notifications: [killSwitchChanged(state.feature, change.active, change, actor.username, now)],
   });
+  await announceKillSwitch(deps, state.feature, environmentIdsOf(state), { engaged: change.active, rollbackAt: change.active ? change.rollbackAt : null, at: now });
   return { ...after.feature, version: featureVersion ?? after.feature.version, updatedAt: now };
 }
 

@@ -28,7 +28,9 @@ app.route("/", healthRoutes);
 app.route("/", docsRoutes);
 app.route("/", streamRoute); // live delivery: GET /v1/stream (WebSocket)
 // The control plane (admin API): GraphQL, see workers/control/graphql/schema.ts.
-app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => controlYoga().fetch(c.req.raw, { env: c.env }));
+// waitUntil: the request's own, so background work (notification delivery) outlives the response.
+app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) =>
+  controlYoga().fetch(c.req.raw, { env: c.env, executionCtx: c.executionCtx }));
 app.notFound((c) => unmatchedRequest(c.req.raw));
 app.onError((error, c) => errorResponse(error, dialectOf(c.req.path)));
 

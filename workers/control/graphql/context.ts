@@ -12,6 +12,8 @@ import type { LoaderDefinition } from "./loaders";
 /** What the Worker hands to yoga with each request. */
 export interface ControlServerContext {
   env: Env;
+  /** The request's execution context: background work (notification delivery) outlives the response. */
+  executionCtx?: Pick<ExecutionContext, "waitUntil">;
 }
 
 export interface ControlContext {

@@ -27,6 +27,7 @@ export function controlYoga(): YogaServerInstance<ControlServerContext, ControlC
     // request's variables (`first: $n`) and a cached verdict would apply one request's page size to another.
     parserAndValidationCache: { validationCache: false },
     plugins: [useQueryLimits()],
-    context: ({ request, env }) => createControlContext(controlDeps(env), request),
+    context: ({ request, env, executionCtx }) =>
+      createControlContext(controlDeps(env, executionCtx ? { waitUntil: (promise) => executionCtx.waitUntil(promise) } : {}), request),
   }));
 }

@@ -3,6 +3,7 @@
 // a `ScheduledJob`; add it to JOBS. Jobs run independently: one failing never stops the others.
 import type { Env } from "../env";
 import { analyticsRetentionJob } from "./analytics-retention";
+import { notificationsJob } from "./notifications";
 
 export interface ScheduledJob {
   /** Stable name, for logs. */
@@ -12,6 +13,7 @@ export interface ScheduledJob {
 
 const JOBS: ScheduledJob[] = [
   analyticsRetentionJob,
+  notificationsJob,
 ];
 
 export async function runScheduledJobs(env: Env, now: Date, jobs: ScheduledJob[] = JOBS): Promise<{ failed: string[] }> {

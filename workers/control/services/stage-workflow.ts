@@ -21,6 +21,7 @@ import {
   LIVE_STAGE_STATUSES,
 } from "../../../db/schema";
 import type { JsonValue } from "../../../engine/types";
+import { announceApprovalRequest } from "./announce";
 import { authorizeEntity, requireTeamMember, type Principal } from "./authz";
 import { checkFreeze, type FreezeOverride } from "./change-guard";
 import { commit, type Statement } from "./commit";
@@ -166,6 +167,7 @@ export async function createApprovalRequest(deps: ControlDeps, principal: Princi
     }],
     notifications: [stageChangeRequested(request, input.state.feature.key, environmentKeyOf(input.state, input.environmentId), principal.username, request.createdAt)],
   });
+  await announceApprovalRequest(deps, request, input.state.feature.key, "pending", request.createdAt);
   return request;
 }
 
@@ -210,6 +212,12 @@ async function openRequest(deps: ControlDeps, principal: Principal, requestId: s
   return { teamId, request: request! };
 }
 
+/** Announces a request's new status when its feature's key is not at hand (one lookup). */
+async function announceStatus(deps: ControlDeps, request: RequestRow, status: RequestRow["status"]): Promise<void> {
+  const [feature] = await deps.db.select({ key: features.key }).from(features).where(eq(features.id, request.featureId));
+  await announceApprovalRequest(deps, request, feature?.key ?? "", status, deps.now());
+}
+
 /** Marks the request invalidated (the feature changed since it was made) and reports CONFLICT. */
 async function invalidate(deps: ControlDeps, principal: Principal, request: RequestRow, currentVersion: number): Promise<never> {
   const stageId = (request.payload as { stageId: string }).stageId;
@@ -227,6 +235,7 @@ async function invalidate(deps: ControlDeps, principal: Principal, request: Requ
       after: { status: "invalidated", featureVersion: currentVersion },
     }],
   });
+  await announceStatus(deps, request, "invalidated");
   throw new ControlError("CONFLICT",
     `The feature changed since this request was made (version ${request.baseFeatureVersion} -> ${currentVersion}); the request is invalidated, request the change again`,
     { reason: INVALIDATED });
@@ -275,6 +284,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
       }],
       notifications: [approvalRejected(request, feature!.key, environment?.key ?? request.environmentId, principal.username, now)],
     });
+    await announceStatus(deps, request, "rejected");
     return { ...request, status: "rejected", decidedAt: now };
   }
   const approvals = votes.filter((v) => v.vote === "approve").length + 1;
@@ -310,6 +320,7 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
       }],
       notifications: [stageChangeApproved(request, state.feature.key, environmentKeyOf(state, request.environmentId), principal.username, now)],
     });
+    await announceApprovalRequest(deps, request, state.feature.key, "approved", now);
     return { ...request, status: "approved", decidedAt: now };
   }
   await applyRequest(deps, principal, request, state, pendingVote, override);
@@ -338,6 +349,7 @@ async function applyRequest(
   const applier = applyPayload[request.action];
   if (!applier) throw conflict(`Requests of type ${request.action} are applied by their own service`);
   await applier(deps, principal, state, request, [...extra, markApplied], override);
+  await announceApprovalRequest(deps, request, state.feature.key, "applied", deps.now());
 }
 
 export type PayloadApplier = (
@@ -370,6 +382,7 @@ export async function cancelApprovalRequest(deps: ControlDeps, principal: Princi
     actor: principal, statements,
     audit: [{ teamId, action: "approval_request.cancel", entityType: "approval_request", entityId: requestId, before: { status: request.status }, after: { status: "cancelled" } }],
   });
+  await announceStatus(deps, request, "cancelled");
   return { ...request, status: "cancelled" };
 }
 

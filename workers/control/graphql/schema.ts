@@ -35,6 +35,7 @@ import * as rolloutTemplates from "./modules/rollout-templates";
 import * as rules from "./modules/rules";
 import * as schedules from "./modules/schedules";
 import * as segments from "./modules/segments";
+import * as subscriptions from "./modules/subscriptions";
 import * as targeting from "./modules/targeting";
 import * as teams from "./modules/teams";
 import * as users from "./modules/users";
@@ -61,6 +62,7 @@ const MODULES: GraphQLModule[] = [
   insights,
   deliveryMetrics,
   rolloutTemplates,
+  subscriptions,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

@@ -26,6 +26,7 @@ import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
 import * as deliveryMetrics from "./modules/delivery-metrics";
 import * as environments from "./modules/environments";
+import * as featureBulk from "./modules/feature-bulk";
 import * as features from "./modules/features";
 import * as identity from "./modules/identity";
 import * as insights from "./modules/insights";
@@ -62,6 +63,7 @@ const MODULES: GraphQLModule[] = [
   insights,
   deliveryMetrics,
   rolloutTemplates,
+  featureBulk,
   subscriptions,
 ];
 

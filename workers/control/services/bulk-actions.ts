@@ -4,15 +4,21 @@
 // write). Each feature is then changed through updateFeature, exactly as a single update (its own
 // audit row, feature version, concurrency check and change guard), and reported on its own: one
 // feature failing (a concurrent edit, a freeze blocking an unarchive) does not undo the others.
-// Archiving is not offered: it must pass the change guard feature by feature (archiveFeature).
-import { and, eq, inArray } from "drizzle-orm";
+// Archiving is its own bulk action (bulkArchiveFeatures): each feature through archiveFeature (its
+// change guard, audit row and version), after a dependency check over the whole selection that
+// refuses (CONFLICT, reason DEPENDENTS) while features outside the selection require one of them,
+// unless the caller confirms. Export (exportFeatures) reads the selection as one JSON document.
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { features, LIFECYCLES } from "../../../db/schema";
-import { authorizeEntity, type Principal } from "./authz";
+import { environments, features, featureStages, LIFECYCLES, prerequisites, rules, teams, variants } from "../../../db/schema";
+import type { JsonValue } from "../../../engine/types";
+import { ANY_TEAM_ROLE, authorizeEntity, type Principal } from "./authz";
 import type { ControlDeps } from "./deps";
-import { badInput, isControlError, notFound, type ControlErrorCode } from "./errors";
+import { badInput, ControlError, isControlError, notFound, type ControlErrorCode } from "./errors";
 import { CONFIGURE_FEATURES } from "./feature-roles";
-import { updateFeature } from "./features";
+import { archiveFeature, updateFeature } from "./features";
+import { walkDependents } from "./insights";
+import { inIds } from "./sql-in";
 import { parseInput } from "./validation";
 
 export const BULK_FEATURE_ACTIONS = ["update_owner", "add_tags", "remove_tags", "set_lifecycle"] as const;
@@ -81,4 +87,153 @@ export async function bulkUpdateFeatures(deps: ControlDeps, principal: Principal
   }
   const succeeded = results.filter((r) => r.ok).length;
   return { succeeded, failed: results.length - succeeded, results };
+}
+
+// ---------------------------------------------------------------- archive
+
+export const DEPENDENTS = "DEPENDENTS";
+
+const featureIdList = z.array(z.string().min(1)).min(1).max(MAX_BULK_FEATURES, `at most ${MAX_BULK_FEATURES} features per call`)
+  .transform((ids) => [...new Set(ids)]);
+
+const archiveInput = z.object({
+  teamId: z.string().min(1),
+  featureIds: featureIdList,
+  /** Archive even though features outside the selection require some of the selected ones. */
+  confirmDependents: z.boolean().default(false),
+  freezeOverrideReason: z.string().nullish(),
+}).strict();
+
+/** A selected feature that features outside the selection (not archived) require. */
+export interface ArchiveDependency {
+  featureId: string;
+  key: string;
+  /** Keys of the live-configuration features requiring it, directly or transitively, sorted. */
+  dependents: string[];
+}
+
+/** Pure: for each selected feature, the unarchived features outside the selection that reach it. */
+export function dependentsOutside(
+  selected: readonly { id: string; key: string }[],
+  edges: readonly { featureId: string; requiredFeatureId: string }[],
+  others: ReadonlyMap<string, { key: string; lifecycle: string }>,
+): ArchiveDependency[] {
+  const chosen = new Set(selected.map((f) => f.id));
+  const out: ArchiveDependency[] = [];
+  for (const feature of selected) {
+    const keys = [...walkDependents(edges, feature.id).keys()]
+      .filter((id) => !chosen.has(id) && others.has(id) && others.get(id)!.lifecycle !== "archived")
+      .map((id) => others.get(id)!.key).sort();
+    if (keys.length) out.push({ featureId: feature.id, key: feature.key, dependents: keys });
+  }
+  return out.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/**
+ * Archives up to 100 features of the team, each through archiveFeature (change guard, audit row,
+ * version), reported one by one. Refused as a whole (CONFLICT, reason DEPENDENTS, message listing
+ * them) while unarchived features outside the selection require a selected one, unless
+ * confirmDependents is true: archived features leave the snapshots, so those dependents' prerequisite
+ * checks fail and they serve their off value.
+ */
+export async function bulkArchiveFeatures(deps: ControlDeps, principal: Principal, raw: unknown): Promise<BulkFeatureResult> {
+  const input = parseInput(archiveInput, raw, "");
+  await authorizeEntity(deps, principal, "team", input.teamId, CONFIGURE_FEATURES);
+  const { db } = deps;
+  const [teamFeatures, edges] = await db.batch([
+    db.select({ id: features.id, key: features.key, lifecycle: features.lifecycle }).from(features).where(eq(features.teamId, input.teamId)),
+    db.select({ featureId: prerequisites.featureId, requiredFeatureId: prerequisites.requiredFeatureId }).from(prerequisites)
+      .innerJoin(features, eq(features.id, prerequisites.featureId)).where(eq(features.teamId, input.teamId)),
+  ]);
+  const byId = new Map(teamFeatures.map((f) => [f.id, f]));
+  if (input.featureIds.some((id) => !byId.has(id))) throw notFound("Feature");
+  const blocking = dependentsOutside(input.featureIds.map((id) => byId.get(id)!), edges, byId);
+  if (blocking.length && !input.confirmDependents) {
+    const list = blocking.map((b) => `${b.key} (required by ${b.dependents.join(", ")})`).join("; ");
+    throw new ControlError("CONFLICT",
+      `Archiving would break features that require the selection: ${list}. Archive those too, or confirm with confirmDependents: true`,
+      { reason: DEPENDENTS });
+  }
+  const results: BulkFeatureOutcome[] = [];
+  for (const featureId of input.featureIds) {
+    try {
+      const archived = await archiveFeature(deps, principal, featureId, input.freezeOverrideReason);
+      results.push({ featureId, ok: true, error: null, message: null, version: archived.version });
+    } catch (error) {
+      if (!isControlError(error)) throw error;
+      results.push({ featureId, ok: false, error: error.code, message: error.message, version: null });
+    }
+  }
+  const succeeded = results.filter((r) => r.ok).length;
+  return { succeeded, failed: results.length - succeeded, results };
+}
+
+// ---------------------------------------------------------------- export
+
+export const EXPORT_FORMAT = "fluxgate.features/v1";
+export const MAX_EXPORT_FEATURES = 1000;
+
+const exportInput = z.object({
+  teamId: z.string().min(1),
+  /** Omitted: every feature of the team (at most 1000). */
+  featureIds: featureIdList.nullish(),
+}).strict();
+
+export interface FeatureExport {
+  format: typeof EXPORT_FORMAT;
+  exportedAt: string;
+  team: { id: string; name: string };
+  features: JsonValue[];
+}
+
+/**
+ * The selected features as one JSON document (a backup, or a diffable record): metadata, variants
+ * with values, prerequisites by key, and per environment (by key) the stage's status, default/off
+ * variants and ordered rules. Team members. One D1 round trip after the team check.
+ */
+export async function exportFeatures(deps: ControlDeps, principal: Principal, raw: unknown): Promise<FeatureExport> {
+  const input = parseInput(exportInput, raw, "");
+  await authorizeEntity(deps, principal, "team", input.teamId, ANY_TEAM_ROLE);
+  const { db } = deps;
+  const selection = input.featureIds
+    ? and(eq(features.teamId, input.teamId), inIds(features.id, input.featureIds))
+    : eq(features.teamId, input.teamId);
+  const chosen = db.select({ id: features.id }).from(features).where(selection);
+  const [team, featureRows, variantRows, stageRows, ruleRows, prerequisiteRows, keys] = await db.batch([
+    db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.id, input.teamId)),
+    db.select().from(features).where(selection).orderBy(asc(features.key)).limit(MAX_EXPORT_FEATURES + 1),
+    db.select().from(variants).where(inArray(variants.featureId, chosen)).orderBy(asc(variants.position), asc(variants.key)),
+    db.select({ stage: featureStages, environmentKey: environments.key }).from(featureStages)
+      .innerJoin(environments, eq(environments.id, featureStages.environmentId))
+      .where(inArray(featureStages.featureId, chosen)).orderBy(asc(featureStages.position)),
+    db.select({ rule: rules }).from(rules).innerJoin(featureStages, eq(featureStages.id, rules.stageId))
+      .where(inArray(featureStages.featureId, chosen)).orderBy(asc(rules.priority), asc(rules.position), asc(rules.id)),
+    db.select().from(prerequisites).where(inArray(prerequisites.featureId, chosen)),
+    db.select({ id: features.id, key: features.key }).from(features).where(eq(features.teamId, input.teamId)),
+  ]);
+  if (input.featureIds && featureRows.length !== input.featureIds.length) throw notFound("Feature");
+  if (featureRows.length > MAX_EXPORT_FEATURES) {
+    throw badInput("featureIds", `featureIds: the team has more than ${MAX_EXPORT_FEATURES} features; export them in selections`);
+  }
+  const keyOf = new Map(keys.map((k) => [k.id, k.key]));
+  return {
+    format: EXPORT_FORMAT,
+    exportedAt: deps.now().toISOString(),
+    team: team[0]!,
+    features: featureRows.map((f) => ({
+      key: f.key, name: f.name, type: f.type, description: f.description, lifecycle: f.lifecycle, owner: f.owner, tags: f.tags,
+      salt: f.salt, killSwitchActive: f.killSwitchActive, version: f.version,
+      variants: variantRows.filter((v) => v.featureId === f.id).map((v) => ({ key: v.key, value: v.value, description: v.description })),
+      prerequisites: prerequisiteRows.filter((p) => p.featureId === f.id)
+        .map((p) => ({ featureKey: keyOf.get(p.requiredFeatureId)!, variant: p.variant }))
+        .sort((a, b) => a.featureKey.localeCompare(b.featureKey)),
+      stages: stageRows.filter((s) => s.stage.featureId === f.id).map(({ stage, environmentKey }) => ({
+        environmentKey, status: stage.status, defaultVariant: stage.defaultVariant, offVariant: stage.offVariant,
+        rules: ruleRows.filter(({ rule }) => rule.stageId === stage.id).map(({ rule }) => ({
+          name: rule.name, priority: rule.priority, enabled: rule.enabled,
+          match: rule.match as unknown as JsonValue, serve: rule.serve as unknown as JsonValue,
+        })),
+      })),
+    })) as JsonValue[],
+  };
 }

@@ -1,0 +1,119 @@
+// Bulk archive and export through /graphql: the dependency confirmation (refused with the
+// dependents listed, unless confirmed or archived together), each feature archived through
+// archiveFeature (audit, version, gone from OFREP), the export document, bad inputs, who may call.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
+import { call } from "../api-support";
+import { as, failure, ok, poll, pristine, ROLES } from "./support/config";
+import { codes, gql } from "./support/graphql";
+import { OUTSIDER_TEAM_ID, type Role } from "./support/sessions";
+
+const ARCHIVE = `mutation($t: ID!, $ids: [ID!]!, $confirm: Boolean, $reason: String) {
+  bulkArchiveFeatures(teamId: $t, featureIds: $ids, confirmDependents: $confirm, freezeOverrideReason: $reason) {
+    succeeded failed results { featureId ok error message version }
+  }
+}`;
+const EXPORT = `query($t: ID!, $ids: [ID!]) { exportFeatures(teamId: $t, featureIds: $ids) }`;
+const { BetaUsers, new_checkout_flow, dark_mode, homepage_layout, max_upload_mb } = DEMO_FEATURE_IDS;
+const lifecycleOf = (id: string) => env.DB.prepare("SELECT lifecycle FROM features WHERE id = ?").bind(id).first<string>("lifecycle");
+
+beforeEach(pristine);
+
+describe("bulkArchiveFeatures", { timeout: 30_000 }, () => {
+  it("refuses while a feature outside the selection requires a selected one, naming both, and writes nothing", async () => {
+    const answer = await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: [BetaUsers, dark_mode] });
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]!.extensions).toMatchObject({ code: "CONFLICT", reason: "DEPENDENTS" });
+    expect(answer.errors![0]!.message).toBe(
+      "Archiving would break features that require the selection: BetaUsers (required by new_checkout_flow). Archive those too, or confirm with confirmDependents: true");
+    expect(await lifecycleOf(BetaUsers)).toBe("active");
+    expect(await lifecycleOf(dark_mode)).toBe("active");
+  });
+
+  it("archives a feature together with its dependents without confirmation; each is audited, versioned and leaves OFREP", async () => {
+    const result = ok(await as("requester", ARCHIVE, { t: DEMO_TEAM_ID, ids: [BetaUsers, new_checkout_flow, BetaUsers] })).bulkArchiveFeatures;
+    expect(result).toEqual({
+      succeeded: 2, failed: 0,
+      results: [
+        { featureId: BetaUsers, ok: true, error: null, message: null, version: 2 },
+        { featureId: new_checkout_flow, ok: true, error: null, message: null, version: 2 },
+      ],
+    });
+    expect(await lifecycleOf(new_checkout_flow)).toBe("archived");
+    const audit = await env.DB.prepare("SELECT action, actor_name AS actor FROM audit_log WHERE entity_id = ? ORDER BY created_at DESC LIMIT 1").bind(BetaUsers).first();
+    expect(audit).toEqual({ action: "feature.archive", actor: "requester" });
+    const answer = await poll(() => call("/ofrep/v1/evaluate/flags/BetaUsers", { secret: DEMO_SECRETS.development, body: { context: { targetingKey: "u" } } }),
+      (a) => a.status === 404);
+    expect(answer.json).toMatchObject({ key: "BetaUsers", errorCode: "FLAG_NOT_FOUND" });
+  });
+
+  it("archives despite dependents when confirmed; an already-archived dependent does not block", async () => {
+    const confirmed = ok(await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: [BetaUsers], confirm: true })).bulkArchiveFeatures;
+    expect(confirmed.succeeded).toBe(1);
+    // new_checkout_flow now requires an archived feature: archiving it alone has no dependents to confirm.
+    expect(ok(await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: [new_checkout_flow] })).bulkArchiveFeatures.succeeded).toBe(1);
+  });
+
+  it("reports a feature the change guard stops (a protected environment) and archives the rest", async () => {
+    await env.DB.prepare(`INSERT INTO approval_policies (id, team_id, name, applies_to, environment_ids, required_approvals, eligible_roles,
+      eligible_user_ids, enabled, created_at, updated_at) VALUES ('p1', ?, 'Prod approvals', 'production_only', '[]', 1, '["approver"]', '[]', 1, 0, 0)`)
+      .bind(DEMO_TEAM_ID).run();
+    const result = ok(await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: [dark_mode] })).bulkArchiveFeatures;
+    expect(result.results[0]).toMatchObject({ featureId: dark_mode, ok: false, error: "FORBIDDEN", version: null });
+    expect(await lifecycleOf(dark_mode)).toBe("active");
+  });
+
+  it("refuses bad input with the field path, unknown or foreign ids with NOT_FOUND", async () => {
+    expect(failure(await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: [] }))).toEqual({ code: "BAD_USER_INPUT", field: "featureIds" });
+    expect(failure(await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: Array.from({ length: 101 }, (_, i) => `f${i}`) })))
+      .toEqual({ code: "BAD_USER_INPUT", field: "featureIds" });
+    expect(failure(await as("teamadmin", ARCHIVE, { t: DEMO_TEAM_ID, ids: [dark_mode, "nope"] }))).toEqual({ code: "NOT_FOUND" });
+    expect(failure(await as("outsider", ARCHIVE, { t: OUTSIDER_TEAM_ID, ids: [dark_mode] }))).toEqual({ code: "NOT_FOUND" });
+    expect(await lifecycleOf(dark_mode)).toBe("active");
+  });
+});
+
+describe("exportFeatures", () => {
+  it("exports the selection as one JSON document with variants, prerequisites, stages and rules", async () => {
+    const document = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids: [new_checkout_flow, max_upload_mb] })).exportFeatures;
+    expect(document.format).toBe("fluxgate.features/v1");
+    expect(document.team).toEqual({ id: DEMO_TEAM_ID, name: "Acme" });
+    expect(document.features.map((f: { key: string }) => f.key)).toEqual(["max_upload_mb", "new_checkout_flow"]);
+    const [upload, checkout] = document.features;
+    expect(upload).toMatchObject({
+      key: "max_upload_mb", type: "number", lifecycle: "active", killSwitchActive: false, version: 1,
+      variants: [{ key: "standard", value: 10, description: expect.any(String) }, { key: "pro", value: 100, description: expect.any(String) }],
+      prerequisites: [],
+    });
+    expect(upload.stages.map((s: { environmentKey: string; status: string }) => [s.environmentKey, s.status]))
+      .toEqual([["development", "DEPLOYED"], ["staging", "DEPLOYED"], ["production", "DEPLOYED"]]);
+    expect(upload.stages[0]).toMatchObject({
+      defaultVariant: "standard",
+      rules: [{ priority: 10, enabled: true, match: [{ operator: "and", conditions: [{ attribute: "plan", operator: "equals", value: "pro" }] }], serve: { kind: "variant", variant: "pro" } }],
+    });
+    expect(checkout.prerequisites).toEqual([{ featureKey: "BetaUsers", variant: "on" }]);
+  });
+
+  it("exports every feature of the team when no selection is given; refuses foreign ids", async () => {
+    const document = ok(await as("requester", EXPORT, { t: DEMO_TEAM_ID })).exportFeatures;
+    expect(document.features.map((f: { key: string }) => f.key)).toEqual(
+      ["BetaUsers", "checkout_button_text", "dark_mode", "homepage_layout", "legacy_search", "max_upload_mb", "new_checkout_flow"]);
+    expect(failure(await as("teamadmin", EXPORT, { t: DEMO_TEAM_ID, ids: [homepage_layout, "nope"] }))).toEqual({ code: "NOT_FOUND" });
+    expect(failure(await as("teamadmin", EXPORT, { t: DEMO_TEAM_ID, ids: [] }))).toEqual({ code: "BAD_USER_INPUT", field: "featureIds" });
+  });
+});
+
+describe("who may archive and export in bulk", () => {
+  const archive: Record<Role, string | null> = { admin: null, teamadmin: null, approver: "FORBIDDEN", requester: null, viewer: "FORBIDDEN", outsider: "NOT_FOUND" };
+  for (const role of ROLES) {
+    it(`as ${role}: export ${role === "outsider" ? "NOT_FOUND" : "allowed"}, archive ${archive[role] ?? "allowed"}`, async () => {
+      expect(codes(await as(role, EXPORT, { t: DEMO_TEAM_ID, ids: [dark_mode] }))).toEqual(role === "outsider" ? ["NOT_FOUND"] : []);
+      expect(codes(await as(role, ARCHIVE, { t: DEMO_TEAM_ID, ids: [dark_mode] }))).toEqual(archive[role] ? [archive[role]] : []);
+    });
+  }
+  it("anonymously: UNAUTHENTICATED", async () => {
+    expect(codes(await gql(EXPORT, { t: DEMO_TEAM_ID }))).toEqual(["UNAUTHENTICATED"]);
+    expect(codes(await gql(ARCHIVE, { t: DEMO_TEAM_ID, ids: [dark_mode] }))).toEqual(["UNAUTHENTICATED"]);
+  });
+});

@@ -20,6 +20,7 @@ import { createSchema } from "graphql-yoga";
 import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
+import * as analytics from "./modules/analytics";
 import * as approvals from "./modules/approvals";
 import * as automationTokens from "./modules/automation-tokens";
 import * as clients from "./modules/clients";
@@ -30,6 +31,7 @@ import * as featureBulk from "./modules/feature-bulk";
 import * as features from "./modules/features";
 import * as identity from "./modules/identity";
 import * as insights from "./modules/insights";
+import * as notifications from "./modules/notifications";
 import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
 import * as rolloutTemplates from "./modules/rollout-templates";
@@ -62,8 +64,10 @@ const MODULES: GraphQLModule[] = [
   automationTokens,
   insights,
   deliveryMetrics,
+  notifications,
   rolloutTemplates,
   featureBulk,
+  analytics,
   subscriptions,
 ];
 

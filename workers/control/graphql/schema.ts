@@ -32,6 +32,7 @@ import * as features from "./modules/features";
 import * as identity from "./modules/identity";
 import * as insights from "./modules/insights";
 import * as notifications from "./modules/notifications";
+import * as notifications from "./modules/notifications";
 import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
 import * as rolloutTemplates from "./modules/rollout-templates";
@@ -64,6 +65,7 @@ const MODULES: GraphQLModule[] = [
   automationTokens,
   insights,
   deliveryMetrics,
+  notifications,
   notifications,
   rolloutTemplates,
   featureBulk,

@@ -7,6 +7,7 @@ import type { CurrentMessage, DeliveryEvent, EventMessage } from "../../../proto
 import { resetEnvironmentObjects } from "../support/environment-objects";
 import { reseedDemo } from "../support/seed-demo";
 import { SocketClient } from "./support/socket-client";
+import { deleteEnvironmentRows } from "./support/stream";
 
 const { production: PRODUCTION } = DEMO_ENVIRONMENT_IDS;
 const hub = () => environmentHub(env, PRODUCTION);
@@ -97,12 +98,7 @@ describe("events sockets on the environment object", () => {
   it("close with ENVIRONMENT_DELETED (4004) when the environment is retired", async () => {
     const events = await openEvents();
     await events.next();
-    await env.DB.batch([
-      env.DB.prepare("PRAGMA defer_foreign_keys = on"),
-      ...["clients", "feature_stages", "pipeline_stages"].map((table) =>
-        env.DB.prepare(`DELETE FROM ${table} WHERE environment_id = ?`).bind(PRODUCTION)),
-      env.DB.prepare("DELETE FROM environments WHERE id = ?").bind(PRODUCTION),
-    ]);
+    await deleteEnvironmentRows(PRODUCTION);
     await hub().retire();
     expect(await events.next()).toEqual({ type: "error", code: "ENVIRONMENT_DELETED", message: "the environment was deleted" });
     expect(await events.closeFrame()).toEqual({ code: 4004, reason: "ENVIRONMENT_DELETED" });

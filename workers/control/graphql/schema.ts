@@ -32,7 +32,6 @@ import * as features from "./modules/features";
 import * as identity from "./modules/identity";
 import * as insights from "./modules/insights";
 import * as notifications from "./modules/notifications";
-import * as notifications from "./modules/notifications";
 import * as killSwitch from "./modules/kill-switch";
 import * as pipelines from "./modules/pipelines";
 import * as rolloutTemplates from "./modules/rollout-templates";
@@ -65,7 +64,6 @@ const MODULES: GraphQLModule[] = [
   automationTokens,
   insights,
   deliveryMetrics,
-  notifications,
   notifications,
   rolloutTemplates,
   featureBulk,

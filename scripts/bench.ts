@@ -44,4 +44,5 @@ try {
   console.log(`\n## Control plane\ncontrol-plane benchmark failed: ${describe(error)}`);
   process.exitCode = 1;
 }
+console.log("\n## SDK\n" + (await (await import("./bench-sdk")).sdkBenchSection()));
 if (!engine.ok) process.exitCode = 1;

@@ -61,6 +61,8 @@ export type CountSender = (batch: EvaluationCountBatch) => Promise<number>;
 
 export class EvaluationCounter {
   private window = new Map<string, EvaluationCountEntry>();
+  /** Shared engine result -> its window entry (cleared with the window). */
+  private byResult = new Map<object, EvaluationCountEntry>();
   private windowStart = 0;
   private readonly pending: PendingBatch[] = [];
   private flushing: Promise<void> | undefined;
@@ -84,18 +86,42 @@ export class EvaluationCounter {
   /** Counts one evaluation. O(1), no I/O. */
   record(flag: string, variant: string | null | undefined, reason: Reason): void {
     if (this.closed) return;
-    const key = `${flag}\u0000${variant ?? "\u0001"}\u0000${reason}`;
-    const entry = this.window.get(key);
-    if (entry) {
+    this.entryFor(flag, variant ?? null, reason).count += 1;
+  }
+
+  /**
+   * Counts one engine result. The engine hands out the same frozen result object for every
+   * evaluation that lands on the same outcome, so the hot path is one identity-map lookup, with
+   * no key string built per evaluation.
+   */
+  recordResult(result: { readonly key: string; readonly variant: string | undefined; readonly reason: Reason }): void {
+    const entry = this.byResult.get(result);
+    if (entry !== undefined && !this.closed) {
       entry.count += 1;
       return;
     }
-    if (this.window.size === 0) this.windowStart = this.now();
-    this.window.set(key, { flag, variant: variant ?? null, reason, count: 1 });
+    if (!Object.isFrozen(result)) {
+      this.record(result.key, result.variant, result.reason);
+      return;
+    }
+    if (this.closed) return;
+    const created = this.entryFor(result.key, result.variant ?? null, result.reason);
+    created.count += 1;
+    this.byResult.set(result, created);
+  }
+
+  private entryFor(flag: string, variant: string | null, reason: Reason): EvaluationCountEntry {
+    const key = `${flag}\u0000${variant ?? "\u0001"}\u0000${reason}`;
+    let entry = this.window.get(key);
+    if (entry) return entry;
     if (this.window.size >= this.maxEntries) {
       this.cutWindow();
       void this.flush();
     }
+    if (this.window.size === 0) this.windowStart = this.now();
+    entry = { flag, variant, reason, count: 0 };
+    this.window.set(key, entry);
+    return entry;
   }
 
   get stats(): EvaluationCountStats {
@@ -129,6 +155,7 @@ export class EvaluationCounter {
       counts: [...this.window.values()],
     };
     this.window = new Map();
+    this.byResult = new Map();
     this.pending.push({ body, attempts: 0, notBefore: 0 });
     const limit = this.options.maxPendingBatches ?? 10;
     while (this.pending.length > limit) this.drop(this.pending.shift()!, "too many batches waiting");

@@ -188,7 +188,7 @@ export class FluxGateLocalClient {
     const compiled = this.compiled;
     if (!compiled) return NOT_READY_RESULT(key);
     const result = evaluateFlag(compiled, key, context);
-    if (this.counter && result.errorCode !== "FLAG_NOT_FOUND") this.counter.record(key, result.variant ?? null, result.reason);
+    if (this.counter && result.errorCode !== "FLAG_NOT_FOUND") this.counter.recordResult(result);
     return result;
   }
 
@@ -197,7 +197,7 @@ export class FluxGateLocalClient {
     const compiled = this.compiled;
     if (!compiled) return [];
     const results = evaluateAll(compiled, context);
-    if (this.counter) for (const r of results) this.counter.record(r.key, r.variant ?? null, r.reason);
+    if (this.counter) for (const r of results) this.counter.recordResult(r);
     return results;
   }
 

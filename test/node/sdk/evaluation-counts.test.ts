@@ -41,12 +41,34 @@ describe("evaluation counts", () => {
     expect(peer.httpRequests).toHaveLength(1); // nothing new, nothing sent
   });
 
-  it("uploads a window as soon as it holds maxEntries distinct entries", async () => {
+  it("holds at most maxEntries distinct entries per window: the next one uploads the full window at once", async () => {
     peer.httpStatus = 202;
     counter = new EvaluationCounter(httpCountSender(peer.baseUrl, "s"), { flushIntervalMs: 60_000, maxEntries: 3 });
-    for (const flag of ["a", "b", "c", "d"]) counter.record(flag, "on", "STATIC");
+    for (const flag of ["a", "b", "c"]) counter.record(flag, "on", "STATIC");
+    counter.record("a", "on", "STATIC");
+    expect(peer.httpRequests).toHaveLength(0);
+    counter.record("d", "on", "STATIC");
+    for (let i = 0; i < 100 && peer.httpRequests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(batches().map((b) => b.counts.map((c) => [c.flag, c.count]))).toEqual([[["a", 2], ["b", 1], ["c", 1]]]);
     await counter.flush();
     expect(batches().map((b) => b.counts.map((c) => c.flag))).toEqual([["a", "b", "c"], ["d"]]);
+  });
+
+  it("counts shared (frozen) engine results by identity and merges results with the same flag, variant and reason", async () => {
+    peer.httpStatus = 202;
+    counter = new EvaluationCounter(httpCountSender(peer.baseUrl, "s"), { flushIntervalMs: 60_000 });
+    const byRule1 = Object.freeze({ key: "f", variant: "on", reason: "TARGETING_MATCH" as const, metadata: { ruleId: "r1" } });
+    const byRule2 = Object.freeze({ key: "f", variant: "on", reason: "TARGETING_MATCH" as const, metadata: { ruleId: "r2" } });
+    const invalid = { key: "f", variant: undefined, reason: "ERROR" as const }; // allocated per call by the engine
+    for (let i = 0; i < 3; i++) counter.recordResult(byRule1);
+    counter.recordResult(byRule2);
+    counter.recordResult(invalid);
+    counter.recordResult({ ...invalid });
+    await counter.flush();
+    expect(batches()[0]!.counts).toEqual([
+      { flag: "f", variant: "on", reason: "TARGETING_MATCH", count: 4 },
+      { flag: "f", variant: null, reason: "ERROR", count: 2 },
+    ]);
   });
 
   it("uploads on the interval without an explicit flush", async () => {

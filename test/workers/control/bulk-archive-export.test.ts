@@ -92,7 +92,7 @@ describe("exportFeatures", () => {
       defaultVariant: "standard",
       rules: [{ priority: 10, enabled: true, match: [{ operator: "and", conditions: [{ attribute: "plan", operator: "equals", value: "pro" }] }], serve: { kind: "variant", variant: "pro" } }],
     });
-    expect(checkout.prerequisites).toEqual([{ featureKey: "BetaUsers", variant: null }]); // null: the prerequisite must be on
+    expect(checkout.prerequisites).toEqual([{ featureKey: "BetaUsers", variant: null }]);
   });
 
   it("exports every feature of the team when no selection is given; refuses foreign ids", async () => {

@@ -27,6 +27,7 @@ import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
 import * as deliveryMetrics from "./modules/delivery-metrics";
 import * as environments from "./modules/environments";
+import * as evaluate from "./modules/evaluate";
 import * as featureBulk from "./modules/feature-bulk";
 import * as features from "./modules/features";
 import * as identity from "./modules/identity";
@@ -66,6 +67,7 @@ const MODULES: GraphQLModule[] = [
   deliveryMetrics,
   notifications,
   rolloutTemplates,
+  evaluate,
   featureBulk,
   analytics,
   subscriptions,

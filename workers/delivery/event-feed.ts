@@ -130,7 +130,7 @@ export function openEventFeed(namespace: Namespace, environmentId: string, optio
     }
     if (message.type === "current") {
       attempt = 0;
-      const item = onCurrent(environmentId, last, message, now());
+      const item = onCurrent(environmentId, last, { version: message.version, contentHash: message.contentHash }, now());
       last = { version: message.version, contentHash: message.contentHash };
       if (item) push(item);
     } else if (message.type === "event") {

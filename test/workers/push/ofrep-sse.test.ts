@@ -1,0 +1,171 @@
+// OFREP push: the bulk response's eventStreams entry and the SSE stream it points at
+// (GET /ofrep/v1/events?token=...), end to end through the real Worker, D1, KV and the
+// environment objects: real GraphQL mutations, real publishes.
+import { env, exports } from "cloudflare:workers";
+import { abortAllDurableObjects } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
+import { clearClientCache } from "../../../workers/data/client-auth";
+import { mintSseToken, sseTokenKey } from "../../../workers/data/ofrep-sse-token";
+import { tokenOf, freshStart } from "../control/support/actors";
+import { gql, ok } from "../control/support/graphql";
+import { SseReader } from "./support/sse-reader";
+
+const BASE = "http://fluxgate.test";
+const DEVELOPMENT = DEMO_ENVIRONMENT_IDS.development;
+const REFETCH = JSON.stringify({ type: "refetchEvaluation" });
+const context = { context: { targetingKey: "user-1" } };
+
+async function bulk(secret: string, headers: Record<string, string> = {}) {
+  const response = await exports.default.fetch(`${BASE}/ofrep/v1/evaluate/flags`, {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${secret}`, ...headers },
+    body: JSON.stringify(context),
+  });
+  return { response, json: (response.status === 304 ? null : await response.json()) as { eventStreams?: { type: string; url: string; inactivityDelaySec: number }[]; metadata: { flagSetVersion: number } } };
+}
+
+async function streamUrl(secret: string = DEMO_SECRETS.development): Promise<string> {
+  const { json } = await bulk(secret);
+  return json.eventStreams![0]!.url;
+}
+
+const open = (url: string, headers: Record<string, string> = {}) => exports.default.fetch(url, { headers });
+
+async function errorOf(response: Response) {
+  return { status: response.status, body: await response.json() as { errorCode: string } };
+}
+
+/** A real admin change of the development environment: dark_mode's rollout from 25% to `percentage`. */
+const rolloutDarkMode = async (percentage = 100) => ok(await gql(
+  `mutation($input: UpdateStageCriteriaInput!) { updateStageCriteria(input: $input) { id } }`,
+  { input: { id: demoRuleId("dark_mode", "development"), rolloutPercentage: percentage } }, await tokenOf("teamadmin")));
+
+beforeEach(async () => {
+  await freshStart();
+  clearClientCache();
+});
+
+describe("the bulk response's eventStreams", () => {
+  it("offers one SSE stream of the client's environment on this origin, with a token instead of the secret", async () => {
+    const { response, json } = await bulk(DEMO_SECRETS.development);
+    expect(response.status).toBe(200);
+    expect(json.eventStreams).toHaveLength(1);
+    const [stream] = json.eventStreams!;
+    expect(stream!.type).toBe("sse");
+    expect(stream!.inactivityDelaySec).toBe(120);
+    const url = new URL(stream!.url);
+    expect(`${url.origin}${url.pathname}`).toBe(`${BASE}/ofrep/v1/events`);
+    const token = url.searchParams.get("token")!;
+    expect(token.split(".").slice(0, 2)).toEqual([DEVELOPMENT, DEMO_CLIENT_IDS.development]);
+    expect(stream!.url).not.toContain(DEMO_SECRETS.development);
+    expect(stream!.url).not.toContain(DEMO_SECRET_HASHES.development);
+  });
+
+  it("is stable between evaluations, so If-None-Match still answers 304", async () => {
+    const first = await bulk(DEMO_SECRETS.development);
+    const second = await bulk(DEMO_SECRETS.development, { "If-None-Match": first.response.headers.get("ETag")! });
+    expect(second.response.status).toBe(304);
+  });
+});
+
+describe("SSE stream authentication", () => {
+  it("refuses a missing, malformed, tampered or expired token with 401 UNAUTHORIZED", async () => {
+    const url = new URL(await streamUrl());
+    const token = url.searchParams.get("token")!;
+    const tampered = `${token.slice(0, -2)}${token.endsWith("AA") ? "AB" : "AA"}`;
+    const key = await sseTokenKey(env.AUTH_ENCRYPTION_KEY!);
+    const expired = await mintSseToken(key, {
+      environmentId: DEVELOPMENT, clientId: DEMO_CLIENT_IDS.development, secretHash: DEMO_SECRET_HASHES.development,
+    }, Date.now() - 26 * 3600_000);
+    const otherEnvironment = token.replace(DEVELOPMENT, DEMO_ENVIRONMENT_IDS.production);
+    for (const query of ["", "?token=", "?token=abc", `?token=${tampered}`, `?token=${expired}`, `?token=${otherEnvironment}`]) {
+      const response = await open(`${BASE}/ofrep/v1/events${query}`);
+      expect(await errorOf(response), query).toMatchObject({ status: 401, body: { errorCode: "UNAUTHORIZED" } });
+      expect(response.headers.get("Content-Type")).toBe("application/json");
+    }
+  });
+
+  it("refuses a token after the client's secret was rotated (401) and while the client is disabled (403)", async () => {
+    const url = await streamUrl();
+    const admin = await tokenOf("teamadmin");
+    ok(await gql(`mutation($id: ID!) { disableClient(id: $id) { enabled } }`, { id: DEMO_CLIENT_IDS.development }, admin));
+    expect(await errorOf(await open(url))).toMatchObject({ status: 403, body: { errorCode: "FORBIDDEN" } });
+    ok(await gql(`mutation($id: ID!) { enableClient(id: $id) { enabled } }`, { id: DEMO_CLIENT_IDS.development }, admin));
+    ok(await gql(`mutation($id: ID!) { rotateClientSecret(id: $id) { secret } }`, { id: DEMO_CLIENT_IDS.development }, admin));
+    expect(await errorOf(await open(url))).toMatchObject({ status: 401, body: { errorCode: "UNAUTHORIZED" } });
+  });
+
+  it("applies the evaluation routes' CORS rules to browser origins", async () => {
+    const webUrl = await streamUrl(DEMO_SECRETS.web);
+    const listed = await open(webUrl, { Origin: "http://localhost:5173" });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:5173");
+    await listed.body!.cancel();
+
+    const unlisted = await open(webUrl, { Origin: "https://evil.example" });
+    expect(await errorOf(unlisted)).toMatchObject({ status: 403, body: { errorCode: "FORBIDDEN" } });
+    expect(unlisted.headers.get("Access-Control-Allow-Origin")).toBeNull();
+
+    const serverInBrowser = await open(await streamUrl(), { Origin: "http://localhost:5173" });
+    expect(await errorOf(serverInBrowser)).toMatchObject({ status: 403, body: { errorCode: "FORBIDDEN" } });
+
+    const anonymous = await open(`${BASE}/ofrep/v1/events?token=nope`, { Origin: "https://evil.example" });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("Access-Control-Allow-Origin")).toBe("https://evil.example");
+  });
+
+  it("answers other methods 405 with Allow: GET", async () => {
+    const response = await exports.default.fetch(`${BASE}/ofrep/v1/events`, { method: "POST" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("GET");
+  });
+});
+
+describe("SSE stream delivery", () => {
+  it("streams text/event-stream and sends refetchEvaluation with the new version after a GraphQL mutation", async () => {
+    const response = await open(await streamUrl());
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/event-stream; charset=utf-8");
+    expect(response.headers.get("Cache-Control")).toBe("no-cache, no-transform");
+    const sse = new SseReader(response);
+    expect(await sse.next((f) => f.retry !== undefined)).toMatchObject({ retry: "2000" });
+    const opened = await sse.next((f) => f.id !== undefined);
+    expect(opened).toEqual({ id: expect.stringMatching(/^\d+$/), comments: [] });
+    await rolloutDarkMode();
+    expect(await sse.nextEvent()).toEqual({ event: "message", id: String(Number(opened.id) + 1), data: REFETCH, comments: [] });
+    await sse.cancel();
+  });
+
+  it("resumes from Last-Event-ID: a refetch at once when the version moved since, nothing when it did not", async () => {
+    const url = await streamUrl();
+    const first = new SseReader(await open(url));
+    const seen = Number((await first.next((f) => f.id !== undefined)).id);
+    await first.cancel();
+    await rolloutDarkMode();
+
+    const moved = new SseReader(await open(url, { "Last-Event-ID": String(seen) }));
+    expect(await moved.nextEvent()).toEqual({ event: "message", id: String(seen + 1), data: REFETCH, comments: [] });
+    await moved.cancel();
+
+    const current = new SseReader(await open(url, { "Last-Event-ID": String(seen + 1) }));
+    expect(await current.next((f) => f.id !== undefined)).toEqual({ id: String(seen + 1), comments: [] });
+    await expect(current.nextEvent(300)).rejects.toThrow(/no matching frame/);
+    await current.cancel();
+  });
+
+  it("survives a restart of the environment object and still delivers the next change", async () => {
+    const sse = new SseReader(await open(await streamUrl()));
+    const opened = Number((await sse.next((f) => f.id !== undefined)).id);
+    await abortAllDurableObjects();
+    await rolloutDarkMode();
+    expect(await sse.nextEvent(5000)).toEqual({ event: "message", id: String(opened + 1), data: REFETCH, comments: [] });
+    await sse.cancel();
+  });
+
+  it("ends when the client is disabled", async () => {
+    const sse = new SseReader(await open(await streamUrl()));
+    await sse.next((f) => f.id !== undefined);
+    ok(await gql(`mutation($id: ID!) { disableClient(id: $id) { enabled } }`, { id: DEMO_CLIENT_IDS.development }, await tokenOf("teamadmin")));
+    expect(await sse.endsWithin(3000)).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@
 // The environment Durable Object lives beside it.
 import { Hono } from "hono";
 import { evaluationCountsRoute } from "./analytics/evaluation-counts-route";
+import { trackRoute } from "./analytics/track-route";
 import { evaluateRoute } from "./data/evaluate-route";
 import { dialectOf } from "./data/errors";
 import { unmatchedRequest } from "./data/fallback";
@@ -24,6 +25,7 @@ app.route("/", ofrepRoutes);
 app.route("/", ofrepSseRoutes);
 app.route("/", evaluateRoute);
 app.route("/", evaluationCountsRoute);
+app.route("/", trackRoute);
 app.route("/", healthRoutes);
 app.route("/", docsRoutes);
 app.route("/", streamRoute); // live delivery: GET /v1/stream (WebSocket)

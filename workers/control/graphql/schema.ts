@@ -34,6 +34,7 @@ import * as identity from "./modules/identity";
 import * as insights from "./modules/insights";
 import * as notifications from "./modules/notifications";
 import * as killSwitch from "./modules/kill-switch";
+import * as metrics from "./modules/metrics";
 import * as pipelines from "./modules/pipelines";
 import * as rolloutTemplates from "./modules/rollout-templates";
 import * as rules from "./modules/rules";
@@ -70,6 +71,7 @@ const MODULES: GraphQLModule[] = [
   evaluate,
   featureBulk,
   analytics,
+  metrics,
   subscriptions,
 ];
 

@@ -4,6 +4,7 @@
 // a failed change leaves no notification). After the batch, `deliverAfterCommit` hands the first
 // attempt to ctx.waitUntil when the request has one; the cron job retries whatever is left.
 import { sql } from "drizzle-orm";
+import { notificationDeliveries } from "../../../../db/schema";
 import type { Statement } from "../commit";
 import type { ControlDeps } from "../deps";
 import type { NotificationEvent, StoredEvent } from "./event";
@@ -16,11 +17,10 @@ export function storedEvent(event: NotificationEvent): StoredEvent {
 
 export function outboxStatements(deps: ControlDeps, events: readonly NotificationEvent[], now: Date): Statement[] {
   const at = now.getTime();
-  return events.map((event) => deps.db.run(sql`
-    INSERT INTO notification_deliveries
-      (id, event_id, team_id, type, channel, payload, status, attempts, next_attempt_at, created_at, updated_at)
+  // insert().select(sql) lists every column in table order, so the SELECT yields all of them.
+  return events.map((event) => deps.db.insert(notificationDeliveries).select(sql`
     SELECT ${event.id} || ':' || c.channel, ${event.id}, c.team_id, ${event.type}, c.channel, ${JSON.stringify(storedEvent(event))},
-      'queued', 0, ${at}, ${at}, ${at}
+      'queued', 0, ${at}, NULL, NULL, NULL, NULL, ${at}, ${at}, NULL
     FROM notification_channels c
     WHERE c.team_id = ${event.teamId} AND c.enabled = 1
       AND NOT EXISTS (SELECT 1 FROM notification_preferences p

@@ -1,0 +1,111 @@
+// GraphQL subscriptions over SSE (graphql-yoga's default transport) through the real Worker:
+// each one receives the right event after the right real mutation, fed by the environment
+// objects, and refuses callers outside the owning team like queries do.
+import { exports } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
+import { freshStart, tokenOf } from "../control/support/actors";
+import { gql, ok } from "../control/support/graphql";
+import { REJECT, REQUEST_ROLLBACK } from "../control/support/governance";
+import type { Role } from "../control/support/sessions";
+import { SseReader } from "./support/sse-reader";
+
+const DEVELOPMENT = DEMO_ENVIRONMENT_IDS.development;
+
+const FEATURE_CHANGES = /* GraphQL */ `subscription($id: ID!) {
+  featureChanges(environmentId: $id) { environmentId version flagKeys resynced at features { id key } }
+}`;
+const KILL_SWITCH_CHANGES = /* GraphQL */ `subscription($teamId: ID!) {
+  killSwitchChanges(teamId: $teamId) { featureId featureKey engaged rollbackAt at feature { killSwitchEnabled } }
+}`;
+const APPROVAL_REQUESTS = /* GraphQL */ `subscription($teamId: ID!) {
+  approvalRequests(teamId: $teamId) { requestId featureId featureKey environmentId status request { action status } }
+}`;
+
+interface Subscription {
+  sse: SseReader;
+  /** The next `next` payload (GraphQL execution result). */
+  next(timeoutMs?: number): Promise<{ data?: any; errors?: { extensions?: { code?: string } }[] }>;
+}
+
+/** Starts a subscription as `role` (null: anonymous); resolves once the stream is open. */
+async function subscribe(role: Role | null, query: string, variables: Record<string, unknown>): Promise<Subscription> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
+  if (role) headers.authorization = `Bearer ${await tokenOf(role)}`;
+  const response = await exports.default.fetch("http://fluxgate.test/graphql", {
+    method: "POST", headers, body: JSON.stringify({ query, variables }),
+  });
+  expect(response.headers.get("content-type")).toContain("text/event-stream");
+  const sse = new SseReader(response);
+  return {
+    sse,
+    next: async (timeoutMs = 3000) => JSON.parse((await sse.next((f) => f.event === "next", timeoutMs)).data!),
+  };
+}
+
+/** Lets the subscription's feeds reach their objects before the mutation (they open asynchronously). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+beforeEach(freshStart);
+
+describe("featureChanges(environmentId)", () => {
+  it("delivers the new version and the changed flag keys after a rule change", async () => {
+    const sub = await subscribe("viewer", FEATURE_CHANGES, { id: DEVELOPMENT });
+    await settle();
+    ok(await gql(`mutation($input: UpdateStageCriteriaInput!) { updateStageCriteria(input: $input) { id } }`,
+      { input: { id: demoRuleId("dark_mode", "development"), rolloutPercentage: 100 } }, await tokenOf("teamadmin")));
+    const { data } = await sub.next();
+    expect(data.featureChanges).toMatchObject({
+      environmentId: DEVELOPMENT, flagKeys: ["dark_mode"], resynced: false,
+      features: [{ id: DEMO_FEATURE_IDS.dark_mode, key: "dark_mode" }],
+    });
+    expect(data.featureChanges.version).toBeGreaterThan(1);
+    await sub.sse.cancel();
+  });
+});
+
+describe("killSwitchChanges(teamId)", () => {
+  it("delivers each engage and release once, although the feature lives in three environments", async () => {
+    const sub = await subscribe("viewer", KILL_SWITCH_CHANGES, { teamId: DEMO_TEAM_ID });
+    await settle();
+    const admin = await tokenOf("teamadmin");
+    ok(await gql(`mutation($id: ID!) { emergencyDisableFeature(id: $id, rollbackInMinutes: 30) { id } }`, { id: DEMO_FEATURE_IDS.BetaUsers }, admin));
+    const engaged = (await sub.next()).data.killSwitchChanges;
+    expect(engaged).toMatchObject({ featureId: DEMO_FEATURE_IDS.BetaUsers, featureKey: "BetaUsers", engaged: true, feature: { killSwitchEnabled: true } });
+    expect(Date.parse(engaged.rollbackAt) - Date.parse(engaged.at)).toBe(30 * 60_000);
+    ok(await gql(`mutation($id: ID!) { emergencyEnableFeature(id: $id) { id } }`, { id: DEMO_FEATURE_IDS.BetaUsers }, admin));
+    expect((await sub.next()).data.killSwitchChanges).toMatchObject({ featureKey: "BetaUsers", engaged: false, rollbackAt: null });
+    await expect(sub.next(500)).rejects.toThrow(/no matching frame/);
+    await sub.sse.cancel();
+  });
+});
+
+describe("approvalRequests(teamId)", () => {
+  it("delivers a request when it is created and again when it is rejected", async () => {
+    const sub = await subscribe("approver", APPROVAL_REQUESTS, { teamId: DEMO_TEAM_ID });
+    await settle();
+    const stageId = demoStageId("dark_mode", "production");
+    const created = ok(await gql(REQUEST_ROLLBACK, { stageId }, await tokenOf("requester"))).requestRollback.request;
+    expect((await sub.next()).data.approvalRequests).toEqual({
+      requestId: created.id, featureId: DEMO_FEATURE_IDS.dark_mode, featureKey: "dark_mode",
+      environmentId: DEMO_ENVIRONMENT_IDS.production, status: "pending", request: { action: "rollback", status: "pending" },
+    });
+    ok(await gql(REJECT, { id: created.id }, await tokenOf("teamadmin")));
+    expect((await sub.next()).data.approvalRequests).toMatchObject({ requestId: created.id, status: "rejected" });
+    await sub.sse.cancel();
+  });
+});
+
+describe("authorisation", () => {
+  it.each([
+    ["featureChanges", FEATURE_CHANGES, { id: DEVELOPMENT }],
+    ["killSwitchChanges", KILL_SWITCH_CHANGES, { teamId: DEMO_TEAM_ID }],
+    ["approvalRequests", APPROVAL_REQUESTS, { teamId: DEMO_TEAM_ID }],
+  ])("%s: NOT_FOUND for a member of another team, UNAUTHENTICATED without a token", async (_name, query, variables) => {
+    const outsider = await subscribe("outsider", query, variables);
+    expect((await outsider.next()).errors?.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
+    expect(await outsider.sse.endsWithin(2000)).toBe(true);
+    const anonymous = await subscribe(null, query, variables);
+    expect((await anonymous.next()).errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+});

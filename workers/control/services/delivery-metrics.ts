@@ -12,6 +12,12 @@
 // Approvals: a request is DECIDED when approved, applied or rejected (cancelled and invalidated ones
 // were withdrawn, not decided); its decision time is `decided_at` (for an applied request, when it
 // was applied). It is PENDING at `now` when created before `now` and not closed by then.
+// Time in pipeline: a feature COMPLETES its pipeline when its last stage (the highest position among
+// its stages) becomes DEPLOYED (audit stage.deploy); over the features whose last stage was first
+// deployed in the 30-day window, the mean hours from the feature's first deploy request or deploy in
+// any of its environments (audit stage.request_deploy or stage.deploy, looked up to a year back) to
+// that completion. A feature with one environment completes at its first deploy there (0 hours if
+// deployed directly, the approval wait if requested).
 import { and, eq, gt, gte, inArray, lt, lte, or, sql, isNull } from "drizzle-orm";
 import {
   approvalPolicies, approvalRequests, auditLog, clients, environments, features, featureStages, freezeWindows, prerequisites,
@@ -53,6 +59,40 @@ export interface RolloutMetrics {
   averageApprovalHours: number | null;
   totalPendingApprovals: number;
   bottleneckEnvironment: Bottleneck | null;
+  /** Mean hours from first deploy request to last-stage deploy over features completed in the window; null when none. */
+  averageTimeInPipeline: number | null;
+  /** Features whose last stage was first deployed in the window (the features averaged). */
+  pipelineCompletions: number;
+}
+
+export interface PipelineEvent {
+  featureId: string;
+  /** The stage's position in the feature's pipeline. */
+  position: number;
+  action: string;
+  at: Date;
+}
+
+/** Pure: averageTimeInPipeline and pipelineCompletions of `events` as of `now` (see the header). */
+export function pipelineFigures(events: readonly PipelineEvent[], lastPositions: ReadonlyMap<string, number>, now: Date) {
+  const end = now.getTime();
+  const start = end - 30 * DAY_MS;
+  const byFeature = new Map<string, PipelineEvent[]>();
+  for (const event of events) byFeature.set(event.featureId, [...(byFeature.get(event.featureId) ?? []), event]);
+  const durations: number[] = [];
+  for (const [featureId, list] of byFeature) {
+    const last = lastPositions.get(featureId);
+    const inWindow = list.filter((e) => e.action === "stage.deploy" && e.position === last && e.at.getTime() >= start && e.at.getTime() < end)
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    const completion = inWindow[0];
+    if (!completion) continue;
+    const first = Math.min(...list.filter((e) => e.at.getTime() <= completion.at.getTime()).map((e) => e.at.getTime()));
+    durations.push(completion.at.getTime() - first);
+  }
+  return {
+    averageTimeInPipeline: durations.length ? round2(average(durations) / HOUR_MS) : null,
+    pipelineCompletions: durations.length,
+  };
 }
 
 interface RequestTimes {
@@ -102,7 +142,8 @@ export async function rolloutMetrics(deps: ControlDeps, principal: Principal, te
   const weekStart = new Date(now.getTime() - 7 * DAY_MS);
   const twoWeeksAgo = new Date(now.getTime() - 14 * DAY_MS);
   const windowStart = new Date(now.getTime() - 30 * DAY_MS);
-  const [deploys, requests, environmentRows] = await db.batch([
+  const yearAgo = new Date(now.getTime() - 365 * DAY_MS);
+  const [deploys, requests, environmentRows, pipelineEvents, lastStages] = await db.batch([
     db.select({ at: auditLog.createdAt, featureId: sql<string>`COALESCE(${featureStages.featureId}, ${auditLog.entityId})` })
       .from(auditLog).leftJoin(featureStages, eq(featureStages.id, auditLog.entityId))
       .where(and(eq(auditLog.teamId, teamId), eq(auditLog.action, "stage.deploy"), gte(auditLog.createdAt, twoWeeksAgo), lt(auditLog.createdAt, now))),
@@ -115,6 +156,14 @@ export async function rolloutMetrics(deps: ControlDeps, principal: Principal, te
       or(isNull(approvalRequests.decidedAt), gte(approvalRequests.decidedAt, windowStart), gte(approvalRequests.createdAt, windowStart)),
     )),
     db.select({ id: environments.id, key: environments.key }).from(environments).where(eq(environments.teamId, teamId)),
+    db.select({ featureId: featureStages.featureId, position: featureStages.position, action: auditLog.action, at: auditLog.createdAt })
+      .from(auditLog).innerJoin(featureStages, eq(featureStages.id, auditLog.entityId))
+      .where(and(
+        eq(auditLog.teamId, teamId), inArray(auditLog.action, ["stage.deploy", "stage.request_deploy"]),
+        gte(auditLog.createdAt, yearAgo), lt(auditLog.createdAt, now),
+      )),
+    db.select({ featureId: featureStages.featureId, last: sql<number>`MAX(${featureStages.position})` }).from(featureStages)
+      .innerJoin(features, eq(features.id, featureStages.featureId)).where(eq(features.teamId, teamId)).groupBy(featureStages.featureId),
   ]);
   const distinct = (from: Date, to: Date) =>
     new Set(deploys.filter((d) => d.at.getTime() >= from.getTime() && d.at.getTime() < to.getTime()).map((d) => d.featureId)).size;
@@ -126,6 +175,7 @@ export async function rolloutMetrics(deps: ControlDeps, principal: Principal, te
     featuresDeployedLastWeek: lastWeek,
     deploymentChange: lastWeek === 0 ? null : round2(((thisWeek - lastWeek) / lastWeek) * 100),
     ...approvalFigures(requests, now, new Map(environmentRows.map((e) => [e.id, e.key]))),
+    ...pipelineFigures(pipelineEvents, new Map(lastStages.map((row) => [row.featureId, Number(row.last)])), now),
   };
 }
 

@@ -34,6 +34,14 @@ export const typeDefs = /* GraphQL */ `
     "Requests open at now."
     totalPendingApprovals: Int!
     bottleneckEnvironment: ApprovalBottleneck
+    """
+    Mean hours a feature spent in its pipeline, over the features that completed it in the approval
+    window: from the feature's first deploy request (or direct deploy) in any environment to the
+    first deploy of its last stage (highest pipeline position) in the window. Null when none.
+    """
+    averageTimeInPipeline: Float
+    "The features averaged by averageTimeInPipeline."
+    pipelineCompletions: Int!
   }
 
   "HIGH: production or protected; MEDIUM: staging, or dependents live there; LOW: otherwise."

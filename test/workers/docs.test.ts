@@ -15,6 +15,7 @@ describe("GET /openapi.json", () => {
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
     expect(operations.sort()).toEqual([
       "GET /health health",
+      "GET /ofrep/v1/events ofrepEventStream",
       "GET /ping ping",
       "POST /evaluate evaluate",
       "POST /ofrep/v1/evaluate/flags evaluateFlagsBulk",

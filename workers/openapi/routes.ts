@@ -6,6 +6,7 @@ import {
   OfrepBulkSuccessSchema, OfrepErrorSchema, OfrepEvaluationFailureSchema, OfrepEvaluationRequestSchema,
   OfrepEvaluationSuccessSchema, OfrepFlagNotFoundSchema,
 } from "./schemas";
+import { HEARTBEAT_MS, RETRY_MS } from "../data/ofrep-sse-stream";
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from "../data/auth-throttle";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -97,6 +98,35 @@ export const ofrepBulkRoute = createRoute({
   },
 });
 
+export const ofrepEventsRoute = createRoute({
+  method: "get",
+  path: "/ofrep/v1/events",
+  operationId: "ofrepEventStream",
+  tags: ["OFREP"],
+  summary: "The environment's change notifications (OFREP event stream, Server-Sent Events)",
+  description: "Connect to the `eventStreams[].url` of a bulk evaluation response (do not build the URL). " +
+    "The stream opens with `retry: " + RETRY_MS + "` and an `id: <version>` line, then sends, on every new " +
+    "snapshot version, `event: message`, `id: <version>`, `data: {\"type\":\"refetchEvaluation\"}`: re-run the " +
+    "bulk evaluation. Reconnecting with `Last-Event-ID` (EventSource does it) yields an immediate " +
+    "refetchEvaluation when the version moved meanwhile. Comment lines every " + HEARTBEAT_MS / 1000 + " s " +
+    "keep proxies from closing it. It ends when the client is disabled, rotated or deleted.",
+  request: {
+    query: z.object({ token: z.string().openapi({ description: "The token from the eventStreams URL." }) }),
+    headers: z.object({
+      "Last-Event-ID": z.string().optional().openapi({ description: "The last `id` received (set by EventSource on reconnect)." }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "An endless text/event-stream (see the description for its frames).",
+      content: { "text/event-stream": { schema: z.string().openapi({ example: "event: message\nid: 8\ndata: {\"type\":\"refetchEvaluation\"}\n\n" }) } },
+    },
+    401: json(OfrepErrorSchema, "UNAUTHORIZED: token missing, malformed, expired, or no longer valid for the client (rotated/deleted)."),
+    403: json(OfrepErrorSchema, "FORBIDDEN: client disabled, or a browser origin the client does not allow."),
+    500: json(OfrepErrorSchema, "GENERAL: unexpected server error (no internals disclosed)."),
+  },
+});
+
 export const evaluateRoute = createRoute({
   method: "post",
   path: "/evaluate",
@@ -135,4 +165,4 @@ export const pingRoute = createRoute({
   responses: { 200: { description: "Plain text `pong`.", content: { "text/plain": { schema: z.string() } } } },
 });
 
-export const documentedRoutes = [ofrepFlagRoute, ofrepBulkRoute, evaluateRoute, healthRoute, pingRoute];
+export const documentedRoutes = [ofrepFlagRoute, ofrepBulkRoute, ofrepEventsRoute, evaluateRoute, healthRoute, pingRoute];

@@ -86,11 +86,31 @@ export const OfrepFlagNotFoundSchema = z
   })
   .openapi("OfrepFlagNotFound");
 
+export const OfrepEventStreamSchema = z
+  .object({
+    type: z.literal("sse").openapi({ description: "The push mechanism; only `sse` is defined." }),
+    url: z.url().openapi({
+      description: "Absolute URL of the environment's SSE stream (GET /ofrep/v1/events) with a signed, " +
+        "short-lived token for this client in its query (EventSource cannot send headers; the token is not " +
+        "the client secret, expires after 24-25 h, and stops working when the client is rotated, deleted or " +
+        "disabled). Treat it as sensitive: do not log it.",
+      example: "https://flags.example.com/ofrep/v1/events?token=<environment>.<client>.<expiry>.<signature>",
+    }),
+    inactivityDelaySec: z.number().int().min(1).openapi({
+      description: "Seconds of client inactivity (hidden tab) after which the provider closes the stream.",
+      example: 120,
+    }),
+  })
+  .openapi("OfrepEventStream", { description: "OFREP eventStream: a real-time change notification connection." });
+
 export const OfrepBulkSuccessSchema = z
   .object({
     flags: z.array(z.union([OfrepEvaluationSuccessSchema, OfrepEvaluationFailureSchema])),
     metadata: MetadataSchema.openapi({
       description: "Flag-set metadata: `flagSetVersion`, `environment` (key), and `stale` when stale.",
+    }),
+    eventStreams: z.array(OfrepEventStreamSchema).optional().openapi({
+      description: "Where to listen for changes instead of polling (absent when the server has no signing key).",
     }),
   })
   .openapi("OfrepBulkEvaluationSuccess");

@@ -25,6 +25,7 @@ import { announceApprovalRequest } from "./announce";
 import { authorizeEntity, requireTeamMember, type Principal } from "./authz";
 import { checkFreeze, type FreezeOverride } from "./change-guard";
 import { commit, type Statement } from "./commit";
+import { customRoleApproverIds } from "./custom-roles";
 import type { ControlDeps } from "./deps";
 import { ControlError, conflict, forbidden } from "./errors";
 import { featureSnapshot, loadFeatureState, type FeatureState, type StageState } from "./feature-state";
@@ -73,7 +74,8 @@ async function eligibleApprovers(deps: ControlDeps, teamId: string, policy: Poli
     .innerJoin(users, eq(users.id, teamMemberships.userId))
     .where(and(eq(teamMemberships.teamId, teamId), eq(users.enabled, true)));
   const roles: readonly TeamRole[] = policy ? policy.eligibleRoles : ["team_admin"];
-  const listed = new Set(policy?.eligibleUserIds ?? []);
+  // Users listed by the policy, and members of the custom roles it names (services/custom-roles.ts).
+  const listed = new Set([...(policy?.eligibleUserIds ?? []), ...(policy ? await customRoleApproverIds(deps, policy.id) : [])]);
   return members.filter((m) => m.userId !== requesterId && (roles.includes(m.role) || listed.has(m.userId)))
     .map((m) => m.userId).sort();
 }

@@ -87,9 +87,19 @@ const cancelPendingRollbacks = (deps: ControlDeps, featureId: string) => deps.db
 export async function emergencyDisableFeature(deps: ControlDeps, principal: Principal, raw: unknown): Promise<FeatureRow> {
   const input = parseInput(disableInput, raw, "");
   await authorizeEntity(deps, principal, "feature", input.id, TEAM_ADMIN);
-  const state = await loadFeatureState(deps, input.id);
+  return engageKillSwitch(deps, principal, input.id, input.rollbackInMinutes ?? null, input.reason ?? null);
+}
+
+/**
+ * Engages the kill switch as `actor` without an authorisation check: for emergencyDisableFeature
+ * (after its check) and for the system itself (a failing canary gate's automatic rollback).
+ */
+export async function engageKillSwitch(
+  deps: ControlDeps, actor: Actor, featureId: string, rollbackInMinutes: number | null, reason: string | null,
+): Promise<FeatureRow> {
+  const state = await loadFeatureState(deps, featureId);
   const now = deps.now();
-  const rollbackAt = input.rollbackInMinutes ? new Date(now.getTime() + input.rollbackInMinutes * 60_000) : null;
+  const rollbackAt = rollbackInMinutes ? new Date(now.getTime() + rollbackInMinutes * 60_000) : null;
   const extra: Statement[] = [cancelPendingRollbacks(deps, state.feature.id)];
   if (rollbackAt) {
     // The first stage's environment object runs the rollback: one object per feature, so the
@@ -99,12 +109,12 @@ export async function emergencyDisableFeature(deps: ControlDeps, principal: Prin
     const id = crypto.randomUUID();
     extra.push(deps.db.insert(scheduledChanges).values({
       id, teamId: state.feature.teamId, featureId: state.feature.id, environmentId, action: "kill_switch_rollback",
-      payload: { rollbackAt: rollbackAt.toISOString() }, runAt: rollbackAt, createdBy: principal.userId, createdAt: now,
+      payload: { rollbackAt: rollbackAt.toISOString() }, runAt: rollbackAt, createdBy: actor.userId, createdAt: now,
     }));
     // Scheduled before the commit: if the commit fails, the item finds no pending row and does nothing.
     await deps.scheduler.schedule(environmentId, { id, runAt: rollbackAt.getTime() });
   }
-  return commitKillSwitch(deps, principal, state, { active: true, reason: input.reason ?? null, rollbackAt, at: now }, extra);
+  return commitKillSwitch(deps, actor, state, { active: true, reason, rollbackAt, at: now }, extra);
 }
 
 export async function emergencyEnableFeature(deps: ControlDeps, principal: Principal, raw: unknown): Promise<FeatureRow> {

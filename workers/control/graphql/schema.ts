@@ -25,6 +25,7 @@ import * as approvals from "./modules/approvals";
 import * as automationTokens from "./modules/automation-tokens";
 import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
+import * as customRoles from "./modules/custom-roles";
 import * as deliveryMetrics from "./modules/delivery-metrics";
 import * as environments from "./modules/environments";
 import * as evaluate from "./modules/evaluate";
@@ -68,6 +69,7 @@ const MODULES: GraphQLModule[] = [
   deliveryMetrics,
   notifications,
   rolloutTemplates,
+  customRoles,
   evaluate,
   featureBulk,
   analytics,

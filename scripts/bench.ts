@@ -45,4 +45,5 @@ try {
   process.exitCode = 1;
 }
 console.log("\n## SDK\n" + (await (await import("./bench-sdk")).sdkBenchSection()));
+console.log("\n## Live delivery\n" + (await import("./bench-fanout").then((m) => m.runFanoutBench().then(m.formatFanoutBench)).catch((e) => `live-delivery benchmark failed: ${describe(e)}`)));
 if (!engine.ok) process.exitCode = 1;

@@ -5,7 +5,7 @@
 import { OpenFeature as ServerOpenFeature, ProviderEvents as ServerEvents, type EventDetails as ServerEventDetails } from "@openfeature/server-sdk";
 import { OpenFeature as WebOpenFeature, ProviderEvents as WebEvents, ProviderStatus, type EventDetails as WebEventDetails } from "@openfeature/web-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FluxGateServerProvider } from "../../sdk/src/openfeature/server-provider";
+import { FluxGateServerProvider, flagsChangedOf } from "../../sdk/src/openfeature/server-provider";
 import { FluxGateWebProvider } from "../../sdk/src/openfeature/web-provider";
 import { expectedVariant } from "./support/bucketing-oracle";
 import { DEV_SERVER_SECRET, LAYOUT_CLASSIC, LAYOUT_MODERN, WEB_CLIENT_SECRET } from "./support/demo";
@@ -15,9 +15,6 @@ import { useDevStack } from "./support/use-dev-stack";
 const stack = useDevStack();
 const admin = { targetingKey: "user-1", role: "admin" };
 const userA = Array.from({ length: 200 }, (_, i) => `user-${i}`).find((k) => expectedVariant("checkout_button_text", k) === "variant-a")!;
-
-/** The flags a CONFIGURATION_CHANGED event names (typed loosely across the two SDKs' event maps). */
-const flagsOf = (details: object) => ((details as { flagsChanged?: string[] }).flagsChanged ?? []);
 
 afterAll(async () => {
   await ServerOpenFeature.close();
@@ -58,8 +55,8 @@ describe("server provider through @openfeature/server-sdk", () => {
     const token = await adminToken(stack.baseUrl);
     await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Pay now");
     try {
-      const event = await waitFor("CONFIGURATION_CHANGED", () => changed.find((e) => flagsOf(e).includes("checkout_button_text")), 2_000);
-      expect(flagsOf(event)).toEqual(["checkout_button_text"]);
+      const event = await waitFor("CONFIGURATION_CHANGED", () => changed.find((e) => flagsChangedOf(e).includes("checkout_button_text")), 2_000);
+      expect(flagsChangedOf(event)).toEqual(["checkout_button_text"]);
       expect(await client.getStringValue("checkout_button_text", "x", { targetingKey: userA })).toBe("Pay now");
     } finally {
       await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Complete purchase");
@@ -120,8 +117,8 @@ describe("web provider through @openfeature/web-sdk", () => {
     const token = await adminToken(stack.baseUrl);
     await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Order now");
     try {
-      const event = await waitFor("CONFIGURATION_CHANGED", () => changed.find((e) => flagsOf(e).includes("checkout_button_text")), 5_000);
-      expect(flagsOf(event)).toEqual(["checkout_button_text"]);
+      const event = await waitFor("CONFIGURATION_CHANGED", () => changed.find((e) => flagsChangedOf(e).includes("checkout_button_text")), 5_000);
+      expect(flagsChangedOf(event)).toEqual(["checkout_button_text"]);
       expect(client.getStringValue("checkout_button_text", "x")).toBe("Order now");
     } finally {
       await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Complete purchase");

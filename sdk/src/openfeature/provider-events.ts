@@ -38,3 +38,12 @@ export class ProviderEventBridge {
     this.degraded = failed || stale;
   }
 }
+
+/**
+ * The flag keys a CONFIGURATION_CHANGED event carries. (The OpenFeature SDKs type handler details
+ * as a union over all events, so `details.flagsChanged` does not typecheck in a handler.)
+ */
+export function flagsChangedOf(details: object | undefined): string[] {
+  const flags = (details as { flagsChanged?: unknown } | undefined)?.flagsChanged;
+  return Array.isArray(flags) ? flags.filter((f): f is string => typeof f === "string") : [];
+}

@@ -8,6 +8,7 @@ import { FluxGateError } from "../errors";
 import { FluxGateLocalClient, type LocalClientOptions } from "../local-client";
 import { FluxGateRemoteClient, type RemoteClientOptions } from "../remote-client";
 import { ProviderEventBridge } from "./provider-events";
+export { flagsChangedOf } from "./provider-events";
 import { engineContext, failedResolution, toResolution } from "./resolution";
 
 /** `mode: "local"` evaluates in-process from the streamed snapshot; `mode: "remote"` calls OFREP per evaluation. */

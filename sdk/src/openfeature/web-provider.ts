@@ -10,6 +10,7 @@ import { FluxGateError } from "../errors";
 import { FluxGateLocalClient, type LocalClientOptions } from "../local-client";
 import { FluxGateRemoteClient, type RemoteClientOptions, type RemoteEvaluation } from "../remote-client";
 import { ProviderEventBridge } from "./provider-events";
+export { flagsChangedOf } from "./provider-events";
 import { engineContext, toResolution } from "./resolution";
 
 export interface WebRemoteOptions extends RemoteClientOptions {

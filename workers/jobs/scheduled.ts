@@ -3,6 +3,7 @@
 // a `ScheduledJob`; add it to JOBS. Jobs run independently: one failing never stops the others.
 import type { Env } from "../env";
 import { analyticsRetentionJob } from "./analytics-retention";
+import { canaryGatesJob } from "./canary-gates";
 import { notificationsJob } from "./notifications";
 
 export interface ScheduledJob {
@@ -13,6 +14,7 @@ export interface ScheduledJob {
 
 const JOBS: ScheduledJob[] = [
   analyticsRetentionJob,
+  canaryGatesJob,
   notificationsJob,
 ];
 

@@ -23,6 +23,7 @@ import type { GraphQLModule } from "./module";
 import * as analytics from "./modules/analytics";
 import * as approvals from "./modules/approvals";
 import * as automationTokens from "./modules/automation-tokens";
+import * as canary from "./modules/canary";
 import * as clients from "./modules/clients";
 import * as contexts from "./modules/contexts";
 import * as customRoles from "./modules/custom-roles";
@@ -74,6 +75,7 @@ const MODULES: GraphQLModule[] = [
   featureBulk,
   analytics,
   metrics,
+  canary,
   subscriptions,
 ];
 

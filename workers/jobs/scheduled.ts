@@ -3,6 +3,7 @@
 // a `ScheduledJob`; add it to JOBS. Jobs run independently: one failing never stops the others.
 import type { Env } from "../env";
 import { analyticsRetentionJob } from "./analytics-retention";
+import { housekeepingJob } from "./housekeeping";
 import { canaryGatesJob } from "./canary-gates";
 import { notificationsJob } from "./notifications";
 
@@ -16,6 +17,7 @@ const JOBS: ScheduledJob[] = [
   analyticsRetentionJob,
   canaryGatesJob,
   notificationsJob,
+  housekeepingJob,
 ];
 
 export async function runScheduledJobs(env: Env, now: Date, jobs: ScheduledJob[] = JOBS): Promise<{ failed: string[] }> {

@@ -32,7 +32,7 @@ async function evaluateOne(c: Context<DataPlane>, client: ClientRecord, key: str
 
 async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
   const context = await readOfrepContext(c.req.raw);
-  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId, announcedVersion(c.req.url));
   const results = evaluateAll(compiled, context);
   countServerEvaluations(c.env, c.executionCtx, client.environmentId, results, "ofrep-bulk");
   const flags = results.map((result) => ofrepFlag(result, stale));
@@ -48,6 +48,18 @@ async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promis
     return new Response(null, { status: 304, headers: { ETag: etag } });
   }
   return jsonTextResponse(body, 200, { ETag: etag });
+}
+
+/**
+ * The version an event-stream notice announced (`etag` of refetchEvaluation, which providers send
+ * back as ?flagConfigEtag=): the notice can beat this isolate's snapshot revalidation, and a
+ * refetch answered from the older snapshot would be a 304 that hides the change.
+ */
+function announcedVersion(url: string): number | undefined {
+  const at = url.indexOf("flagConfigEtag=");
+  if (at < 0) return undefined;
+  const value = Number(new URL(url).searchParams.get("flagConfigEtag"));
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 ofrepRoutes.post(OFREP_FLAG_PATH, (c) => withClient(c, "ofrep", c.req.param("key"), evaluateOne));

@@ -1,6 +1,6 @@
 // The OFREP event stream (text/event-stream) of one environment, fed by its Durable Object's
 // events socket (workers/delivery/event-feed.ts). Per the OFREP event-stream spec every change is
-//   event: message / id: <snapshot version> / data: {"type":"refetchEvaluation"}
+//   event: message / id: <snapshot version> / data: {"type":"refetchEvaluation","etag":"<version>"}
 // The id makes EventSource send Last-Event-ID when it reconnects: if the version moved since, the
 // stream opens with a refetchEvaluation (never a silent gap). A feed that reconnected to its object
 // yields a synthetic flags_changed when it missed versions, which becomes a refetch as well.
@@ -16,8 +16,9 @@ export const RETRY_MS = 2_000;
 
 const encoder = new TextEncoder();
 
+/** `etag` is the version: providers send it back as ?flagConfigEtag= (see ofrep-routes.ts). */
 export const refetchFrame = (version: number) =>
-  `event: message\nid: ${version}\ndata: {"type":"refetchEvaluation"}\n\n`;
+  `event: message\nid: ${version}\ndata: {"type":"refetchEvaluation","etag":"${version}"}\n\n`;
 export const commentFrame = (text: string) => `: ${text}\n\n`;
 /** Sets the stream's last event id without dispatching an event (an event without data is not). */
 export const idFrame = (version: number) => `id: ${version}\n\n`;

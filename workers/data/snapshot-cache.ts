@@ -78,10 +78,18 @@ export class SnapshotCache {
     source: SnapshotSource,
     settings: SnapshotSettings,
     background: Background,
+    /**
+     * A version the caller knows exists (OFREP's flagConfigEtag, from an event-stream notice that
+     * can arrive before this isolate's next revalidation): an older entry is revalidated first,
+     * awaited. Concurrent callers share that one Durable Object call.
+     */
+    atLeastVersion?: number,
   ): Promise<ServedSnapshot> {
     let entry = this.entries.get(environmentId);
     if (entry === undefined) {
       entry = await this.loadCoalesced(environmentId, source, background);
+    } else if (atLeastVersion !== undefined && entry.version < atLeastVersion) {
+      await this.revalidate(entry, source);
     } else if (entry.revalidation === null && this.now() - entry.checkedAt >= settings.revalidateMs) {
       background.waitUntil(this.revalidate(entry, source));
     }
@@ -221,11 +229,11 @@ const sources = new WeakMap<Env, SnapshotSource>();
  * allocates nothing but the result: the source is made once per env object (stable within an
  * isolate), the settings are memoised, and the ExecutionContext itself receives background work.
  */
-export function snapshotFor(env: Env, ctx: Background, environmentId: string): Promise<ServedSnapshot> {
+export function snapshotFor(env: Env, ctx: Background, environmentId: string, atLeastVersion?: number): Promise<ServedSnapshot> {
   let source = sources.get(env);
   if (source === undefined) {
     source = platformSnapshotSource(env);
     sources.set(env, source);
   }
-  return snapshotCache.get(environmentId, source, snapshotSettings(env), ctx);
+  return snapshotCache.get(environmentId, source, snapshotSettings(env), ctx, atLeastVersion);
 }

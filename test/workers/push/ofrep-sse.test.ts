@@ -13,7 +13,7 @@ import { SseReader } from "./support/sse-reader";
 
 const BASE = "http://fluxgate.test";
 const DEVELOPMENT = DEMO_ENVIRONMENT_IDS.development;
-const REFETCH = JSON.stringify({ type: "refetchEvaluation" });
+const refetch = (version: number | string) => JSON.stringify({ type: "refetchEvaluation", etag: String(version) });
 const context = { context: { targetingKey: "user-1" } };
 
 async function bulk(secret: string, headers: Record<string, string> = {}) {
@@ -132,7 +132,7 @@ describe("SSE stream delivery", () => {
     const opened = await sse.next((f) => f.id !== undefined);
     expect(opened).toEqual({ id: expect.stringMatching(/^\d+$/), comments: [] });
     await rolloutDarkMode();
-    expect(await sse.nextEvent()).toEqual({ event: "message", id: String(Number(opened.id) + 1), data: REFETCH, comments: [] });
+    expect(await sse.nextEvent()).toEqual({ event: "message", id: String(Number(opened.id) + 1), data: refetch(Number(opened.id) + 1), comments: [] });
     await sse.cancel();
   });
 
@@ -144,7 +144,7 @@ describe("SSE stream delivery", () => {
     await rolloutDarkMode();
 
     const moved = new SseReader(await open(url, { "Last-Event-ID": String(seen) }));
-    expect(await moved.nextEvent()).toEqual({ event: "message", id: String(seen + 1), data: REFETCH, comments: [] });
+    expect(await moved.nextEvent()).toEqual({ event: "message", id: String(seen + 1), data: refetch(seen + 1), comments: [] });
     await moved.cancel();
 
     const current = new SseReader(await open(url, { "Last-Event-ID": String(seen + 1) }));
@@ -153,12 +153,30 @@ describe("SSE stream delivery", () => {
     await current.cancel();
   });
 
+  it("has the refetch it triggers answered from the announced version, not an older cached snapshot (flagConfigEtag)", async () => {
+    const url = await streamUrl();
+    const sse = new SseReader(await open(url));
+    await sse.next((f) => f.id !== undefined);
+    const before = await bulk(DEMO_SECRETS.development); // this isolate now caches the current version
+    await rolloutDarkMode();
+    const notice = JSON.parse((await sse.nextEvent()).data!) as { etag: string };
+    // Within SNAPSHOT_REVALIDATE_MS the cache would still answer the old body (a 304 hiding the change).
+    const response = await exports.default.fetch(`${BASE}/ofrep/v1/evaluate/flags?flagConfigEtag=${notice.etag}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${DEMO_SECRETS.development}`, "If-None-Match": before.response.headers.get("ETag")! },
+      body: JSON.stringify(context),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { metadata: { flagSetVersion: number } }).metadata.flagSetVersion).toBe(Number(notice.etag));
+    await sse.cancel();
+  });
+
   it("survives a restart of the environment object and still delivers the next change", async () => {
     const sse = new SseReader(await open(await streamUrl()));
     const opened = Number((await sse.next((f) => f.id !== undefined)).id);
     await abortAllDurableObjects();
     await rolloutDarkMode();
-    expect(await sse.nextEvent(5000)).toEqual({ event: "message", id: String(opened + 1), data: REFETCH, comments: [] });
+    expect(await sse.nextEvent(5000)).toEqual({ event: "message", id: String(opened + 1), data: refetch(opened + 1), comments: [] });
     await sse.cancel();
   });
 

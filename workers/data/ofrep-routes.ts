@@ -41,7 +41,7 @@ async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promis
     environment: compiled.environment.key,
   };
   if (stale) metadata.stale = true;
-  const eventStreams = await eventStreamsFor(c.req.url, c.env.AUTH_ENCRYPTION_KEY, client, Date.now());
+  const eventStreams = await eventStreamsFor(c.req.url, c.env.AUTH_ENCRYPTION_KEY, client, Date.now(), compiled.version);
   const body = JSON.stringify(eventStreams.length > 0 ? { flags, metadata, eventStreams } : { flags, metadata });
   const etag = await bodyEtag(body);
   if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {

@@ -74,15 +74,22 @@ export interface EventStreamEntry {
 
 /**
  * The bulk response's `eventStreams`: the absolute URL of this environment's stream (same origin
- * as the request) with a token for this client. Empty when no key is configured: providers poll.
+ * as the request) with a token for this client, and `v`, the snapshot version the response was
+ * evaluated from. The stream treats `v` as the Last-Event-ID of a first connection, so a change
+ * published between this response and the stream's opening (or hidden by this isolate's snapshot
+ * cache, up to SNAPSHOT_REVALIDATE_MS behind) is announced at once instead of silently missed.
+ * `v` changes only with the version, which changes the body (flagSetVersion) anyway, so 304s are
+ * unaffected; a provider reconnects to the new URL after each change. Empty when no key is
+ * configured: providers poll.
  */
 export async function eventStreamsFor(
-  requestUrl: string, masterKey: string | undefined, client: ClientRecord, nowMs: number,
+  requestUrl: string, masterKey: string | undefined, client: ClientRecord, nowMs: number, version: number,
 ): Promise<EventStreamEntry[]> {
   if (!masterKey) return [];
   const token = await cachedToken(masterKey, client, nowMs);
   const url = new URL(OFREP_EVENTS_PATH, requestUrl);
   url.searchParams.set("token", token);
+  url.searchParams.set("v", String(version));
   return [{ type: "sse", url: url.href, inactivityDelaySec: INACTIVITY_DELAY_SEC }];
 }
 

@@ -27,7 +27,8 @@ ofrepSseRoutes.get(OFREP_EVENTS_PATH, async (c) => {
     signal: request.signal,
   });
   const body = ofrepEventStream(feed, {
-    lastEventId: request.headers.get("Last-Event-ID"),
+    // EventSource's own resume point first; on a first connection, the version the URL was issued at.
+    lastEventId: request.headers.get("Last-Event-ID") ?? c.req.query("v") ?? null,
     stillAllowed: async () => {
       const now = await loadStreamClient(c.env.DB, client.clientId);
       return now !== null && now.enabled && now.secretHash === client.secretHash && now.environmentId === client.environmentId;

@@ -111,7 +111,13 @@ export const ofrepEventsRoute = createRoute({
     "refetchEvaluation when the version moved meanwhile. Comment lines every " + HEARTBEAT_MS / 1000 + " s " +
     "keep proxies from closing it. It ends when the client is disabled, rotated or deleted.",
   request: {
-    query: z.object({ token: z.string().openapi({ description: "The token from the eventStreams URL." }) }),
+    query: z.object({
+      token: z.string().openapi({ description: "The token from the eventStreams URL." }),
+      v: z.string().optional().openapi({
+        description: "The snapshot version the URL was issued at: a first connection (no Last-Event-ID) " +
+          "gets refetchEvaluation at once when the version moved since.",
+      }),
+    }),
     headers: z.object({
       "Last-Event-ID": z.string().optional().openapi({ description: "The last `id` received (set by EventSource on reconnect)." }),
     }),

@@ -57,6 +57,7 @@ describe("the bulk response's eventStreams", () => {
     expect(`${url.origin}${url.pathname}`).toBe(`${BASE}/ofrep/v1/events`);
     const token = url.searchParams.get("token")!;
     expect(token.split(".").slice(0, 2)).toEqual([DEVELOPMENT, DEMO_CLIENT_IDS.development]);
+    expect(url.searchParams.get("v")).toBe(String(json.metadata.flagSetVersion));
     expect(stream!.url).not.toContain(DEMO_SECRETS.development);
     expect(stream!.url).not.toContain(DEMO_SECRET_HASHES.development);
   });
@@ -151,6 +152,15 @@ describe("SSE stream delivery", () => {
     expect(await current.next((f) => f.id !== undefined)).toEqual({ id: String(seen + 1), comments: [] });
     await expect(current.nextEvent(300)).rejects.toThrow(/no matching frame/);
     await current.cancel();
+  });
+
+  it("announces at once a change published between the bulk response and the stream's first connection", async () => {
+    const url = await streamUrl(); // issued at the version this evaluation saw (v=...)
+    const issuedAt = Number(new URL(url).searchParams.get("v"));
+    await rolloutDarkMode();
+    const sse = new SseReader(await open(url));
+    expect(await sse.nextEvent()).toEqual({ event: "message", id: String(issuedAt + 1), data: refetch(issuedAt + 1), comments: [] });
+    await sse.cancel();
   });
 
   it("has the refetch it triggers answered from the announced version, not an older cached snapshot (flagConfigEtag)", async () => {

@@ -75,11 +75,16 @@ export async function bulkUpdateFeatures(deps: ControlDeps, principal: Principal
     .where(and(eq(features.teamId, input.teamId), inArray(features.id, input.featureIds)));
   if (rows.length !== input.featureIds.length) throw notFound("Feature");
   const byId = new Map(rows.map((row) => [row.id, row]));
+  return eachFeature(input.featureIds, (featureId) => updateFeature(deps, principal, changeFor(input, byId.get(featureId)!)));
+}
+
+/** Runs `change` feature by feature; a ControlError is that feature's outcome, anything else aborts. */
+async function eachFeature(featureIds: readonly string[], change: (featureId: string) => Promise<{ version: number }>): Promise<BulkFeatureResult> {
   const results: BulkFeatureOutcome[] = [];
-  for (const featureId of input.featureIds) {
+  for (const featureId of featureIds) {
     try {
-      const updated = await updateFeature(deps, principal, changeFor(input, byId.get(featureId)!));
-      results.push({ featureId, ok: true, error: null, message: null, version: updated.version });
+      const changed = await change(featureId);
+      results.push({ featureId, ok: true, error: null, message: null, version: changed.version });
     } catch (error) {
       if (!isControlError(error)) throw error;
       results.push({ featureId, ok: false, error: error.code, message: error.message, version: null });
@@ -154,18 +159,7 @@ export async function bulkArchiveFeatures(deps: ControlDeps, principal: Principa
       `Archiving would break features that require the selection: ${list}. Archive those too, or confirm with confirmDependents: true`,
       { reason: DEPENDENTS });
   }
-  const results: BulkFeatureOutcome[] = [];
-  for (const featureId of input.featureIds) {
-    try {
-      const archived = await archiveFeature(deps, principal, featureId, input.freezeOverrideReason);
-      results.push({ featureId, ok: true, error: null, message: null, version: archived.version });
-    } catch (error) {
-      if (!isControlError(error)) throw error;
-      results.push({ featureId, ok: false, error: error.code, message: error.message, version: null });
-    }
-  }
-  const succeeded = results.filter((r) => r.ok).length;
-  return { succeeded, failed: results.length - succeeded, results };
+  return eachFeature(input.featureIds, (featureId) => archiveFeature(deps, principal, featureId, input.freezeOverrideReason));
 }
 
 // ---------------------------------------------------------------- export

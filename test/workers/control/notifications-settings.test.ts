@@ -10,6 +10,9 @@ import {
 } from "./notifications-support";
 import { as, failure, ok, pristine, ROLES } from "./support/config";
 import type { Role } from "./support/sessions";
+import { commit, SYSTEM_ACTOR } from "../../../workers/control/services/commit";
+import { controlDeps } from "../../../workers/control/services/deps";
+import { killSwitchChanged } from "../../../workers/control/services/notifications/catalog";
 
 beforeEach(pristine);
 
@@ -128,9 +131,19 @@ describe("the outbox", () => {
     expect((await outbox("user_added_to_team")).map((r) => r.channel)).toEqual(["email", "sms", "webhook"]);
   });
 
-  it("without channels nothing is queued", async () => {
+  it("without channels nothing is queued and nothing is sent in the background", async () => {
     ok(await as("teamadmin", KILL, { id: DEMO_FEATURE_IDS.dark_mode }));
     expect(await outbox()).toEqual([]);
+    const background: Promise<unknown>[] = [];
+    const deps = controlDeps(env, { waitUntil: (promise) => background.push(promise) });
+    const event = () => killSwitchChanged({ id: DEMO_FEATURE_IDS.dark_mode, teamId: DEMO_TEAM_ID, key: "dark_mode" }, true, { reason: null, rollbackAt: null }, "system", new Date());
+    await commit(deps, { actor: SYSTEM_ACTOR, statements: [], audit: [], notifications: [event()] });
+    expect(background).toHaveLength(0);
+    await configureAllChannels("https://hooks.example.test/hook");
+    await commit(deps, { actor: SYSTEM_ACTOR, statements: [], audit: [], notifications: [event()] });
+    expect(background).toHaveLength(1);
+    await Promise.allSettled(background);
+    expect(await outbox()).toHaveLength(3);
   });
 
   it("preferences switch a type off per channel; a disabled channel queues nothing", async () => {

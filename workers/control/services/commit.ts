@@ -88,6 +88,7 @@ export async function commit(deps: ControlDeps, input: CommitInput): Promise<Com
       reason: entry.reason ?? null, createdAt: now,
     }));
   }
+  const outboxAt = batch.length;
   batch.push(...outboxStatements(deps, input.notifications ?? [], now));
   let results: unknown[];
   try {
@@ -106,6 +107,6 @@ export async function commit(deps: ControlDeps, input: CommitInput): Promise<Com
       deps.log.error("publish after commit failed; the next publish repairs the snapshot", { environmentIds, error });
     }
   }
-  deliverAfterCommit(deps, input.notifications ?? []);
+  deliverAfterCommit(deps, input.notifications ?? [], results.slice(outboxAt));
   return { results: results.slice(0, input.statements.length), featureVersion: version };
 }

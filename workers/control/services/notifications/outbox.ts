@@ -27,10 +27,14 @@ export function outboxStatements(deps: ControlDeps, events: readonly Notificatio
         WHERE p.team_id = c.team_id AND p.type = ${event.type} AND p.channel = c.channel AND p.enabled = 0)`));
 }
 
-/** The first delivery attempt of just-committed events, in the background when possible. */
-export function deliverAfterCommit(deps: ControlDeps, events: readonly NotificationEvent[]): void {
-  if (!events.length || !deps.waitUntil) return;
-  deps.waitUntil(deliverEvents(deps, events.map((e) => e.id)).catch((error: unknown) => {
+/**
+ * The first delivery attempt of just-committed events, in the background when possible. `results`
+ * are the outbox statements' batch results: events that queued no row (no enabled channel) cost nothing.
+ */
+export function deliverAfterCommit(deps: ControlDeps, events: readonly NotificationEvent[], results: readonly unknown[]): void {
+  const queued = events.filter((_event, i) => ((results[i] as { meta?: { changes?: number } } | undefined)?.meta?.changes ?? 1) > 0);
+  if (!queued.length || !deps.waitUntil) return;
+  deps.waitUntil(deliverEvents(deps, queued.map((e) => e.id)).catch((error: unknown) => {
     deps.log.error("notification delivery after commit failed; the cron job retries", { error });
   }));
 }

@@ -13,7 +13,7 @@ export class ProviderEventBridge {
   private degraded = false;
   initializing = true;
 
-  constructor(client: FluxGateLocalClient, emit: EmitProviderEvent) {
+  constructor(private readonly client: FluxGateLocalClient, private readonly emit: EmitProviderEvent) {
     client.events.on("changed", ({ flagsChanged }) => emit("PROVIDER_CONFIGURATION_CHANGED", { flagsChanged }));
     client.events.on("stale", ({ reason }) => {
       if (this.initializing) return;
@@ -36,6 +36,13 @@ export class ProviderEventBridge {
   initialized(failed: boolean, stale: boolean): void {
     this.initializing = false;
     this.degraded = failed || stale;
+    // Already STALE when initialize resolved (a bootstrap or stored snapshot while the connection
+    // failed): say so right after the SDK's own READY.
+    if (stale && !failed) {
+      setTimeout(() => {
+        if (this.client.status === "STALE") this.emit("PROVIDER_STALE", { message: "serving a snapshot the server has not confirmed" });
+      }, 0);
+    }
   }
 }
 

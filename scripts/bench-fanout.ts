@@ -43,7 +43,11 @@ export interface FanoutBenchResult {
   connectSeconds: number;
   /** Rounds discarded because the stack restarted under the subscribers (wrangler dev reload). */
   interruptions: number;
-  memory: { workerdPids: number[]; rssBeforeMiB: number; rssAfterMiB: number; perSocketKiB: number } | null;
+  memory: {
+    workerdPids: number[]; rssBeforeMiB: number; rssAfterMiB: number; perSocketKiB: number;
+    /** Each workerd process's RSS before -> after (wrangler dev runs the Worker behind a proxy worker). */
+    perProcess: { pid: number; beforeMiB: number; afterMiB: number }[];
+  } | null;
 }
 
 interface Subscriber {
@@ -57,6 +61,14 @@ interface Subscriber {
   closed: boolean;
   /** The first frame that was not a delta after the snapshot, or the close, for diagnostics. */
   other: string | null;
+}
+
+/** The fields diffFlagSets writes first: {"type":"delta","fromVersion":n,"version":n,"contentHash":"…","generatedAt":"…" */
+const DELTA_HEAD = /"version":(\d+),"contentHash":"[0-9a-f]+","generatedAt":"([^"]+)"/;
+
+/** Acknowledges what a subscriber received (after each measured round, as the slow-consumer policy needs). */
+function ack(subscriber: Subscriber): void {
+  if (!subscriber.closed) subscriber.ws.send(JSON.stringify({ type: "ack", version: subscriber.latest }));
 }
 
 async function subscribe(baseUrl: string): Promise<Subscriber> {
@@ -82,11 +94,14 @@ async function subscribe(baseUrl: string): Promise<Subscriber> {
         return;
       }
       if (text.startsWith('{"type":"delta"')) {
-        const { version, generatedAt } = JSON.parse(text) as { version: number; generatedAt: string };
+        // Only the head is read here (no full parse, no ack): with 1,000 sockets in one process,
+        // work per frame would delay the receipt time of the frames queued behind it.
+        const head = DELTA_HEAD.exec(text.slice(0, 300));
+        if (!head) throw new Error(`unexpected delta head: ${text.slice(0, 300)}`);
+        const version = Number(head[1]);
         subscriber.received.set(version, at);
         subscriber.latest = Math.max(subscriber.latest, version);
-        subscriber.sinceBuilt.set(version, Date.now() - Date.parse(generatedAt));
-        ws.send(JSON.stringify({ type: "ack", version }));
+        subscriber.sinceBuilt.set(version, Date.now() - Date.parse(head[2]!));
       } else {
         subscriber.other ??= text.slice(0, 200);
       }
@@ -159,11 +174,13 @@ export async function runFanoutBench(): Promise<FanoutBenchResult> {
     subscribers.push(await subscribe(stack.baseUrl));
     for (let i = 0; i < WARMUP_CHANGES; i++) await change(gql, -1 - i, run);
     for (let wait = 0; subscribers[0]!.received.size < WARMUP_CHANGES && wait < 100; wait++) await sleep(50);
+    ack(subscribers[0]!);
     if (subscribers[0]!.received.size < WARMUP_CHANGES) throw new Error("the warm-up changes did not reach the first subscriber");
     await sleep(500);
     const port = new URL(stack.baseUrl).port;
     const workerdBefore = workerdPidsServing(port);
     const rssBefore = rssKiB(workerdBefore);
+    const rssBeforeEach = workerdBefore.map((pid) => rssKiB([pid]));
 
     const loadBefore = os.loadavg().map(round);
     const connectStart = performance.now();
@@ -172,6 +189,7 @@ export async function runFanoutBench(): Promise<FanoutBenchResult> {
     await sleep(1_000);
     const workerd = workerdPidsServing(port);
     const rssAfter = rssKiB(workerd);
+    const rssKiBAfterEach = workerd.map((pid) => rssKiB([pid]));
 
     const fromResponse: number[] = [];
     const fromRequest: number[] = [];
@@ -209,6 +227,7 @@ export async function runFanoutBench(): Promise<FanoutBenchResult> {
         fromBuilt.push(s.sinceBuilt.get(version)!);
       }
       done++;
+      for (const s of subscribers) ack(s);
       await sleep(PAUSE_BETWEEN_CHANGES_MS);
     }
     const stats = (values: number[]) => {
@@ -229,7 +248,11 @@ export async function runFanoutBench(): Promise<FanoutBenchResult> {
       connectSeconds: round(connectSeconds),
       interruptions,
       memory: workerd.length > 0 && workerd.join() === workerdBefore.join()
-        ? { workerdPids: workerd, rssBeforeMiB: round(rssBefore / 1024), rssAfterMiB: round(rssAfter / 1024), perSocketKiB: round((rssAfter - rssBefore) / (SUBSCRIBERS - 1)) }
+        ? {
+          workerdPids: workerd, rssBeforeMiB: round(rssBefore / 1024), rssAfterMiB: round(rssAfter / 1024),
+          perSocketKiB: round((rssAfter - rssBefore) / (SUBSCRIBERS - 1)),
+          perProcess: workerd.map((pid, i) => ({ pid, beforeMiB: round(rssBeforeEach[i]! / 1024), afterMiB: round(rssKiBAfterEach[i]! / 1024) })),
+        }
         : null,
     };
   } finally {
@@ -324,12 +347,14 @@ export function formatFanoutBench(result: FanoutBenchResult): string {
     `| new version built in the object (delta.generatedAt) -> delta received | ${result.fromBuilt.p50Ms} | ${result.fromBuilt.p99Ms} | ${result.fromBuilt.maxMs} |`,
     `| mutation round trip | ${result.mutation.p50Ms} | ${result.mutation.p99Ms} | |`,
     `Deltas received before the mutation's response arrived (counted as 0 ms): ${result.fromResponse.beforeResponse}. ` +
-      `Target p99 < ${TARGET_P99_MS} ms: ${result.fromResponse.p99Ms < TARGET_P99_MS ? "met" : "NOT met"}.`,
+      `Target p99 < ${TARGET_P99_MS} ms from the response: ${result.fromResponse.p99Ms < TARGET_P99_MS ? "met" : "NOT met"}; ` +
+      `from the object building the version: ${result.fromBuilt.p99Ms < TARGET_P99_MS ? "met" : "NOT met"} (p99 ${result.fromBuilt.p99Ms} ms).`,
     `Rounds discarded because wrangler dev restarted the Worker (a file changed) and dropped every socket: ${result.interruptions}.`,
     `Connecting ${result.subscribers} subscribers (upgrade + hello + snapshot, ${CONNECT_BATCH} at a time): ${result.connectSeconds} s.`,
     memory
       ? `Memory: workerd RSS (pids ${memory.workerdPids.join(", ")}) ${memory.rssBeforeMiB} MiB with 1 socket, ${memory.rssAfterMiB} MiB with ` +
-        `${result.subscribers}: ~${memory.perSocketKiB} KiB per socket (process RSS, an upper bound; workerd reports no per-object memory).`
+        `${result.subscribers}: ~${memory.perSocketKiB} KiB per socket (process RSS, an upper bound; workerd reports no per-object memory). ` +
+        `Per process: ${memory.perProcess.map((p) => `${p.pid} ${p.beforeMiB} -> ${p.afterMiB} MiB`).join(", ")}.`
       : "Memory: the stack's workerd processes were not found (or changed) under /proc; not measured.",
   ].join("\n");
 }

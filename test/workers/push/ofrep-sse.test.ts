@@ -2,12 +2,12 @@
 // (GET /ofrep/v1/events?token=...), end to end through the real Worker, D1, KV and the
 // environment objects: real GraphQL mutations, real publishes.
 import { env, exports } from "cloudflare:workers";
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
 import { clearClientCache } from "../../../workers/data/client-auth";
 import { mintSseToken, sseTokenKey } from "../../../workers/data/ofrep-sse-token";
-import { tokenOf, freshStart } from "../control/support/actors";
+import { eventually, freshStart, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
 import { SseReader } from "./support/sse-reader";
 
@@ -188,6 +188,15 @@ describe("SSE stream delivery", () => {
     await rolloutDarkMode();
     expect(await sse.nextEvent(5000)).toEqual({ event: "message", id: String(opened + 1), data: refetch(opened + 1), comments: [] });
     await sse.cancel();
+  });
+
+  it("closes its events socket when the client goes away", async () => {
+    const sockets = () => runInDurableObject(env.ENVIRONMENTS.getByName(DEVELOPMENT), (_instance, state) => state.getWebSockets("events").length);
+    const sse = new SseReader(await open(await streamUrl()));
+    await sse.next((f) => f.id !== undefined);
+    expect(await sockets()).toBe(1);
+    await sse.cancel();
+    expect(await eventually(sockets, (n) => n === 0)).toBe(0);
   });
 
   it("ends when the client is disabled", async () => {

@@ -1,10 +1,11 @@
 // GraphQL subscriptions over SSE (graphql-yoga's default transport) through the real Worker:
 // each one receives the right event after the right real mutation, fed by the environment
 // objects, and refuses callers outside the owning team like queries do.
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
-import { freshStart, tokenOf } from "../control/support/actors";
+import { eventually, freshStart, makeScheduleDue, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
 import { REJECT, REQUEST_ROLLBACK } from "../control/support/governance";
 import type { Role } from "../control/support/sessions";
@@ -48,6 +49,10 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 beforeEach(freshStart);
 
+/** Events sockets the environment's object holds open. */
+const eventsSockets = (environmentId: string) =>
+  runInDurableObject(env.ENVIRONMENTS.getByName(environmentId), (_instance, state) => state.getWebSockets("events").length);
+
 describe("featureChanges(environmentId)", () => {
   it("delivers the new version and the changed flag keys after a rule change", async () => {
     const sub = await subscribe("viewer", FEATURE_CHANGES, { id: DEVELOPMENT });
@@ -80,6 +85,21 @@ describe("killSwitchChanges(teamId)", () => {
   });
 });
 
+describe("killSwitchChanges(teamId) and the alarm", () => {
+  it("delivers the automatic rollback the environment object's alarm runs", async () => {
+    const admin = await tokenOf("teamadmin");
+    ok(await gql(`mutation($id: ID!) { emergencyDisableFeature(id: $id, rollbackInMinutes: 1) { id } }`, { id: DEMO_FEATURE_IDS.dark_mode }, admin));
+    const sub = await subscribe("viewer", KILL_SWITCH_CHANGES, { teamId: DEMO_TEAM_ID });
+    await settle();
+    for (const id of Object.values(DEMO_ENVIRONMENT_IDS)) {
+      await makeScheduleDue(id);
+      await runDurableObjectAlarm(env.ENVIRONMENTS.getByName(id));
+    }
+    expect((await sub.next()).data.killSwitchChanges).toMatchObject({ featureKey: "dark_mode", engaged: false, feature: { killSwitchEnabled: false } });
+    await sub.sse.cancel();
+  });
+});
+
 describe("approvalRequests(teamId)", () => {
   it("delivers a request when it is created and again when it is rejected", async () => {
     const sub = await subscribe("approver", APPROVAL_REQUESTS, { teamId: DEMO_TEAM_ID });
@@ -93,6 +113,16 @@ describe("approvalRequests(teamId)", () => {
     ok(await gql(REJECT, { id: created.id }, await tokenOf("teamadmin")));
     expect((await sub.next()).data.approvalRequests).toMatchObject({ requestId: created.id, status: "rejected" });
     await sub.sse.cancel();
+  });
+});
+
+describe("lifetime", () => {
+  it("closes its events sockets when the subscriber goes away", async () => {
+    const before = await eventsSockets(DEVELOPMENT);
+    const sub = await subscribe("viewer", KILL_SWITCH_CHANGES, { teamId: DEMO_TEAM_ID });
+    expect(await eventually(() => eventsSockets(DEVELOPMENT), (n) => n === before + 1)).toBe(before + 1);
+    await sub.sse.cancel();
+    expect(await eventually(() => eventsSockets(DEVELOPMENT), (n) => n === before)).toBe(before);
   });
 });
 

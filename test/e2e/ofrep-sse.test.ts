@@ -65,7 +65,7 @@ describe("OFREP web provider with SSE change detection against the dev stack", (
     const changed = new Promise<{ flagsChanged?: string[]; at: number }>((resolve) => {
       const handler = (details?: EventDetails) => {
         OpenFeature.removeHandler(ProviderEvents.ConfigurationChanged, handler);
-        resolve({ flagsChanged: details?.flagsChanged, at: Date.now() });
+        resolve({ flagsChanged: details?.flagsChanged as string[] | undefined, at: Date.now() });
       };
       OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, handler);
     });

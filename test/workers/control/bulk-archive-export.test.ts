@@ -117,3 +117,63 @@ describe("who may archive and export in bulk", () => {
     expect(codes(await gql(ARCHIVE, { t: DEMO_TEAM_ID, ids: [dark_mode] }))).toEqual(["UNAUTHENTICATED"]);
   });
 });
+
+describe("importFeatures", { timeout: 30_000 }, () => {
+  const IMPORT = `mutation($t: ID!, $p: ID!, $d: JSON!) {
+    importFeatures(teamId: $t, pipelineId: $p, document: $d) { created skipped failed results { key status featureId error { code message } notes } }
+  }`;
+  const PIPELINE = "00000000-0000-4000-8000-0000000000b0";
+  const renamed = (document: any, suffix: string) => ({
+    ...document,
+    features: document.features.map((f: any) => ({
+      ...f, key: `${f.key}${suffix}`,
+      prerequisites: f.prerequisites.map((p: any) => ({ ...p, featureKey: `${p.featureKey}${suffix}` })),
+    })),
+  });
+
+  it("restores exported features under new keys: variants, prerequisites, stage variants and rules; not deploy states", async () => {
+    const exported = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids: [BetaUsers, new_checkout_flow, max_upload_mb] })).exportFeatures;
+    const result = ok(await as("requester", IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: renamed(exported, "_copy") })).importFeatures;
+    expect(result).toMatchObject({ created: 3, skipped: 0, failed: 0 });
+    expect(result.results.map((r: { key: string; status: string }) => [r.key, r.status]))
+      .toEqual([["BetaUsers_copy", "CREATED"], ["max_upload_mb_copy", "CREATED"], ["new_checkout_flow_copy", "CREATED"]]);
+    expect(result.results[0].notes).toEqual(["bucketing salt is now BetaUsers_copy (was BetaUsers): users are bucketed afresh"]);
+    const ids = result.results.map((r: { featureId: string }) => r.featureId);
+    const again = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids })).exportFeatures;
+    const comparable = (f: any) => ({
+      ...f, key: undefined, name: undefined, salt: undefined, version: undefined,
+      prerequisites: f.prerequisites.map((p: any) => ({ ...p, featureKey: p.featureKey.replace("_copy", "") })),
+      stages: f.stages.map((s: any) => ({ ...s, status: undefined })),
+    });
+    expect(again.features.map(comparable)).toEqual(renamed(exported, "").features.map(comparable));
+    expect(again.features.every((f: any) => f.stages.every((s: any) => s.status === "NOT_DEPLOYED"))).toBe(true);
+  });
+
+  it("skips keys the team has, notes what a protected environment keeps back, and refuses a foreign document", async () => {
+    await env.DB.prepare(`INSERT INTO approval_policies (id, team_id, name, applies_to, environment_ids, required_approvals, eligible_roles,
+      eligible_user_ids, enabled, created_at, updated_at) VALUES ('p1', ?, 'Prod approvals', 'production_only', '[]', 1, '["approver"]', '[]', 1, 0, 0)`)
+      .bind(DEMO_TEAM_ID).run();
+    const exported = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids: [max_upload_mb] })).exportFeatures;
+    const both = { ...exported, features: [...exported.features, ...renamed(exported, "_v2").features] };
+    const result = ok(await as("teamadmin", IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: both })).importFeatures;
+    expect(result).toMatchObject({ created: 1, skipped: 1, failed: 0 });
+    expect(result.results[0]).toEqual({ key: "max_upload_mb", status: "SKIPPED", featureId: null, error: null, notes: ["a feature with this key exists in the team: left unchanged"] });
+    expect(result.results[1].notes).toContain(
+      `production: rules not restored: Environment "Production" is protected by the approval policy "Prod approvals": request the change for approval instead`);
+    expect(failure(await as("teamadmin", IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: { format: "other", features: [] } })))
+      .toEqual({ code: "BAD_USER_INPUT", field: "document.format" });
+    expect(failure(await as("teamadmin", IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: { ...exported, features: [{ key: "x", type: "colour" }] } })))
+      .toEqual({ code: "BAD_USER_INPUT", field: "document.features.0.type" });
+    const badKey = ok(await as("teamadmin", IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: { ...exported, features: [{ key: "9lives", type: "boolean" }] } })).importFeatures;
+    expect(badKey.results[0]).toMatchObject({ status: "FAILED", error: { code: "BAD_USER_INPUT" } });
+  });
+
+  it("who may import", async () => {
+    const exported = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids: [dark_mode] })).exportFeatures;
+    const expected: Record<Role, string | null> = { admin: null, teamadmin: null, approver: "FORBIDDEN", requester: null, viewer: "FORBIDDEN", outsider: "NOT_FOUND" };
+    for (const role of ROLES) {
+      expect(codes(await as(role, IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: renamed(exported, `_${role}`) }))).toEqual(expected[role] ? [expected[role]] : []);
+    }
+    expect(codes(await gql(IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: exported }))).toEqual(["UNAUTHENTICATED"]);
+  });
+});

@@ -126,6 +126,15 @@ describe("lifetime", () => {
   });
 });
 
+describe("query limits", () => {
+  it("apply to subscriptions: a selection nested deeper than the maximum is refused before anything runs", async () => {
+    const nest = (depth: number): string => (depth === 0 ? "key" : `prerequisites { feature { ${nest(depth - 1)} } }`);
+    const sub = await subscribe("viewer", `subscription($id: ID!) { featureChanges(environmentId: $id) { features { ${nest(5)} } } }`, { id: DEVELOPMENT });
+    const answer = await sub.next();
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(["QUERY_TOO_DEEP"]);
+  });
+});
+
 describe("authorisation", () => {
   it.each([
     ["featureChanges", FEATURE_CHANGES, { id: DEVELOPMENT }],

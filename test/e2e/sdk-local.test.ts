@@ -7,10 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FluxGateLocalClient, type WebSocketConstructor } from "../../sdk/src/index";
 import { expectedVariant } from "./support/bucketing-oracle";
 import { DEMO_FLAG_KEYS, DEV_SERVER_SECRET, WEB_CLIENT_SECRET } from "./support/demo";
-import { adminToken, ofrepBulk, setVariantValue, waitFor } from "./support/sdk-stack";
+import { adminToken, graphql, ofrepBulk, setVariantValue, waitFor } from "./support/sdk-stack";
 import { useDevStack } from "./support/use-dev-stack";
 
 const stack = useDevStack();
+const DEVELOPMENT_ID = "00000000-0000-4000-8000-0000000000e1";
+
+/** Evaluations per feature key in the development environment over the last hour (admin API, D1). */
+async function evaluationsByFeature(token: string): Promise<Record<string, number>> {
+  const data = await graphql<{ evaluationsByFeature: { features: { featureKey: string; evaluations: number }[] } }>(
+    stack.baseUrl,
+    "query($env: ID!, $from: DateTime!) { evaluationsByFeature(environmentId: $env, from: $from) { features { featureKey evaluations } } }",
+    { env: DEVELOPMENT_ID, from: new Date(Date.now() - 3_600_000).toISOString() },
+    token,
+  );
+  return Object.fromEntries(data.evaluationsByFeature.features.map((f) => [f.featureKey, f.evaluations]));
+}
 const clients: FluxGateLocalClient[] = [];
 let client: FluxGateLocalClient;
 
@@ -115,7 +127,9 @@ describe("SDK local mode against the dev stack", () => {
     expect(ready).toEqual([client.version]);
   });
 
-  it("posts evaluation counts to /v1/evaluation-counts and the Worker accepts them (202)", async () => {
+  it("posts evaluation counts to /v1/evaluation-counts: accepted (202) and visible in the admin API's analytics", async () => {
+    const token = await adminToken(stack.baseUrl);
+    const before = await evaluationsByFeature(token);
     const counting = local({ bootstrap: client.document!, evaluationCounts: { flushIntervalMs: 60_000 } });
     await counting.start();
     for (let i = 0; i < 30; i++) counting.evaluate("checkout_button_text", { targetingKey: `counted-${i}` });
@@ -123,5 +137,12 @@ describe("SDK local mode against the dev stack", () => {
     await counting.flush();
     // control / variant-a with reason SPLIT, plus legacy_search off DISABLED: three entries, none dropped.
     expect(counting.countStats).toEqual({ sentEntries: 3, droppedEntries: 0, pendingBatches: 0 });
+    const expected = { checkout_button_text: (before.checkout_button_text ?? 0) + 30, legacy_search: (before.legacy_search ?? 0) + 1 };
+    let after: Record<string, number> = {};
+    await waitFor("counts in analytics", async () => {
+      after = await evaluationsByFeature(token);
+      return after.checkout_button_text === expected.checkout_button_text && after.legacy_search === expected.legacy_search;
+    }, 10_000);
+    expect({ checkout_button_text: after.checkout_button_text, legacy_search: after.legacy_search }).toEqual(expected);
   });
 });

@@ -156,8 +156,12 @@ describe("previewRolloutTemplate", () => {
     expect(dev.scheduledSteps.map((s: { percentage: number }) => s.percentage)).toEqual([25, 50, 100]);
     expect(prod).toMatchObject({
       mode: "APPROVAL", approvalReason: 'protected by the approval policy "Production gate"', offVariant: null, scheduledSteps: [], deploy: "ALREADY_LIVE",
-      notes: ["set the off variant to off once the rules change is applied (it needs its own approval)", "each later ramp step needs its own approved rules change"],
     });
+    expect(prod.notes).toEqual([
+      "set the off variant to off once the rules change is applied (it needs its own approval)",
+      "each later ramp step needs its own approved rules change",
+      `decide the approval request before ${dev.scheduledSteps[0].runAt}: the first scheduled ramp step changes the feature and invalidates a request still pending`,
+    ]);
     expect(prod.manualSteps.map((s: { percentage: number }) => s.percentage)).toEqual([25, 50, 100]);
   });
 

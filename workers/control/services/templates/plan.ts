@@ -190,5 +190,10 @@ export function planRollout(input: PlanInput): EnvironmentPlan[] {
     throw badInput("variables.environmentIds",
       `variables.environmentIds: ${gated.map((p) => p.environmentKey).join(", ")} all need approval; apply the template to one of them at a time (each request is made against the feature's current version)`);
   }
+  // A scheduled step elsewhere bumps the feature's version, which invalidates a request still pending.
+  const firstStep = plans.flatMap((plan) => plan.scheduledSteps).sort((a, b) => a.runAt.getTime() - b.runAt.getTime())[0];
+  if (gated[0] && firstStep) {
+    gated[0].notes.push(`decide the approval request before ${firstStep.runAt.toISOString()}: the first scheduled ramp step changes the feature and invalidates a request still pending`);
+  }
   return plans;
 }

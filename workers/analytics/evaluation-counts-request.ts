@@ -31,7 +31,8 @@ export function parseEvaluationCounts(body: unknown, environmentId: string, nowM
   if (windowEnd > nowMs + MAX_FUTURE_SKEW_MS) throw invalid("windowEnd", "is in the future; check the client's clock");
   if (windowStart < nowMs - MAX_WINDOW_AGE_MS) throw invalid("windowStart", "is more than 7 days ago; such counts are not accepted");
   const minute = epochMinute(Math.min(windowEnd, nowMs));
-  const counts = asArray(root.counts, "counts", MAX_COUNT_ENTRIES).map((raw, i): EvaluationCount => {
+  // An empty report is accepted (nothing is written): an SDK flushing an idle window is not a mistake.
+  const counts = asArray(root.counts, "counts", MAX_COUNT_ENTRIES, 0).map((raw, i): EvaluationCount => {
     const path = `counts.${i}`;
     const entry = asObject(raw, path);
     const flagKey = asString(entry.flag, `${path}.flag`, MAX_KEY_LENGTH);

@@ -19,8 +19,10 @@ export const EVALUATION_COUNTS_PATH = "/v1/evaluation-counts";
 async function ingest(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
   const body = await readJsonBody(c.req.raw, MAX_COUNTS_BODY_BYTES);
   const report = parseEvaluationCounts(body, client.environmentId, Date.now());
-  evaluationSink(c.env.EVALS)?.write(foldCounts(report.counts, "sdk", report.sdk));
-  await addToRollups(c.env.DB, report.counts);
+  if (report.counts.length > 0) {
+    evaluationSink(c.env.EVALS)?.write(foldCounts(report.counts, "sdk", report.sdk));
+    await addToRollups(c.env.DB, report.counts);
+  }
   return jsonResponse({ accepted: report.counts.length }, 202);
 }
 

@@ -22,9 +22,9 @@ export function asTimestamp(value: unknown, path: string): number {
   return ms;
 }
 
-export function asArray(value: unknown, path: string, max: number): unknown[] {
+export function asArray(value: unknown, path: string, max: number, min = 1): unknown[] {
   if (!Array.isArray(value)) throw invalid(path, "must be an array");
-  if (value.length === 0) throw invalid(path, "must contain at least one entry");
+  if (value.length < min) throw invalid(path, "must contain at least one entry");
   if (value.length > max) throw invalid(path, `must contain at most ${max} entries; split the batch`);
   return value;
 }

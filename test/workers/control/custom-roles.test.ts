@@ -94,6 +94,16 @@ describe("custom roles", () => {
     expect(second.eligibleUserIds).toEqual([DEMO_USER_IDS.approver]);
   });
 
+  it("deleting a role takes it off every policy naming it", async () => {
+    const roleId = await newRole("Security reviewers", [DEMO_USER_IDS.viewer]);
+    const policyId = await addPolicy({ appliesTo: "production_only", requiredApprovals: 1, eligibleRoles: ["approver"] });
+    ok(await as("teamadmin", SET_POLICY_ROLES, { p: policyId, r: [roleId] }));
+    ok(await as("teamadmin", DELETE, { id: roleId }));
+    expect(ok(await as("viewer", POLICIES, { t: DEMO_TEAM_ID })).approvalPolicies).toEqual([{ name: "Production gate", eligibleCustomRoles: [] }]);
+    const request = ok(await as("requester", REQUEST_ROLLBACK, { stageId: demoStageId("dark_mode", "production") })).requestRollback.request;
+    expect(request.eligibleUserIds).toEqual([DEMO_USER_IDS.approver]);
+  });
+
   it("a policy takes only custom roles of its own team", async () => {
     const roleId = await newRole();
     const policyId = await addPolicy({ appliesTo: "all", requiredApprovals: 1, eligibleRoles: ["approver"] });

@@ -10,6 +10,7 @@ import {
   CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PING, PONG, STREAM_SUBPROTOCOL,
   type DeliveryEvent, type EventMessage, type StreamErrorCode,
 } from "../protocol/stream";
+import { asDeliveryError } from "./delivery-error";
 import type { DeltaLog } from "./delta-log";
 import { currentFrame, fitsInBytes, isFrameError, parseClientFrame, snapshotFrames } from "./stream-frames";
 import {
@@ -54,7 +55,12 @@ export class SocketHub {
     // sdk sockets always name their subscriber; events sockets may (a feed serving one client).
     const principal = readSubscriber(request.headers);
     if (pathname === SDK_SOCKET_PATH && !principal) return jsonError(400, "INVALID_REQUEST", "missing or malformed subscriber header");
-    await this.host.snapshot();
+    try {
+      await this.host.snapshot();
+    } catch (error) {
+      if (asDeliveryError(error)?.code === "ENVIRONMENT_NOT_FOUND") return jsonError(404, "NOT_FOUND", "no such environment");
+      throw error;
+    }
     // The Worker's credential cache may lag a disabled or rotated client by seconds: check here too.
     if (principal?.type === "client" && !this.host.credentialEnabled(principal.secretHash)) {
       return jsonError(403, "FORBIDDEN", "client is disabled or its credential was revoked");

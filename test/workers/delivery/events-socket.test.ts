@@ -104,6 +104,12 @@ describe("events sockets on the environment object", () => {
     expect(await events.closeFrame()).toEqual({ code: 4004, reason: "ENVIRONMENT_DELETED" });
   });
 
+  it("answer 404 NOT_FOUND for an environment D1 does not have", async () => {
+    const response = await env.ENVIRONMENTS.getByName("00000000-0000-4000-8000-0000000000ff").fetch(eventsSocketRequest());
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: "NOT_FOUND", message: "no such environment" } });
+  });
+
   it("answer 426 to a plain request and 404 to another path", async () => {
     const stub = env.ENVIRONMENTS.getByName(PRODUCTION);
     const plain = await stub.fetch("https://environment.internal/events");

@@ -5,8 +5,10 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { call } from "../api-support";
-import { as, failure, ok, poll, pristine, ROLES } from "./support/config";
+import { as, failure, ok, poll, pristine, ROLES, tokenFor } from "./support/config";
+import { controlYoga } from "../../../workers/control/graphql/yoga";
 import { codes, gql } from "./support/graphql";
+import { countingD1 } from "./support/query-counter";
 import { OUTSIDER_TEAM_ID, type Role } from "./support/sessions";
 
 const ARCHIVE = `mutation($t: ID!, $ids: [ID!]!, $confirm: Boolean, $reason: String) {
@@ -101,6 +103,25 @@ describe("exportFeatures", () => {
       ["BetaUsers", "checkout_button_text", "dark_mode", "homepage_layout", "legacy_search", "max_upload_mb", "new_checkout_flow"]);
     expect(failure(await as("teamadmin", EXPORT, { t: DEMO_TEAM_ID, ids: [homepage_layout, "nope"] }))).toEqual({ code: "NOT_FOUND" });
     expect(failure(await as("teamadmin", EXPORT, { t: DEMO_TEAM_ID, ids: [] }))).toEqual({ code: "BAD_USER_INPUT", field: "featureIds" });
+  });
+});
+
+describe("exportFeatures cost", () => {
+  it("costs 3 D1 round trips whatever the selection: the caller, the team check, one batch", async () => {
+    const counter = countingD1(env.DB);
+    const token = await tokenFor("viewer");
+    const run = async (variables: Record<string, unknown>) => {
+      counter.reset();
+      const response = await controlYoga().fetch(new Request("http://fluxgate.test/graphql", {
+        method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: EXPORT, variables }),
+      }), { env: { ...env, DB: counter.db } });
+      const body = (await response.json()) as { data: { exportFeatures: { features: unknown[] } } };
+      return { features: body.data.exportFeatures.features.length, roundTrips: counter.counts.roundTrips };
+    };
+    await run({ t: DEMO_TEAM_ID }); // warms the isolate's signing-key cache, which is per D1 binding
+    expect(await run({ t: DEMO_TEAM_ID })).toEqual({ features: 7, roundTrips: 3 });
+    expect(await run({ t: DEMO_TEAM_ID, ids: [dark_mode] })).toEqual({ features: 1, roundTrips: 3 });
   });
 });
 

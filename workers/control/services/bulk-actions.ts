@@ -72,7 +72,7 @@ export async function bulkUpdateFeatures(deps: ControlDeps, principal: Principal
   if (input.action === "set_lifecycle" && !input.lifecycle) throw badInput("lifecycle", "lifecycle: set_lifecycle needs a lifecycle");
   await authorizeEntity(deps, principal, "team", input.teamId, CONFIGURE_FEATURES);
   const rows = await deps.db.select({ id: features.id, version: features.version, tags: features.tags }).from(features)
-    .where(and(eq(features.teamId, input.teamId), inArray(features.id, input.featureIds)));
+    .where(and(eq(features.teamId, input.teamId), inIds(features.id, input.featureIds)));
   if (rows.length !== input.featureIds.length) throw notFound("Feature");
   const byId = new Map(rows.map((row) => [row.id, row]));
   return eachFeature(input.featureIds, (featureId) => updateFeature(deps, principal, changeFor(input, byId.get(featureId)!)));

@@ -5,6 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
+import { environmentHub } from "../../../durable-objects/hub";
 import { clearClientCache } from "../../../workers/data/client-auth";
 import { mintSseToken, sseTokenKey } from "../../../workers/data/ofrep-sse-token";
 import { eventually, freshStart, tokenOf } from "../control/support/actors";
@@ -158,16 +159,20 @@ describe("SSE stream delivery", () => {
     const url = await streamUrl(); // issued at the version this evaluation saw (v=...)
     const issuedAt = Number(new URL(url).searchParams.get("v"));
     await rolloutDarkMode();
+    const now = (await environmentHub(env, DEVELOPMENT).getSnapshot()).version;
+    expect(now).not.toBe(issuedAt);
     const sse = new SseReader(await open(url));
-    expect(await sse.nextEvent()).toEqual({ event: "message", id: String(issuedAt + 1), data: refetch(issuedAt + 1), comments: [] });
+    expect(await sse.nextEvent()).toEqual({ event: "message", id: String(now), data: refetch(now), comments: [] });
     await sse.cancel();
   });
 
   it("has the refetch it triggers answered from the announced version, not an older cached snapshot (flagConfigEtag)", async () => {
     const url = await streamUrl();
     const sse = new SseReader(await open(url));
-    await sse.next((f) => f.id !== undefined);
-    const before = await bulk(DEMO_SECRETS.development); // this isolate now caches the current version
+    const current = Number((await sse.next((f) => f.id !== undefined)).id);
+    // This isolate caches the current version (after the objects' reset it may briefly hold an older run's).
+    const before = await eventually(() => bulk(DEMO_SECRETS.development), (b) => b.json.metadata.flagSetVersion === current);
+    expect(before.json.metadata.flagSetVersion).toBe(current);
     await rolloutDarkMode();
     const notice = JSON.parse((await sse.nextEvent()).data!) as { etag: string };
     // Within SNAPSHOT_REVALIDATE_MS the cache would still answer the old body (a 304 hiding the change).
@@ -192,11 +197,12 @@ describe("SSE stream delivery", () => {
 
   it("closes its events socket when the client goes away", async () => {
     const sockets = () => runInDurableObject(env.ENVIRONMENTS.getByName(DEVELOPMENT), (_instance, state) => state.getWebSockets("events").length);
+    const before = await sockets();
     const sse = new SseReader(await open(await streamUrl()));
     await sse.next((f) => f.id !== undefined);
-    expect(await sockets()).toBe(1);
+    expect(await sockets()).toBe(before + 1);
     await sse.cancel();
-    expect(await eventually(sockets, (n) => n === 0)).toBe(0);
+    expect(await eventually(sockets, (n) => n === before)).toBe(before);
   });
 
   it("ends when the client is disabled", async () => {

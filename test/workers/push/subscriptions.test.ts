@@ -44,8 +44,6 @@ async function subscribe(role: Role | null, query: string, variables: Record<str
   };
 }
 
-/** Lets the subscription's feeds reach their objects before the mutation (they open asynchronously). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 beforeEach(freshStart);
 
@@ -53,10 +51,19 @@ beforeEach(freshStart);
 const eventsSockets = (environmentId: string) =>
   runInDurableObject(env.ENVIRONMENTS.getByName(environmentId), (_instance, state) => state.getWebSockets("events").length);
 
+/**
+ * Waits until the subscription's feeds reached their objects (they open asynchronously, and an
+ * event published before would only show as the feed's starting point).
+ */
+async function settle(environmentIds: string[] = Object.values(DEMO_ENVIRONMENT_IDS)): Promise<void> {
+  for (const id of environmentIds) await eventually(() => eventsSockets(id), (n) => n >= 1);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the feed reads the object's `current` first
+}
+
 describe("featureChanges(environmentId)", () => {
   it("delivers the new version and the changed flag keys after a rule change", async () => {
     const sub = await subscribe("viewer", FEATURE_CHANGES, { id: DEVELOPMENT });
-    await settle();
+    await settle([DEVELOPMENT]);
     ok(await gql(`mutation($input: UpdateStageCriteriaInput!) { updateStageCriteria(input: $input) { id } }`,
       { input: { id: demoRuleId("dark_mode", "development"), rolloutPercentage: 100 } }, await tokenOf("teamadmin")));
     const { data } = await sub.next();
@@ -103,7 +110,7 @@ describe("killSwitchChanges(teamId) and the alarm", () => {
 describe("approvalRequests(teamId)", () => {
   it("delivers a request when it is created and again when it is rejected", async () => {
     const sub = await subscribe("approver", APPROVAL_REQUESTS, { teamId: DEMO_TEAM_ID });
-    await settle();
+    await settle([DEMO_ENVIRONMENT_IDS.production]);
     const stageId = demoStageId("dark_mode", "production");
     const created = ok(await gql(REQUEST_ROLLBACK, { stageId }, await tokenOf("requester"))).requestRollback.request;
     expect((await sub.next()).data.approvalRequests).toEqual({

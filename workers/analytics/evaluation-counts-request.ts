@@ -1,10 +1,11 @@
 // The body of POST /v1/evaluation-counts (the contract in /work/brief/DELIVERY.md, docs/ANALYTICS.md):
 //   {"sdk":"fluxgate-sdk/0.1.0","windowStart":"<ISO>","windowEnd":"<ISO>",
 //    "counts":[{"flag":"dark_mode","variant":"on","reason":"SPLIT","count":12}]}
-// Counts are attributed to the minute in which their window ended (capped at now).
-import type { Reason } from "../../engine/types";
+// Counts are attributed to the minute in which their window ended (capped at now). The zod schema
+// checks the shape (and documents it in /openapi.json); the window checks need the clock.
+import { z } from "@hono/zod-openapi";
 import { epochMinute, REASONS, type EvaluationCount } from "./counts";
-import { asArray, asObject, asString, asTimestamp, invalid } from "./ingest-validation";
+import { batch, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody } from "./ingest-validation";
 
 export const MAX_COUNT_ENTRIES = 1000;
 /** 1,000 entries with long keys stay well below this. */
@@ -16,6 +17,37 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 export const MAX_WINDOW_AGE_MS = 7 * 24 * 60 * 60_000;
 const MAX_COUNT = 1_000_000_000;
 
+const countError = `must be a positive integer (at most ${MAX_COUNT})`;
+
+export const EvaluationCountSchema = jsonObject({
+  flag: nonEmptyString(MAX_KEY_LENGTH),
+  variant: nonEmptyString(MAX_KEY_LENGTH).nullish().openapi({
+    description: "Null or absent when no variant was served (an off flag without an off variant, an error).",
+  }),
+  reason: z.enum(REASONS, {
+    error: `must be one of ${REASONS.join(", ")}`,
+  }),
+  count: z.number({ error: countError }).int({ error: countError })
+    .min(1, { error: countError }).max(MAX_COUNT, { error: countError }),
+}).openapi("EvaluationCount");
+
+export const EvaluationCountsRequestSchema = jsonObject({
+  sdk: nonEmptyString(100).optional().openapi({ description: "Free text for diagnostics; `unknown` when absent." }),
+  windowStart: isoTimestamp,
+  windowEnd: isoTimestamp.openapi({
+    description: "Not before windowStart, at most 5 minutes ahead of the server's clock; windowStart at " +
+      "most 7 days ago. The counts belong to the minute in which the window ended.",
+  }),
+  // An empty report is accepted (nothing is written): an SDK flushing an idle window is not a mistake.
+  counts: batch(EvaluationCountSchema, MAX_COUNT_ENTRIES, 0),
+}).openapi("EvaluationCountsRequest", {
+  description: "How often an SDK evaluated each flag locally during one window.",
+  example: {
+    sdk: "fluxgate-sdk/0.1.0", windowStart: "2026-11-25T17:00:00Z", windowEnd: "2026-11-25T17:01:00Z",
+    counts: [{ flag: "dark_mode", variant: "on", reason: "SPLIT", count: 12 }],
+  },
+});
+
 export interface EvaluationCountsReport {
   sdk: string;
   minute: number;
@@ -23,27 +55,14 @@ export interface EvaluationCountsReport {
 }
 
 export function parseEvaluationCounts(body: unknown, environmentId: string, nowMs: number): EvaluationCountsReport {
-  const root = asObject(body, "body");
-  const sdk = root.sdk === undefined ? "unknown" : asString(root.sdk, "sdk", 100);
-  const windowStart = asTimestamp(root.windowStart, "windowStart");
-  const windowEnd = asTimestamp(root.windowEnd, "windowEnd");
+  const report = parseIngestBody(EvaluationCountsRequestSchema, body);
+  const windowStart = Date.parse(report.windowStart);
+  const windowEnd = Date.parse(report.windowEnd);
   if (windowEnd < windowStart) throw invalid("windowEnd", "must not be before windowStart");
   if (windowEnd > nowMs + MAX_FUTURE_SKEW_MS) throw invalid("windowEnd", "is in the future; check the client's clock");
   if (windowStart < nowMs - MAX_WINDOW_AGE_MS) throw invalid("windowStart", "is more than 7 days ago; such counts are not accepted");
   const minute = epochMinute(Math.min(windowEnd, nowMs));
-  // An empty report is accepted (nothing is written): an SDK flushing an idle window is not a mistake.
-  const counts = asArray(root.counts, "counts", MAX_COUNT_ENTRIES, 0).map((raw, i): EvaluationCount => {
-    const path = `counts.${i}`;
-    const entry = asObject(raw, path);
-    const flagKey = asString(entry.flag, `${path}.flag`, MAX_KEY_LENGTH);
-    const variant = entry.variant === null || entry.variant === undefined
-      ? null : asString(entry.variant, `${path}.variant`, MAX_KEY_LENGTH);
-    if (!REASONS.includes(entry.reason as Reason)) throw invalid(`${path}.reason`, `must be one of ${REASONS.join(", ")}`);
-    const count = entry.count;
-    if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
-      throw invalid(`${path}.count`, `must be a positive integer (at most ${MAX_COUNT})`);
-    }
-    return { environmentId, minute, flagKey, variant, reason: entry.reason as Reason, count };
-  });
-  return { sdk, minute, counts };
+  const counts = report.counts.map(({ flag, variant, reason, count }): EvaluationCount =>
+    ({ environmentId, minute, flagKey: flag, variant: variant ?? null, reason, count }));
+  return { sdk: report.sdk ?? "unknown", minute, counts };
 }

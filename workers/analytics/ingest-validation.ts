@@ -1,30 +1,38 @@
-// Shared checks of the analytics ingestion bodies: each failure is a 400 INVALID_REQUEST naming the
-// field and what to send instead, so an SDK author can fix the call from the message alone.
+// Shared pieces of the analytics ingestion bodies. The zod schemas built from them validate the
+// requests AND generate their /openapi.json description (one source). Each failure is a 400
+// INVALID_REQUEST naming the field and what to send instead, so an SDK author can fix the call from
+// the message alone.
+import { z } from "@hono/zod-openapi";
 import { ApiError } from "../data/errors";
 
 export const invalid = (path: string, message: string) => new ApiError(400, "INVALID_REQUEST", `${path}: ${message}`, path);
 
-export function asObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid(path, "must be a JSON object");
-  return value as Record<string, unknown>;
-}
+export const jsonObject = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape, { error: "must be a JSON object" });
 
-export function asString(value: unknown, path: string, maxLength: number): string {
-  if (typeof value !== "string" || value.length === 0) throw invalid(path, "must be a non-empty string");
-  if (value.length > maxLength) throw invalid(path, `must be at most ${maxLength} characters`);
-  return value;
-}
+export const nonEmptyString = (maxLength: number) =>
+  z.string({ error: "must be a non-empty string" })
+    .min(1, { error: "must be a non-empty string" })
+    .max(maxLength, { error: `must be at most ${maxLength} characters` });
 
-/** An ISO-8601 timestamp with a date and time, e.g. 2026-11-25T17:00:00Z, as epoch milliseconds. */
-export function asTimestamp(value: unknown, path: string): number {
-  const ms = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw invalid(path, "must be an ISO-8601 timestamp such as 2026-11-25T17:00:00Z");
-  return ms;
-}
+const TIMESTAMP_ERROR = "must be an ISO-8601 timestamp such as 2026-11-25T17:00:00Z";
 
-export function asArray(value: unknown, path: string, max: number, min = 1): unknown[] {
-  if (!Array.isArray(value)) throw invalid(path, "must be an array");
-  if (value.length < min) throw invalid(path, "must contain at least one entry");
-  if (value.length > max) throw invalid(path, `must contain at most ${max} entries; split the batch`);
-  return value;
+/** An ISO-8601 timestamp with a date and time, e.g. 2026-11-25T17:00:00Z (read with Date.parse). */
+export const isoTimestamp = z.string({ error: TIMESTAMP_ERROR })
+  .regex(/^\d{4}-\d{2}-\d{2}T/, { error: TIMESTAMP_ERROR })
+  .refine((value) => !Number.isNaN(Date.parse(value)), { error: TIMESTAMP_ERROR })
+  .openapi({ format: "date-time", example: "2026-11-25T17:00:00Z" });
+
+export const batch = <T extends z.ZodType>(entry: T, max: number, min = 1) =>
+  z.array(entry, { error: "must be an array" })
+    .min(min, { error: "must contain at least one entry" })
+    .max(max, { error: `must contain at most ${max} entries; split the batch` });
+
+/** The body as the schema's output, or the first problem as INVALID_REQUEST (the root is `body`). */
+export function parseIngestBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.length === 0 ? "body" : issue.path.map(String).join(".");
+  throw invalid(path, issue.message);
 }

@@ -4,7 +4,10 @@
 // value: conversion metrics 1 (converted, the default) or 0 (exposed, not converted); numeric
 // metrics any finite number; duration metrics a finite number >= 0 (required for both).
 // occurredAt: optional, defaults to now; at most 7 days old and 5 minutes ahead.
-import { asArray, asObject, asString, asTimestamp, invalid } from "./ingest-validation";
+// The zod schema checks the shape (and documents it in /openapi.json); the time window needs the
+// clock, and the value rules the metric's type (metric-events.ts).
+import { z } from "@hono/zod-openapi";
+import { batch, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody } from "./ingest-validation";
 
 export const MAX_TRACK_EVENTS = 500;
 export const MAX_TRACK_BODY_BYTES = 256 * 1024;
@@ -12,6 +15,28 @@ const MAX_KEY_LENGTH = 200;
 const MAX_TARGETING_KEY_LENGTH = 256;
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60_000;
+
+export const TrackEventSchema = jsonObject({
+  metric: nonEmptyString(MAX_KEY_LENGTH).openapi({ description: "Key of a metric of the client's team." }),
+  flag: nonEmptyString(MAX_KEY_LENGTH),
+  variant: nonEmptyString(MAX_KEY_LENGTH).openapi({ description: "The variant the user was served." }),
+  targetingKey: nonEmptyString(MAX_TARGETING_KEY_LENGTH),
+  value: z.number({ error: "must be a finite number" }).nullish().openapi({
+    description: "Conversion metrics: 1 (converted, the default) or 0 (exposed, not converted). Numeric " +
+      "metrics: any finite number; duration metrics: a number >= 0 (required for both).",
+  }),
+  occurredAt: isoTimestamp.nullish().openapi({
+    description: "Defaults to now; at most 7 days old and 5 minutes ahead of the server's clock.",
+  }),
+}).openapi("TrackEvent");
+
+export const TrackRequestSchema = jsonObject({ events: batch(TrackEventSchema, MAX_TRACK_EVENTS) })
+  .openapi("TrackRequest", {
+    description: "Metric events for the variant each user was served. Conversions are counted once per " +
+      "metric, flag, environment, user and variant.",
+    example: { events: [{ metric: "checkout_completed", flag: "checkout_button_text", variant: "variant-a",
+      targetingKey: "user-42", value: 1, occurredAt: "2026-11-25T17:00:00Z" }] },
+  });
 
 export interface TrackEvent {
   metric: string;
@@ -24,27 +49,15 @@ export interface TrackEvent {
 }
 
 export function parseTrackEvents(body: unknown, nowMs: number): TrackEvent[] {
-  const root = asObject(body, "body");
-  return asArray(root.events, "events", MAX_TRACK_EVENTS).map((raw, i): TrackEvent => {
-    const path = `events.${i}`;
-    const e = asObject(raw, path);
-    let value: number | undefined;
-    if (e.value !== undefined && e.value !== null) {
-      if (typeof e.value !== "number" || !Number.isFinite(e.value)) throw invalid(`${path}.value`, "must be a finite number");
-      value = e.value;
-    }
+  return parseIngestBody(TrackRequestSchema, body).events.map((e, i): TrackEvent => {
     let occurredAt = nowMs;
     if (e.occurredAt !== undefined && e.occurredAt !== null) {
-      occurredAt = asTimestamp(e.occurredAt, `${path}.occurredAt`);
-      if (occurredAt > nowMs + MAX_FUTURE_SKEW_MS) throw invalid(`${path}.occurredAt`, "is in the future; check the client's clock");
-      if (occurredAt < nowMs - MAX_AGE_MS) throw invalid(`${path}.occurredAt`, "is more than 7 days ago; such events are not accepted");
+      const path = `events.${i}.occurredAt`;
+      occurredAt = Date.parse(e.occurredAt);
+      if (occurredAt > nowMs + MAX_FUTURE_SKEW_MS) throw invalid(path, "is in the future; check the client's clock");
+      if (occurredAt < nowMs - MAX_AGE_MS) throw invalid(path, "is more than 7 days ago; such events are not accepted");
     }
-    return {
-      metric: asString(e.metric, `${path}.metric`, MAX_KEY_LENGTH),
-      flag: asString(e.flag, `${path}.flag`, MAX_KEY_LENGTH),
-      variant: asString(e.variant, `${path}.variant`, MAX_KEY_LENGTH),
-      targetingKey: asString(e.targetingKey, `${path}.targetingKey`, MAX_TARGETING_KEY_LENGTH),
-      value, occurredAt,
-    };
+    const { metric, flag, variant, targetingKey } = e;
+    return { metric, flag, variant, targetingKey, value: e.value ?? undefined, occurredAt };
   });
 }

@@ -8,6 +8,9 @@ import {
 } from "./schemas";
 import { HEARTBEAT_MS, RETRY_MS } from "../data/ofrep-sse-stream";
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from "../data/auth-throttle";
+import { EvaluationCountsRequestSchema, MAX_COUNTS_BODY_BYTES } from "../analytics/evaluation-counts-request";
+import { MAX_TRACK_BODY_BYTES, TrackRequestSchema } from "../analytics/track-request";
+import { CREDENTIAL_SUBPROTOCOL_PREFIX, STREAM_PATH, STREAM_SUBPROTOCOL } from "../../protocol/stream";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -171,4 +174,115 @@ export const pingRoute = createRoute({
   responses: { 200: { description: "Plain text `pong`.", content: { "text/plain": { schema: z.string() } } } },
 });
 
-export const documentedRoutes = [ofrepFlagRoute, ofrepBulkRoute, ofrepEventsRoute, evaluateRoute, healthRoute, pingRoute];
+// ---- Analytics ingestion and live delivery ---------------------------------------------------
+
+const AcceptedSchema = z.object({
+  accepted: z.number().int().min(0).openapi({ description: "How many entries were accepted." }),
+}).openapi("Accepted", { example: { accepted: 1 } });
+
+/** The errors of an ingestion route (no snapshot is loaded, so no 503). */
+const ingestErrors = (maxBodyBytes: number) => ({
+  400: json(FluxGateErrorSchema, "INVALID_REQUEST with the `path` of the offending field (the message starts " +
+    "with it), or PARSE_ERROR (body not JSON)."),
+  401: fluxgateRequestErrors[401],
+  403: json(FluxGateErrorSchema, "FORBIDDEN: client disabled, or a browser origin the client does not allow."),
+  413: json(FluxGateErrorSchema, `PAYLOAD_TOO_LARGE: body over ${maxBodyBytes / 1024} KiB.`),
+  415: fluxgateRequestErrors[415],
+  429: fluxgateRequestErrors[429],
+  500: fluxgateRequestErrors[500],
+});
+
+export const evaluationCountsRoute = createRoute({
+  method: "post",
+  path: "/v1/evaluation-counts",
+  operationId: "reportEvaluationCounts",
+  tags: ["Analytics"],
+  summary: "Report how often an SDK evaluated each flag locally (counted in the client's environment)",
+  security,
+  request: { body: { required: true, content: { "application/json": { schema: EvaluationCountsRequestSchema } } } },
+  responses: {
+    202: json(AcceptedSchema, "The counts were added to the evaluation rollups; an empty `counts` is accepted (0)."),
+    ...ingestErrors(MAX_COUNTS_BODY_BYTES),
+  },
+});
+
+export const trackRoute = createRoute({
+  method: "post",
+  path: "/v1/track",
+  operationId: "trackMetricEvents",
+  tags: ["Analytics"],
+  summary: "Record metric events (conversions, values, durations) for experiments",
+  description: "Metrics are looked up by key in the client's team; the events are stored in the client's " +
+    "environment. A metric key the team does not have, or a value its metric type refuses, is 400 " +
+    "INVALID_REQUEST naming the event, and nothing of the request is stored.",
+  security,
+  request: { body: { required: true, content: { "application/json": { schema: TrackRequestSchema } } } },
+  responses: {
+    202: json(AcceptedSchema, "Every event was stored."),
+    ...ingestErrors(MAX_TRACK_BODY_BYTES),
+  },
+});
+
+export const streamRoute = createRoute({
+  method: "get",
+  path: STREAM_PATH,
+  operationId: "openFlagStream",
+  tags: ["Delivery"],
+  summary: "Live delivery of the environment's flag set over a WebSocket (local evaluation)",
+  description: "A WebSocket upgrade held by the environment's Durable Object. After the upgrade the client " +
+    "sends `{\"type\":\"hello\",\"protocol\":1}` (with `since` when it holds a snapshot) and receives a " +
+    "`snapshot`, `current` or the missed `delta`s, then one `delta` per published version; it acknowledges " +
+    "with `ack`, asks again with `resync`, and keeps the connection alive with the text frame `ping`. The " +
+    "messages and close codes are typed in `protocol/stream.ts` and described in docs/DELIVERY.md " +
+    "(section \"Live delivery (WebSocket)\").\n\n" +
+    "Credentials: a client secret (the client's own environment is streamed; web clients only from an " +
+    "allowed origin, server clients not from a browser), or a user's access token or automation token with " +
+    "`?environment=`. Either as `Authorization: Bearer`, `X-API-Key`, or, from browsers (which cannot set " +
+    `headers on a WebSocket), as the subprotocol list \`${STREAM_SUBPROTOCOL}, ${CREDENTIAL_SUBPROTOCOL_PREFIX}<secret>\`. ` +
+    "Errors before the upgrade are JSON.",
+  security: [...security, { SubprotocolAuth: [] }],
+  request: {
+    query: z.object({
+      environment: z.string().optional().openapi({
+        description: "The environment id to stream: required with a user or automation token; with a client " +
+          "secret optional, and it must then be the client's own.",
+        example: "00000000-0000-4000-8000-0000000000e1",
+      }),
+    }),
+    headers: z.object({
+      Upgrade: z.literal("websocket").openapi({ description: "A WebSocket upgrade (426 otherwise)." }),
+      "Sec-WebSocket-Protocol": z.string().optional().openapi({
+        description: `Browsers: \`${STREAM_SUBPROTOCOL}, ${CREDENTIAL_SUBPROTOCOL_PREFIX}<secret>\` (the secret is ` +
+          `removed before the Durable Object sees the request; the answer names ${STREAM_SUBPROTOCOL}).`,
+      }),
+    }),
+  },
+  responses: {
+    101: {
+      description: "Switching Protocols: the WebSocket is open; see the description for its messages.",
+      headers: z.object({
+        Upgrade: z.literal("websocket"),
+        "Sec-WebSocket-Protocol": z.string().optional().openapi({
+          description: `${STREAM_SUBPROTOCOL} when the client offered subprotocols.`,
+        }),
+      }),
+    },
+    400: json(FluxGateErrorSchema, "INVALID_REQUEST: a user or automation token without `?environment=` (path `environment`)."),
+    401: json(FluxGateErrorSchema, "UNAUTHORIZED: no credential, an unknown client secret, an invalid or expired token."),
+    403: json(FluxGateErrorSchema, "FORBIDDEN: client disabled, a browser origin the client does not allow, a " +
+      "server client from a browser, a client asking for another environment, a user outside the " +
+      "environment's team, a pending password change."),
+    404: json(FluxGateErrorSchema, "NOT_FOUND: no environment with the `environment` id (user tokens)."),
+    426: {
+      ...json(FluxGateErrorSchema, "UPGRADE_REQUIRED: not a WebSocket upgrade."),
+      headers: z.object({ Upgrade: z.literal("websocket") }),
+    },
+    429: tooManyRequests(FluxGateErrorSchema),
+    500: fluxgateRequestErrors[500],
+  },
+});
+
+export const documentedRoutes = [
+  ofrepFlagRoute, ofrepBulkRoute, ofrepEventsRoute, evaluateRoute, evaluationCountsRoute, trackRoute, streamRoute,
+  healthRoute, pingRoute,
+];

@@ -271,7 +271,10 @@ export class StreamClient {
     this.socket = undefined;
     this.opened = false;
     if (!socket) return;
-    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    // Not null: `ws` emits "error" when closed while still connecting, and an unheard EventEmitter
+    // error throws (it crashed Node apps that closed the client right after start).
+    socket.onerror = () => {};
     try {
       socket.close(code, reason);
     } catch {

@@ -244,4 +244,17 @@ describe("stream client: connection lifecycle", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(peer.connections).toHaveLength(1);
   });
+
+  it("stop() while an injected ws socket is still connecting raises nothing afterwards (ws emits error on that close)", async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", record);
+    try {
+      connect({ webSocket: WebSocket as unknown as WebSocketConstructor }).client.stop();
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      process.off("uncaughtException", record);
+    }
+    expect(uncaught).toEqual([]);
+  });
 });

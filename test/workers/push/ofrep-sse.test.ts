@@ -156,8 +156,13 @@ describe("SSE stream delivery", () => {
   });
 
   it("announces at once a change published between the bulk response and the stream's first connection", async () => {
-    const url = await streamUrl(); // issued at the version this evaluation saw (v=...)
+    // After freshStart the object's versions restart at 1 while this isolate may still cache an
+    // earlier test's document: wait until the evaluation serves the object's current version.
+    const current = (await environmentHub(env, DEVELOPMENT).getSnapshot()).version;
+    const evaluated = await eventually(() => bulk(DEMO_SECRETS.development), (b) => b.json.metadata.flagSetVersion === current);
+    const url = evaluated.json.eventStreams![0]!.url; // issued at the version this evaluation saw (v=...)
     const issuedAt = Number(new URL(url).searchParams.get("v"));
+    expect(issuedAt).toBe(current);
     await rolloutDarkMode();
     const now = (await environmentHub(env, DEVELOPMENT).getSnapshot()).version;
     expect(now).not.toBe(issuedAt);

@@ -42,10 +42,11 @@ export async function bootstrapAdmin(deps: ControlDeps, raw: BootstrapInput): Pr
   });
   let inserted: number;
   try {
-    // Column order of the tables (drizzle inserts SELECT results into every column, in order).
+    // Column order of the tables as declared in db/schema.ts (drizzle names every column, in schema
+    // order, and inserts the SELECT's values positionally): a new column must be added here too.
     const [created] = await deps.db.batch([
       deps.db.insert(users).select(sql`
-        SELECT ${id}, ${input.username}, ${input.email}, ${input.displayName}, ${passwordHash}, 0, 1, 1, 0, NULL, NULL, ${now}, ${now}
+        SELECT ${id}, ${input.username}, ${input.email}, ${input.displayName}, NULL, ${passwordHash}, 0, 1, 1, 0, NULL, NULL, ${now}, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM users WHERE is_system_admin = 1)`).returning({ id: users.id }),
       deps.db.insert(auditLog).select(sql`
         SELECT ${crypto.randomUUID()}, NULL, ${id}, ${input.username}, 'user.bootstrap_admin', 'user', ${id}, ${diff}, NULL, ${now}

@@ -2,7 +2,7 @@
 // migrations and seeds the demo data (idempotent), starts `wrangler dev` on 127.0.0.1 (workerd with
 // local D1, KV and Durable Objects persisted under DIR), waits until the Worker answers, then prints
 // where everything is. Ctrl-C (or SIGTERM) stops wrangler; this process exits with it.
-import { DEMO_SECRETS } from "../db/seed/demo-data";
+import { DEMO_PASSWORD, DEMO_SECRETS } from "../db/seed/demo-data";
 import { argValue, DEFAULT_PERSIST_DIR, seedLocal, spawnWrangler } from "./seed";
 
 const HEALTH_TIMEOUT_MS = 120_000;
@@ -32,6 +32,8 @@ if (await answers(`${base}/health`, HEALTH_TIMEOUT_MS)) {
     "FluxGate is running (local D1/KV/Durable Objects, persisted in " + persistTo + ")",
     `  API          ${base}/evaluate`,
     `  OFREP        ${base}/ofrep/v1`,
+    `  Live stream  ${base.replace(/^http/, "ws")}/v1/stream  (WebSocket, SDK local mode)`,
+    `  Admin API    ${base}/graphql  (GraphiQL; sign in as admin@acme.test / ${DEMO_PASSWORD})`,
     `  API docs     ${base}/docs`,
     `  Health       ${base}/health`,
     "Demo client secrets (local only):",

@@ -172,6 +172,12 @@ export const features = sqliteTable("features", {
   lifecycle: text("lifecycle", { enum: LIFECYCLES }).notNull().default("active"),
   owner: text("owner"),
   tags: json<string[]>("tags").notNull().default(sql`'[]'`),
+  /** Why the feature exists, and where it is tracked (an http(s) URL). */
+  purpose: text("purpose"),
+  referenceUrl: text("reference_url"),
+  /** When the feature is due for removal (listed as expired afterwards), and why it is to be removed. */
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+  cleanupReason: text("cleanup_reason"),
   pipelineId: text("pipeline_id").references(() => pipelines.id, { onDelete: "set null" }),
   killSwitchActive: bool("kill_switch_active").notNull().default(false),
   killSwitchReason: text("kill_switch_reason"),
@@ -383,8 +389,9 @@ export const featureVersions = sqliteTable("feature_versions", {
   createdAt: createdAt(),
 }, (t) => [uniqueIndex("feature_versions_feature_version_uq").on(t.featureId, t.version)]);
 
-export const SCHEDULED_ACTIONS = ["enable", "disable", "set_rollout", "kill_switch_rollback"] as const;
-export const SCHEDULE_STATUSES = ["pending", "done", "cancelled", "failed"] as const;
+export const SCHEDULED_ACTIONS = ["enable", "disable", "set_rollout", "kill_switch_rollback", "stage_change", "archive_feature"] as const;
+/** blocked: refused at run time by a rule of the domain (dependents, approval), not an error. */
+export const SCHEDULE_STATUSES = ["pending", "done", "cancelled", "failed", "blocked"] as const;
 
 export const scheduledChanges = sqliteTable("scheduled_changes", {
   id: id(),
@@ -395,6 +402,8 @@ export const scheduledChanges = sqliteTable("scheduled_changes", {
   action: text("action", { enum: SCHEDULED_ACTIONS }).notNull(),
   payload: json<JsonValue>("payload").notNull().default(sql`'{}'`),
   runAt: integer("run_at", { mode: "timestamp_ms" }).notNull(),
+  /** The IANA zone the creator chose runAt in, for display only: runAt is the instant that runs. */
+  timezone: text("timezone"),
   status: text("status", { enum: SCHEDULE_STATUSES }).notNull().default("pending"),
   result: text("result"),
   createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),

@@ -312,10 +312,16 @@ export const approvalPolicies = sqliteTable("approval_policies", {
   enabled: bool("enabled").notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  /** A pending request nobody rejected is approved automatically after this many hours; null: never. */
+  autoApproveAfterHours: integer("auto_approve_after_hours"),
+  /** A team admin may approve a request alone (with a reason), overriding requiredApprovals. */
+  allowAdminOverride: bool("allow_admin_override").notNull().default(false),
+  /** Holders of eligibleRoles stay eligible when users are listed (covering listed users who left or were disabled). */
+  fallbackToRoles: bool("fallback_to_roles").notNull().default(true),
 }, (t) => [uniqueIndex("approval_policies_team_name_uq").on(t.teamId, t.name)]);
 
 export const APPROVAL_ACTIONS = ["deploy", "rollback", "rules_change", "version_rollback"] as const;
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "cancelled", "applied", "invalidated"] as const;
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "cancelled", "applied", "invalidated", "auto_approved"] as const;
 
 export const approvalRequests = sqliteTable("approval_requests", {
   id: id(),
@@ -336,6 +342,8 @@ export const approvalRequests = sqliteTable("approval_requests", {
   comment: text("comment").notNull().default(""),
   createdAt: createdAt(),
   decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+  /** When the policy's autoApproveAfterHours elapses (fixed at request time); null: never. */
+  autoApproveAt: integer("auto_approve_at", { mode: "timestamp_ms" }),
 }, (t) => [index("approval_requests_team_status_idx").on(t.teamId, t.status)]);
 
 export const approvalVotes = sqliteTable("approval_votes", {
@@ -347,6 +355,8 @@ export const approvalVotes = sqliteTable("approval_votes", {
   createdAt: createdAt(),
 }, (t) => [uniqueIndex("approval_votes_request_user_uq").on(t.requestId, t.userId)]);
 
+export const FREEZE_RECURRENCES = ["NONE", "DAILY", "WEEKLY"] as const;
+
 export const freezeWindows = sqliteTable("freeze_windows", {
   id: id(),
   teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
@@ -356,6 +366,9 @@ export const freezeWindows = sqliteTable("freeze_windows", {
   environmentType: text("environment_type", { enum: ENVIRONMENT_TYPES }),
   startsAt: integer("starts_at", { mode: "timestamp_ms" }).notNull(),
   endsAt: integer("ends_at", { mode: "timestamp_ms" }).notNull(),
+  /** IANA zone whose wall clock a recurring window follows (start and end local times). */
+  timezone: text("timezone").notNull().default("UTC"),
+  recurrence: text("recurrence", { enum: FREEZE_RECURRENCES }).notNull().default("NONE"),
   reason: text("reason").notNull().default(""),
   createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),

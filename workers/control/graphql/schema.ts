@@ -20,6 +20,7 @@ import { createSchema } from "graphql-yoga";
 import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
+import * as activity from "./modules/activity";
 import * as analytics from "./modules/analytics";
 import * as approvals from "./modules/approvals";
 import * as automationTokens from "./modules/automation-tokens";
@@ -74,6 +75,7 @@ const MODULES: GraphQLModule[] = [
   evaluate,
   featureBulk,
   analytics,
+  activity,
   metrics,
   canary,
   subscriptions,

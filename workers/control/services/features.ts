@@ -3,7 +3,7 @@
 // a type, optional variants, lifecycle, owner and tags. Team admins and requesters change them;
 // every member reads them. Every change writes a feature version and publishes the feature's
 // environments.
-import { and, asc, eq, max, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, max } from "drizzle-orm";
 import { z } from "zod";
 import { environments, FLAG_TYPES, features, featureStages, LIFECYCLES, pipelineStages, pipelines, prerequisites, variants } from "../../../db/schema";
 import { ANY_TEAM_ROLE, authorizeEntity, type Principal } from "./authz";
@@ -17,7 +17,6 @@ import {
   commitFeatureChange, environmentIdsOf, featureSnapshot, guardFeatureWide, loadFeatureState, type FeatureRow, type FeatureState,
   type StageState, type VariantRow,
 } from "./feature-state";
-import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
 import { parseInput } from "./validation";
 import { parseVariantValue, VARIANT_KEY, VARIANT_KEY_MESSAGE } from "./variant-values";
 
@@ -27,6 +26,16 @@ const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(20).transform((
 const ownerSchema = z.string().trim().max(200).nullable();
 const descriptionSchema = z.string().trim().max(1000);
 const nameSchema = z.string().trim().min(1).max(200);
+const httpUrl = z.string().trim().max(2000).refine((text) => {
+  try { return ["http:", "https:"].includes(new URL(text).protocol); } catch { return false; }
+}, "must be an http(s) URL");
+/** Bookkeeping fields (the original's purpose, reference_url, expires_at, cleanup_reason); null clears. */
+const metadataFields = {
+  purpose: z.string().trim().max(1000).nullable(),
+  referenceUrl: httpUrl.nullable(),
+  expiresAt: z.date().nullable(),
+  cleanupReason: z.string().trim().max(1000).nullable(),
+};
 
 const createInput = z.object({
   teamId: z.string().min(1),
@@ -38,6 +47,10 @@ const createInput = z.object({
   lifecycle: z.enum(LIFECYCLES).default("draft"),
   owner: ownerSchema.default(null),
   tags: tagsSchema.default([]),
+  purpose: metadataFields.purpose.default(null),
+  referenceUrl: metadataFields.referenceUrl.default(null),
+  expiresAt: metadataFields.expiresAt.default(null),
+  cleanupReason: metadataFields.cleanupReason.default(null),
   variants: z.array(z.object({
     key: z.string().regex(VARIANT_KEY, VARIANT_KEY_MESSAGE),
     value: z.string().max(100_000),
@@ -56,36 +69,19 @@ const updateInput = z.object({
   lifecycle: z.enum(LIFECYCLES).optional(),
   owner: ownerSchema.optional(),
   tags: tagsSchema.optional(),
+  purpose: metadataFields.purpose.optional(),
+  referenceUrl: metadataFields.referenceUrl.optional(),
+  expiresAt: metadataFields.expiresAt.optional(),
+  cleanupReason: metadataFields.cleanupReason.optional(),
   /** The version the caller edited; CONFLICT when the feature has moved on. */
   expectedVersion: z.number().int().positive().optional(),
   freezeOverrideReason: z.string().nullable().optional(),
 }).strict();
 
-const listFilter = z.object({
-  lifecycle: z.enum(LIFECYCLES).optional(),
-  includeArchived: z.boolean().default(false),
-  /** Exact key prefix (no substring or case folding: keys are identifiers). */
-  keyPrefix: z.string().max(100).optional(),
-  tag: z.string().max(50).optional(),
-}).strict();
-
 const duplicateKey = "A feature with this key already exists in the team";
 
-export async function listFeatures(
-  deps: ControlDeps, principal: Principal, teamId: string, filter: z.input<typeof listFilter>, page: PageArgs,
-): Promise<Connection<FeatureRow>> {
-  await authorizeEntity(deps, principal, "team", teamId, ANY_TEAM_ROLE);
-  const f = parseInput(listFilter, filter ?? {}, "filter");
-  const window = pageWindow(page);
-  const conditions: SQL[] = [eq(features.teamId, teamId)];
-  if (f.lifecycle) conditions.push(eq(features.lifecycle, f.lifecycle));
-  else if (!f.includeArchived) conditions.push(ne(features.lifecycle, "archived"));
-  if (f.keyPrefix) conditions.push(sql`${features.key} LIKE ${`${f.keyPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`);
-  if (f.tag) conditions.push(sql`EXISTS (SELECT 1 FROM json_each(${features.tags}) WHERE json_each.value = ${f.tag})`);
-  const rows = await deps.db.select().from(features).where(and(...conditions))
-    .orderBy(asc(features.key)).limit(window.limit + 1).offset(window.offset);
-  return toConnection(rows, window);
-}
+/** The list and its filters live in feature-list.ts. */
+export { listFeatures } from "./feature-list";
 
 export async function getFeature(deps: ControlDeps, principal: Principal, id: string): Promise<FeatureRow> {
   await authorizeEntity(deps, principal, "feature", id, ANY_TEAM_ROLE);
@@ -106,6 +102,7 @@ export async function createFeature(deps: ControlDeps, principal: Principal, raw
   const feature: FeatureRow = {
     id: crypto.randomUUID(), teamId: input.teamId, key: input.key, name: input.name ?? input.key, type: input.type,
     salt: input.key, description: input.description, lifecycle: input.lifecycle, owner: input.owner, tags: input.tags,
+    purpose: input.purpose, referenceUrl: input.referenceUrl, expiresAt: input.expiresAt, cleanupReason: input.cleanupReason,
     pipelineId: input.pipelineId, killSwitchActive: false, killSwitchReason: null, killSwitchActivatedAt: null,
     killSwitchActivatedBy: null, killSwitchRollbackAt: null, version: 1, createdAt: now, updatedAt: now,
   };
@@ -202,12 +199,13 @@ async function applyFeatureFields(
   const after: FeatureState = { ...before, feature };
   const set = {
     key: feature.key, name: feature.name, description: feature.description, lifecycle: feature.lifecycle,
-    owner: feature.owner, tags: feature.tags,
+    owner: feature.owner, tags: feature.tags, purpose: feature.purpose, referenceUrl: feature.referenceUrl,
+    expiresAt: feature.expiresAt, cleanupReason: feature.cleanupReason,
   };
   const version = await uniqueOrConflict("features", duplicateKey, () => commitFeatureChange(deps, {
     actor: principal, before, after,
     statements: [deps.db.update(features).set(set).where(eq(features.id, feature.id))],
-    audit: { action, entityType: "feature", entityId: feature.id, before: pick(before.feature, set), after: set, reason },
+    audit: { action, entityType: "feature", entityId: feature.id, before: auditable(before.feature, set), after: auditable(feature, set), reason },
     summary: `${action.split(".")[1]}: ${Object.keys(fields).join(", ")}`,
   }));
   return { ...feature, version, updatedAt: deps.now() };
@@ -218,6 +216,9 @@ export function assertExpectedVersion(state: FeatureState, expected: number | un
     throw conflict(`The feature is at version ${state.feature.version}, not ${expected}; reload it and try again`);
   }
 }
+
+/** The audited fields of `row`, dates as ISO strings. */
+const auditable = (row: FeatureRow, shape: object) => ({ ...pick(row, shape), expiresAt: row.expiresAt?.toISOString() ?? null });
 
 function pick<T extends object>(row: T, shape: object) {
   return Object.fromEntries(Object.keys(shape).map((key) => [key, (row as Record<string, unknown>)[key]])) as Record<string, never>;

@@ -51,6 +51,14 @@ export const typeDefs = /* GraphQL */ `
     lifecycle: Lifecycle!
     owner: String
     tags: [String!]!
+    "Why the feature exists."
+    purpose: String
+    "Where it is tracked (an http(s) URL)."
+    referenceUrl: String
+    "When it is due for removal; the features filter expired: true lists it afterwards."
+    expiresAt: DateTime
+    "Why it is to be removed."
+    cleanupReason: String
     "The pipeline the stages were copied from (null once it is deleted)."
     pipelineId: ID
     "Bumped by every change; pass it back as expectedVersion to detect concurrent edits."
@@ -98,8 +106,26 @@ export const typeDefs = /* GraphQL */ `
     includeArchived: Boolean
     "Features whose key starts with this (exact, case-sensitive)."
     keyPrefix: String
+    "Case-insensitive substring of the name or the key."
+    name: String
+    type: ValueType
+    "Exact owner."
+    owner: String
     tag: String
+    "Features carrying any of these tags."
+    tags: [String!]
+    "true: not archived, created 30+ days ago and not evaluated in any environment of the team for 30 days (evaluation_rollups); false: the others."
+    stale: Boolean
+    "true: expiresAt is past; false: no expiresAt or a later one."
+    expired: Boolean
+    dependencyStatus: DependencyStatus
+    approvalStatus: ApprovalFilterStatus
   }
+
+  "NONE: no prerequisites; HEALTHY: every prerequisite exists and is not archived; BLOCKED: some prerequisite is archived or missing."
+  enum DependencyStatus { NONE HEALTHY BLOCKED }
+  "PENDING: an approval request of the feature is pending; NONE: none is."
+  enum ApprovalFilterStatus { PENDING NONE }
 
   input FeatureVariantInput {
     key: String!
@@ -122,6 +148,14 @@ export const typeDefs = /* GraphQL */ `
     lifecycle: Lifecycle
     owner: String
     tags: [String!]
+    "Why the feature exists."
+    purpose: String
+    "Where it is tracked (an http(s) URL)."
+    referenceUrl: String
+    "When it is due for removal; listed by expired: true afterwards."
+    expiresAt: DateTime
+    "Why it is to be removed."
+    cleanupReason: String
     variants: [FeatureVariantInput!]
     "Every stage's default variant; default off for booleans, else the first variant."
     defaultVariant: String
@@ -137,6 +171,11 @@ export const typeDefs = /* GraphQL */ `
     lifecycle: Lifecycle
     owner: String
     tags: [String!]
+    "null clears purpose, referenceUrl, expiresAt, cleanupReason (and owner)."
+    purpose: String
+    referenceUrl: String
+    expiresAt: DateTime
+    cleanupReason: String
     "CONFLICT when the feature is no longer at this version."
     expectedVersion: Int
     "Needed to change a feature during a freeze window of one of its environments (team admins; audited)."
@@ -244,10 +283,12 @@ export const resolvers: ModuleResolvers = {
       return createFeature(ctx.deps, await ctx.principal(), input);
     },
     updateFeature: async (_p, args: { input: Record<string, unknown> }, ctx) => {
-      // owner: null clears it; other nulls mean "unchanged".
-      const { owner, ...rest } = args.input;
+      // owner and the bookkeeping fields: null clears them; other nulls mean "unchanged".
+      const { owner, purpose, referenceUrl, expiresAt, cleanupReason, ...rest } = args.input;
       const input: Record<string, unknown> = withoutNulls(rest);
-      if (owner !== undefined) input.owner = owner;
+      for (const [field, value] of Object.entries({ owner, purpose, referenceUrl, expiresAt, cleanupReason })) {
+        if (value !== undefined) input[field] = value;
+      }
       return updateFeature(ctx.deps, await ctx.principal(), input);
     },
     archiveFeature: async (_p, args: { id: string; freezeOverrideReason?: string | null }, ctx) =>

@@ -1,19 +1,33 @@
 // Runs one due scheduled_changes row; called by the environment Durable Object's alarm with
 // `controlDeps(env)`. Delivery is at least once, so running is idempotent: only a `pending` row is
 // acted on, and it is marked done in the same D1 batch as its effect (a concurrent second run
-// loses the feature-version race and, retried, finds the row done). The actor is "system".
+// loses the feature-version race and, retried, finds the row done). The actor is "system", except
+// for stage_change and archive_feature, which run through the stage workflow and the archive path
+// as their creator (with the creator's current roles) so that every rule of those paths applies:
+// approval policies, prerequisites, freezes, dependents. Those two commit their effect in their own
+// batch and the row is marked after it; a retry after a crash in between finds the effect made
+// (archive: "already archived", done; stage_change: the stage moved on, blocked with the reason).
+//
+// Outcomes: done (applied or moot), blocked (the domain refused it at that time: a conflict such as
+// dependents, a freeze or the stage's state, or an approval the change would need), failed (it can
+// no longer run: the rule, stage or creator is gone, or the creator lost the role).
 import { and, eq } from "drizzle-orm";
-import { rules, scheduledChanges } from "../../../db/schema";
+import { features, prerequisites, rules, scheduledChanges } from "../../../db/schema";
+import { dependentsOutside } from "./bulk-actions";
 import type { ServeDocument } from "../../../engine/types";
-import { approvalRequired, checkFreeze } from "./change-guard";
+import { APPROVAL_REQUIRED, approvalRequired, checkFreeze } from "./change-guard";
 import { commit, SYSTEM_ACTOR, type Statement } from "./commit";
 import type { ControlDeps } from "./deps";
-import { isControlError } from "./errors";
+import { isControlError, type ControlError } from "./errors";
+import { archiveFeature } from "./features";
 import { featureSnapshot, loadFeatureState, type FeatureState } from "./feature-state";
 import { governanceOf } from "./governance";
 import { commitKillSwitch } from "./kill-switch";
+import { scheduledPrincipal } from "./scheduled-principal";
+import { requestStageChange, type StageAction } from "./stage-workflow";
 
-export type RunOutcome = "applied" | "skipped" | "failed" | "missing";
+export type RunOutcome = "applied" | "skipped" | "failed" | "blocked" | "missing";
+type Finish = (status: "done" | "failed" | "blocked", result: string, outcome: RunOutcome) => Promise<RunOutcome>;
 
 type ScheduledRow = typeof scheduledChanges.$inferSelect;
 
@@ -25,7 +39,7 @@ export async function runScheduledChange(deps: ControlDeps, id: string): Promise
   const markDone = (result: string) => deps.db.update(scheduledChanges)
     .set({ status: "done", result, executedAt: deps.now() })
     .where(and(eq(scheduledChanges.id, id), eq(scheduledChanges.status, "pending")));
-  const finish = async (status: "done" | "failed", result: string, outcome: RunOutcome) => {
+  const finish: Finish = async (status, result, outcome) => {
     await deps.db.update(scheduledChanges).set({ status, result, executedAt: deps.now() })
       .where(and(eq(scheduledChanges.id, id), eq(scheduledChanges.status, "pending")));
     return outcome;
@@ -52,12 +66,65 @@ export async function runScheduledChange(deps: ControlDeps, id: string): Promise
     }
     case "set_rollout":
       return runSetRollout(deps, row, state, markDone, finish);
+    case "stage_change":
+      return runStageChange(deps, row, finish);
+    case "archive_feature":
+      return runArchive(deps, row, state, finish);
   }
+}
+
+/** blocked when the domain refuses the change now (a conflict, or an approval it would need); failed otherwise. */
+const refused = (error: ControlError, finish: Finish) =>
+  error.code === "CONFLICT" || error.details.reason === APPROVAL_REQUIRED
+    ? finish("blocked", error.message, "blocked")
+    : finish("failed", error.message, "failed");
+
+/** Runs `act` as the row's creator; ControlErrors end the row (blocked or failed), others are retried. */
+async function asCreator(
+  deps: ControlDeps, row: ScheduledRow, finish: Finish, act: (principal: NonNullable<Awaited<ReturnType<typeof scheduledPrincipal>>>) => Promise<string>,
+): Promise<RunOutcome> {
+  const principal = await scheduledPrincipal(deps, row.createdBy);
+  if (!principal) return finish("failed", "its creator is no longer an enabled user", "failed");
+  try {
+    return await finish("done", await act(principal), "applied");
+  } catch (error) {
+    if (isControlError(error)) return refused(error, finish);
+    throw error;
+  }
+}
+
+function runStageChange(deps: ControlDeps, row: ScheduledRow, finish: Finish): Promise<RunOutcome> {
+  const { stageId, stageChange, comment } = row.payload as { stageId: string; stageChange: StageAction; comment?: string };
+  return asCreator(deps, row, finish, async (principal) => {
+    const { stage, request } = await requestStageChange(deps, principal, stageChange, {
+      stageId, comment: comment || `scheduled change ${row.id}`,
+    });
+    return request ? `${stageChange} requested: approval request ${request.id} is pending` : `${stageChange} applied: the stage is ${stage.status}`;
+  });
+}
+
+async function runArchive(deps: ControlDeps, row: ScheduledRow, state: FeatureState, finish: Finish): Promise<RunOutcome> {
+  if (state.feature.lifecycle === "archived") return finish("done", "skipped: the feature was already archived", "skipped");
+  // The dependents check of bulkArchiveFeatures: archiving a required feature turns its dependents off.
+  const { db } = deps;
+  const [teamFeatures, edges] = await db.batch([
+    db.select({ id: features.id, key: features.key, lifecycle: features.lifecycle }).from(features).where(eq(features.teamId, row.teamId)),
+    db.select({ featureId: prerequisites.featureId, requiredFeatureId: prerequisites.requiredFeatureId }).from(prerequisites)
+      .innerJoin(features, eq(features.id, prerequisites.featureId)).where(eq(features.teamId, row.teamId)),
+  ]);
+  const [blocking] = dependentsOutside([state.feature], edges, new Map(teamFeatures.map((f) => [f.id, f])));
+  if (blocking) {
+    return finish("blocked", `${blocking.key} is required by ${blocking.dependents.join(", ")}; archive or change those first`, "blocked");
+  }
+  return asCreator(deps, row, finish, async (principal) => {
+    await archiveFeature(deps, principal, row.featureId);
+    return "feature archived";
+  });
 }
 
 async function runSetRollout(
   deps: ControlDeps, row: ScheduledRow, state: FeatureState, markDone: (result: string) => Statement,
-  finish: (status: "done" | "failed", result: string, outcome: RunOutcome) => Promise<RunOutcome>,
+  finish: Finish,
 ): Promise<RunOutcome> {
   const { ruleId, percentage } = row.payload as { ruleId: string; percentage: number };
   const stage = state.stages.find((s) => s.rules.some((r) => r.id === ruleId));

@@ -3,6 +3,7 @@
 // a `ScheduledJob`; add it to JOBS. Jobs run independently: one failing never stops the others.
 import type { Env } from "../env";
 import { analyticsRetentionJob } from "./analytics-retention";
+import { autoApprovalJob } from "./auto-approval";
 import { housekeepingJob } from "./housekeeping";
 import { canaryGatesJob } from "./canary-gates";
 import { notificationsJob } from "./notifications";
@@ -18,6 +19,7 @@ const JOBS: ScheduledJob[] = [
   canaryGatesJob,
   notificationsJob,
   housekeepingJob,
+  autoApprovalJob,
 ];
 
 export async function runScheduledJobs(env: Env, now: Date, jobs: ScheduledJob[] = JOBS): Promise<{ failed: string[] }> {

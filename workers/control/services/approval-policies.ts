@@ -1,6 +1,9 @@
 // Approval policies of a team (team admins change them, members read them). A policy protects the
 // environments it covers (all / production_only / specific ids): changes there go through an
-// approval request with `requiredApprovals` votes from eligible roles and/or listed users.
+// approval request with `requiredApprovals` votes from eligible roles and/or listed users
+// (services/approvers.ts: fallbackToRoles), optionally approved automatically after
+// autoApproveAfterHours (services/auto-approval.ts) or alone by a team admin when
+// allowAdminOverride is on (services/approval-override.ts).
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { approvalPolicies, environments, POLICY_SCOPES, TEAM_ROLES, teamMemberships } from "../../../db/schema";
@@ -20,6 +23,10 @@ const policyFields = {
   eligibleRoles: z.array(z.enum(TEAM_ROLES)).max(4),
   eligibleUserIds: z.array(z.string().min(1)).max(100),
   enabled: z.boolean(),
+  /** Null: never auto-approve. At most 30 days. */
+  autoApproveAfterHours: z.number().int().min(1).max(720).nullable(),
+  allowAdminOverride: z.boolean(),
+  fallbackToRoles: z.boolean(),
 };
 const createInput = z.object({
   teamId: z.string().min(1), ...policyFields,
@@ -28,12 +35,16 @@ const createInput = z.object({
   eligibleRoles: policyFields.eligibleRoles.default(["approver", "team_admin"]),
   eligibleUserIds: policyFields.eligibleUserIds.default([]),
   enabled: policyFields.enabled.default(true),
+  autoApproveAfterHours: policyFields.autoApproveAfterHours.default(null),
+  allowAdminOverride: policyFields.allowAdminOverride.default(false),
+  fallbackToRoles: policyFields.fallbackToRoles.default(true),
 }).strict();
 const updateInput = z.object({ id: z.string().min(1), ...z.object(policyFields).partial().shape }).strict();
 
 const view = (p: PolicyRow) => ({
   name: p.name, appliesTo: p.appliesTo, environmentIds: p.environmentIds, requiredApprovals: p.requiredApprovals,
   eligibleRoles: p.eligibleRoles, eligibleUserIds: p.eligibleUserIds, enabled: p.enabled,
+  autoApproveAfterHours: p.autoApproveAfterHours, allowAdminOverride: p.allowAdminOverride, fallbackToRoles: p.fallbackToRoles,
 });
 
 /** Environments belong to the team, users are its members, and someone is eligible. */

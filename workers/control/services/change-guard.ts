@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Principal } from "./authz";
 import type { ControlDeps } from "./deps";
 import { ControlError } from "./errors";
-import { governanceOf, type FreezeRow, type Governance } from "./governance";
+import { governanceOf, type ActiveFreeze, type Governance } from "./governance";
 import { parseInput } from "./validation";
 
 export const APPROVAL_REQUIRED = "APPROVAL_REQUIRED";
@@ -71,8 +71,9 @@ export function checkFreeze(
   return { reason, freezeWindowIds: freezes.map((freeze) => freeze.id) };
 }
 
-function frozen(environmentName: string, freezes: FreezeRow[]): ControlError {
-  const until = new Date(Math.max(...freezes.map((freeze) => freeze.endsAt.getTime()))).toISOString();
+/** The error of a change stopped by a freeze (also the reason a preview reports BLOCKED). */
+export function frozen(environmentName: string, freezes: readonly ActiveFreeze[]): ControlError {
+  const until = new Date(Math.max(...freezes.map((freeze) => freeze.occurrence.endsAt.getTime()))).toISOString();
   const names = freezes.map((freeze) => `"${freeze.name}"`).join(", ");
   return new ControlError(
     "CONFLICT",

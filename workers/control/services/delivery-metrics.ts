@@ -27,7 +27,7 @@ import type { EnvironmentType } from "../../../engine/types";
 import { ANY_TEAM_ROLE, authorizeEntity, requireTeamRole, type Principal } from "./authz";
 import type { ControlDeps } from "./deps";
 import { badInput, notFound } from "./errors";
-import { applicablePolicy, freezeCovers } from "./governance";
+import { applicablePolicy, freezeCovers, freezeMayBeActive } from "./governance";
 import { walkDependents } from "./insights";
 
 const HOUR_MS = 3_600_000;
@@ -241,7 +241,7 @@ export async function featureImpactPreview(
     }).from(featureStages).innerJoin(environments, eq(environments.id, featureStages.environmentId))
       .where(eq(featureStages.featureId, featureId)).orderBy(featureStages.position),
     db.select().from(approvalPolicies).where(and(eq(approvalPolicies.teamId, teamOfFeature), eq(approvalPolicies.enabled, true))),
-    db.select().from(freezeWindows).where(and(eq(freezeWindows.teamId, teamOfFeature), lte(freezeWindows.startsAt, now), gt(freezeWindows.endsAt, now))),
+    db.select().from(freezeWindows).where(and(eq(freezeWindows.teamId, teamOfFeature), freezeMayBeActive(now))),
     db.select({ environmentId: clients.environmentId, kind: clients.kind, n: sql<number>`COUNT(*)` }).from(clients)
       .where(and(eq(clients.teamId, teamOfFeature), eq(clients.enabled, true))).groupBy(clients.environmentId, clients.kind),
     db.select({ featureId: prerequisites.featureId, requiredFeatureId: prerequisites.requiredFeatureId }).from(prerequisites)

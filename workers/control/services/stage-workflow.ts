@@ -17,7 +17,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import {
-  APPROVAL_STATUSES, approvalRequests, approvalVotes, environments, featureStages, features, teamMemberships, users, type StageStatus, type TeamRole,
+  APPROVAL_STATUSES, approvalRequests, approvalVotes, environments, featureStages, features, type StageStatus, type TeamRole,
   LIVE_STAGE_STATUSES,
 } from "../../../db/schema";
 import type { JsonValue } from "../../../engine/types";
@@ -25,7 +25,7 @@ import { announceApprovalRequest } from "./announce";
 import { authorizeEntity, requireTeamMember, type Principal } from "./authz";
 import { checkFreeze, type FreezeOverride } from "./change-guard";
 import { commit, type Statement } from "./commit";
-import { customRoleApproverIds } from "./custom-roles";
+import { approversFor } from "./approvers";
 import type { ControlDeps } from "./deps";
 import { ControlError, conflict, forbidden } from "./errors";
 import { featureSnapshot, loadFeatureState, type FeatureState, type StageState } from "./feature-state";
@@ -65,20 +65,8 @@ export interface StageChangeResult {
   request: RequestRow | null;
 }
 
-const isAdminOf = (principal: Principal, teamId: string) =>
+export const isAdminOf = (principal: Principal, teamId: string) =>
   principal.isSystemAdmin || principal.memberships.get(teamId) === "team_admin";
-
-/** Enabled members of the team eligible under the policy (or its admins without one), minus the requester. */
-async function eligibleApprovers(deps: ControlDeps, teamId: string, policy: PolicyRow | null, requesterId: string): Promise<string[]> {
-  const members = await deps.db.select({ userId: teamMemberships.userId, role: teamMemberships.role }).from(teamMemberships)
-    .innerJoin(users, eq(users.id, teamMemberships.userId))
-    .where(and(eq(teamMemberships.teamId, teamId), eq(users.enabled, true)));
-  const roles: readonly TeamRole[] = policy ? policy.eligibleRoles : ["team_admin"];
-  // Users listed by the policy, and members of the custom roles it names (services/custom-roles.ts).
-  const listed = new Set([...(policy?.eligibleUserIds ?? []), ...(policy ? await customRoleApproverIds(deps, policy.id) : [])]);
-  return members.filter((m) => m.userId !== requesterId && (roles.includes(m.role) || listed.has(m.userId)))
-    .map((m) => m.userId).sort();
-}
 
 async function stageOf(deps: ControlDeps, principal: Principal, stageId: string, allowed: readonly TeamRole[]) {
   const teamId = await authorizeEntity(deps, principal, "featureStage", stageId, allowed);
@@ -148,16 +136,15 @@ export interface NewRequest {
  * CONFLICT when fewer eligible approvers exist than it needs (never a request nobody can decide).
  */
 export async function createApprovalRequest(deps: ControlDeps, principal: Principal, input: NewRequest): Promise<RequestRow> {
-  const eligible = await eligibleApprovers(deps, input.teamId, input.policy, principal.userId);
-  const required = input.policy?.requiredApprovals ?? 1;
-  if (eligible.length < required) {
-    throw conflict(`This change needs ${required} approval(s) but only ${eligible.length} eligible approver(s) exist besides the requester`);
-  }
+  const { eligible, required } = await approversFor(deps, input.teamId, input.policy, principal.userId);
+  const createdAt = deps.now();
+  const autoHours = input.policy?.autoApproveAfterHours ?? null;
   const request: RequestRow = {
     id: crypto.randomUUID(), teamId: input.teamId, policyId: input.policy?.id ?? null, featureId: input.state.feature.id,
     environmentId: input.environmentId, action: input.action, payload: input.payload,
     baseFeatureVersion: input.state.feature.version, requiredApprovals: required, eligibleUserIds: eligible, status: "pending",
-    requestedBy: principal.userId, comment: input.comment, createdAt: deps.now(), decidedAt: null,
+    requestedBy: principal.userId, comment: input.comment, createdAt, decidedAt: null,
+    autoApproveAt: autoHours === null ? null : new Date(createdAt.getTime() + autoHours * 3_600_000),
   };
   const after = input.audit.after && typeof input.audit.after === "object" && !Array.isArray(input.audit.after) ? input.audit.after : { value: input.audit.after };
   await commit(deps, {
@@ -221,12 +208,12 @@ async function announceStatus(deps: ControlDeps, request: RequestRow, status: Re
 }
 
 /** Marks the request invalidated (the feature changed since it was made) and reports CONFLICT. */
-async function invalidate(deps: ControlDeps, principal: Principal, request: RequestRow, currentVersion: number): Promise<never> {
+export async function invalidate(deps: ControlDeps, principal: Principal, request: RequestRow, currentVersion: number): Promise<never> {
   const stageId = (request.payload as { stageId: string }).stageId;
   const previous = (request.payload as { previousStatus?: StageStatus }).previousStatus;
   const statements: Statement[] = [
     deps.db.update(approvalRequests).set({ status: "invalidated", decidedAt: deps.now() })
-      .where(and(eq(approvalRequests.id, request.id), inArray(approvalRequests.status, ["pending", "approved"]))),
+      .where(and(eq(approvalRequests.id, request.id), inArray(approvalRequests.status, ["pending", "approved", "auto_approved"]))),
   ];
   if (previous) statements.push(deps.db.update(featureStages).set({ status: previous }).where(eq(featureStages.id, stageId)));
   await commit(deps, {
@@ -305,27 +292,48 @@ async function vote(deps: ControlDeps, principal: Principal, choice: "approve" |
     if (recorded.filter((v) => v.vote === "approve").length < request.requiredApprovals) return request;
     pendingVote = [];
   }
-  // The last required approval: apply now unless a freeze window stops it (then `approved`).
+  return concludeApproval(deps, principal, request, pendingVote, {
+    status: "approved", action: "approval_request.approve", reason: input.comment || null, freezeOverrideReason: input.freezeOverrideReason,
+  });
+}
+
+export interface Conclusion {
+  /** `approved` after the required votes or an admin override, `auto_approved` by the cron job. */
+  status: "approved" | "auto_approved";
+  action: string;
+  reason: string | null;
+  freezeOverrideReason?: string | null;
+}
+
+/**
+ * An approved request: applied now unless a freeze window stops it (it then keeps `status` until
+ * someone applies it). `pending` holds statements (the deciding vote) committed with either outcome.
+ */
+export async function concludeApproval(
+  deps: ControlDeps, principal: Principal, request: RequestRow, pending: Statement[], conclusion: Conclusion,
+): Promise<RequestRow> {
+  const teamId = request.teamId;
+  const now = deps.now();
   const state = await loadFeatureState(deps, request.featureId);
   const governance = await governanceOf(deps, teamId, request.environmentId);
   let override: FreezeOverride | null = null;
   try {
-    override = checkFreeze(governance, principal, teamId, input.freezeOverrideReason);
+    override = checkFreeze(governance, principal, teamId, conclusion.freezeOverrideReason);
   } catch (error) {
     if (!(error instanceof ControlError) || error.code !== "CONFLICT") throw error;
     await commit(deps, {
       actor: principal,
-      statements: [...pendingVote, deps.db.update(approvalRequests).set({ status: "approved", decidedAt: now }).where(eq(approvalRequests.id, request.id))],
+      statements: [...pending, deps.db.update(approvalRequests).set({ status: conclusion.status, decidedAt: now }).where(eq(approvalRequests.id, request.id))],
       audit: [{
-        teamId, action: "approval_request.approve", entityType: "approval_request", entityId: request.id,
-        before: { status: "pending" }, after: { status: "approved", appliedLater: "frozen" }, reason: input.comment || null,
+        teamId, action: conclusion.action, entityType: "approval_request", entityId: request.id,
+        before: { status: request.status }, after: { status: conclusion.status, appliedLater: "frozen" }, reason: conclusion.reason,
       }],
       notifications: [stageChangeApproved(request, state.feature.key, environmentKeyOf(state, request.environmentId), principal.username, now)],
     });
-    await announceApprovalRequest(deps, request, state.feature.key, "approved", now);
-    return { ...request, status: "approved", decidedAt: now };
+    await announceApprovalRequest(deps, request, state.feature.key, conclusion.status, now);
+    return { ...request, status: conclusion.status, decidedAt: now };
   }
-  await applyRequest(deps, principal, request, state, pendingVote, override);
+  await applyRequest(deps, principal, request, state, pending, override);
   return { ...request, status: "applied", decidedAt: now };
 }
 
@@ -335,7 +343,7 @@ export async function applyApprovalRequest(deps: ControlDeps, principal: Princip
   const { teamId, request } = await openRequest(deps, principal, input.requestId);
   const mayApply = isAdminOf(principal, teamId) || request.requestedBy === principal.userId || request.eligibleUserIds.includes(principal.userId);
   if (!mayApply) throw forbidden("Only a team admin, the requester or an eligible approver may apply this request");
-  if (request.status !== "approved") throw conflict(`The request is ${request.status}, not approved`);
+  if (request.status !== "approved" && request.status !== "auto_approved") throw conflict(`The request is ${request.status}, not approved`);
   const state = await loadFeatureState(deps, request.featureId);
   if (state.feature.version !== request.baseFeatureVersion) await invalidate(deps, principal, request, state.feature.version);
   const override = checkFreeze(await governanceOf(deps, teamId, request.environmentId), principal, teamId, input.freezeOverrideReason);
@@ -376,7 +384,7 @@ export const applyPayload: Partial<Record<RequestRow["action"], PayloadApplier>>
 export async function cancelApprovalRequest(deps: ControlDeps, principal: Principal, requestId: string): Promise<RequestRow> {
   const { teamId, request } = await openRequest(deps, principal, requestId);
   if (request.requestedBy !== principal.userId && !isAdminOf(principal, teamId)) throw forbidden("Only the requester or a team admin may cancel a request");
-  if (request.status !== "pending" && request.status !== "approved") throw conflict(`The request is ${request.status}`);
+  if (!["pending", "approved", "auto_approved"].includes(request.status)) throw conflict(`The request is ${request.status}`);
   const { stageId, previousStatus } = request.payload as { stageId: string; previousStatus?: StageStatus };
   const statements: Statement[] = [deps.db.update(approvalRequests).set({ status: "cancelled", decidedAt: deps.now() }).where(eq(approvalRequests.id, requestId))];
   if (previousStatus) statements.push(deps.db.update(featureStages).set({ status: previousStatus }).where(eq(featureStages.id, stageId)));

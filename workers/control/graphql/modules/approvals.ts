@@ -1,10 +1,12 @@
-// Delivery governance: approval policies, the stage workflow (deploy / rollback requests and their
-// votes) and freeze windows. Thin: every rule lives in the services.
+// Delivery governance: approval policies (and their preview), the stage workflow (deploy / rollback
+// requests, their votes, admin overrides) and freeze windows. Thin: every rule lives in the services.
 import {
   createApprovalPolicy, deleteApprovalPolicy, listApprovalPolicies, updateApprovalPolicy,
 } from "../../services/approval-policies";
+import { adminOverrideApprove } from "../../services/approval-override";
+import { previewApprovalPolicy, type ApprovalPreview } from "../../services/approval-preview";
 import { requestRulesChange } from "../../services/rules-change";
-import { createFreezeWindow, deleteFreezeWindow, listFreezeWindows } from "../../services/freeze-windows";
+import { createFreezeWindow, deleteFreezeWindow, listActiveFreezeWindows, listFreezeWindows } from "../../services/freeze-windows";
 import {
   applyApprovalRequest, approveRequest, cancelApprovalRequest, getApprovalRequest, listApprovalRequests, rejectRequest,
   requestStageChange, votesOf, type RequestRow, type StageChangeResult,
@@ -28,6 +30,12 @@ export const typeDefs = /* GraphQL */ `
     eligibleRoles: [TeamRole!]!
     eligibleUserIds: [ID!]!
     enabled: Boolean!
+    "A pending request nobody rejected is approved automatically after this many hours (null: never)."
+    autoApproveAfterHours: Int
+    "A team admin may approve a request alone, with a reason (adminOverrideApprove)."
+    allowAdminOverride: Boolean!
+    "Holders of eligibleRoles stay eligible when users are listed (off: only the listed users still available)."
+    fallbackToRoles: Boolean!
     createdAt: DateTime!
     updatedAt: DateTime!
   }
@@ -43,6 +51,12 @@ export const typeDefs = /* GraphQL */ `
     eligibleRoles: [TeamRole!]
     eligibleUserIds: [ID!]
     enabled: Boolean
+    "1..720; default null (never)."
+    autoApproveAfterHours: Int
+    "Default false."
+    allowAdminOverride: Boolean
+    "Default true."
+    fallbackToRoles: Boolean
   }
 
   input UpdateApprovalPolicyInput {
@@ -54,9 +68,14 @@ export const typeDefs = /* GraphQL */ `
     eligibleRoles: [TeamRole!]
     eligibleUserIds: [ID!]
     enabled: Boolean
+    "null clears it."
+    autoApproveAfterHours: Int
+    allowAdminOverride: Boolean
+    fallbackToRoles: Boolean
   }
 
-  enum ApprovalStatus { pending approved rejected cancelled applied invalidated }
+  "auto_approved: approved by the policy's autoApproveAfterHours and held by a freeze window (applied ones are applied)."
+  enum ApprovalStatus { pending approved rejected cancelled applied invalidated auto_approved }
 
   type ApprovalVote {
     userId: ID!
@@ -84,6 +103,8 @@ export const typeDefs = /* GraphQL */ `
     comment: String!
     createdAt: DateTime!
     decidedAt: DateTime
+    "When it is approved automatically unless rejected first (null: never)."
+    autoApproveAt: DateTime
     votes: [ApprovalVote!]!
   }
 
@@ -100,17 +121,47 @@ export const typeDefs = /* GraphQL */ `
     request: ApprovalRequest
   }
 
-  "No change reaches the covered environments in [startsAt, endsAt) without an admin override."
+  "NONE: once; DAILY / WEEKLY: the first occurrence's wall-clock span repeats in the window's timezone."
+  enum FreezeRecurrence { NONE DAILY WEEKLY }
+
+  "No change reaches the covered environments in [startsAt, endsAt) (or its repetitions) without an admin override."
   type FreezeWindow {
     id: ID!
     teamId: ID!
     name: String!
     environmentId: ID
     environmentType: String
+    "The first occurrence."
     startsAt: DateTime!
     endsAt: DateTime!
+    "IANA zone, e.g. Europe/Paris."
+    timezone: String!
+    recurrence: FreezeRecurrence!
     reason: String!
     createdAt: DateTime!
+  }
+
+  "A freeze window in force, with the occurrence in force."
+  type ActiveFreezeWindow {
+    window: FreezeWindow!
+    startsAt: DateTime!
+    endsAt: DateTime!
+  }
+
+  enum ApprovalChangeType { deploy rollback rules_change version_rollback }
+  enum ApprovalPreviewOutcome { NOT_REQUIRED REQUIRES_APPROVAL AUTO_APPROVED BLOCKED }
+
+  "What would happen to a change if the caller requested it now (the workflow's own rules)."
+  type ApprovalPolicyPreview {
+    outcome: ApprovalPreviewOutcome!
+    "The policy that governs the environment, if any."
+    policy: ApprovalPolicy
+    requiredApprovals: Int!
+    "Who would be asked (the caller excluded)."
+    eligibleApproverIds: [ID!]!
+    "Freeze windows in force over the environment."
+    freezeWindows: [ActiveFreezeWindow!]!
+    reason: String!
   }
 
   input CreateFreezeWindowInput {
@@ -122,6 +173,10 @@ export const typeDefs = /* GraphQL */ `
     startsAt: DateTime!
     endsAt: DateTime!
     reason: String
+    "Default UTC."
+    timezone: String
+    "Default NONE. A recurring window lasts less than its period."
+    recurrence: FreezeRecurrence
   }
 
   extend type Query {
@@ -130,6 +185,10 @@ export const typeDefs = /* GraphQL */ `
     approvalRequest(id: ID!): ApprovalRequest!
     "Freeze windows that have not ended yet."
     freezeWindows(teamId: ID!): [FreezeWindow!]!
+    "Freeze windows in force now, with their current occurrence."
+    activeFreezeWindows(teamId: ID!): [ActiveFreezeWindow!]!
+    "requestedStatus: optionally the stage status a deploy / rollback asks for (e.g. DEPLOYMENT_REQUESTED)."
+    approvalPolicyPreview(teamId: ID!, environmentId: ID!, changeType: ApprovalChangeType!, requestedStatus: String): ApprovalPolicyPreview!
   }
 
   extend type Mutation {
@@ -152,10 +211,18 @@ export const typeDefs = /* GraphQL */ `
     "Applies a request approved during a freeze window."
     applyApprovalRequest(requestId: ID!, freezeOverrideReason: String): ApprovalRequest!
     cancelApprovalRequest(id: ID!): ApprovalRequest!
+    "A team admin approves a pending request alone where its policy allowAdminOverride; reason required (audited)."
+    adminOverrideApprove(requestId: ID!, reason: String, freezeOverrideReason: String): ApprovalRequest!
     createFreezeWindow(input: CreateFreezeWindowInput!): FreezeWindow!
     deleteFreezeWindow(id: ID!): FreezeWindow!
   }
 `;
+
+const occurrenceView = (active: { window: unknown; occurrence: { startsAt: Date; endsAt: Date } }) =>
+  ({ window: active.window, startsAt: active.occurrence.startsAt, endsAt: active.occurrence.endsAt });
+const previewView = ({ activeFreezes, eligibleApproverIds, ...preview }: ApprovalPreview) => ({
+  ...preview, eligibleApproverIds, freezeWindows: activeFreezes.map((freeze) => occurrenceView({ window: freeze, occurrence: freeze.occurrence })),
+});
 
 const stageResult = (result: StageChangeResult) => ({ stageId: result.stage.id, status: result.stage.status, request: result.request });
 
@@ -169,12 +236,19 @@ export const resolvers: ModuleResolvers = {
       listApprovalRequests(ctx.deps, await ctx.principal(), args.teamId, { status: args.status }, args),
     approvalRequest: async (_p, args: { id: string }, ctx) => getApprovalRequest(ctx.deps, await ctx.principal(), args.id),
     freezeWindows: async (_p, args: { teamId: string }, ctx) => listFreezeWindows(ctx.deps, await ctx.principal(), args.teamId),
+    activeFreezeWindows: async (_p, args: { teamId: string }, ctx) =>
+      (await listActiveFreezeWindows(ctx.deps, await ctx.principal(), args.teamId)).map(occurrenceView),
+    approvalPolicyPreview: async (_p, args: Record<string, unknown>, ctx) =>
+      previewView(await previewApprovalPolicy(ctx.deps, await ctx.principal(), withoutNulls(args))),
   },
   Mutation: {
     createApprovalPolicy: async (_p, args: { input: Record<string, unknown> }, ctx) =>
       createApprovalPolicy(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
-    updateApprovalPolicy: async (_p, args: { input: Record<string, unknown> }, ctx) =>
-      updateApprovalPolicy(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    updateApprovalPolicy: async (_p, args: { input: Record<string, unknown> }, ctx) => updateApprovalPolicy(ctx.deps, await ctx.principal(), {
+      ...withoutNulls(args.input),
+      // An explicit null turns auto-approval off.
+      ...(args.input.autoApproveAfterHours === null ? { autoApproveAfterHours: null } : {}),
+    }),
     deleteApprovalPolicy: async (_p, args: { id: string }, ctx) => deleteApprovalPolicy(ctx.deps, await ctx.principal(), args.id),
     requestDeploy: async (_p, args: Record<string, unknown>, ctx) =>
       stageResult(await requestStageChange(ctx.deps, await ctx.principal(), "deploy", withoutNulls(args))),
@@ -187,6 +261,7 @@ export const resolvers: ModuleResolvers = {
     applyApprovalRequest: async (_p, args: Record<string, unknown>, ctx) =>
       applyApprovalRequest(ctx.deps, await ctx.principal(), withoutNulls(args)),
     cancelApprovalRequest: async (_p, args: { id: string }, ctx) => cancelApprovalRequest(ctx.deps, await ctx.principal(), args.id),
+    adminOverrideApprove: async (_p, args: Record<string, unknown>, ctx) => adminOverrideApprove(ctx.deps, await ctx.principal(), withoutNulls(args)),
     createFreezeWindow: async (_p, args: { input: Record<string, unknown> }, ctx) =>
       createFreezeWindow(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
     deleteFreezeWindow: async (_p, args: { id: string }, ctx) => deleteFreezeWindow(ctx.deps, await ctx.principal(), args.id),

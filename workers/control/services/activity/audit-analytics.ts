@@ -9,6 +9,7 @@ import type { ControlDeps } from "../deps";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import { scopedAuditRows } from "./audit-entities";
+import { readBatch } from "./raw-batch";
 import { DAY_MS, dayStart } from "./utc-buckets";
 
 export const MAX_WINDOW_DAYS = 365;
@@ -48,6 +49,12 @@ export interface AuditAnalytics {
   mostChangedFeatures: { featureId: string; featureKey: string | null; featureName: string | null; count: number; lastChangedAt: Date }[];
 }
 
+type TotalsRow = { total: number; actors: number; entities: number; team_wide: number };
+type ActorRow = { actor_id: string | null; actor_name: string; count: number };
+type EnvironmentRow = { environment_id: string; key: string | null; name: string | null; count: number };
+type DayRow = { day: number; count: number };
+type FeatureRow = { feature_id: string; key: string | null; name: string | null; count: number; last_at: number };
+
 export async function auditAnalytics(deps: ControlDeps, principal: Principal, args: AuditAnalyticsArgs): Promise<AuditAnalytics> {
   requireTeamMember(principal, args.teamId);
   const input = parseInput(argsSchema, {
@@ -58,36 +65,34 @@ export async function auditAnalytics(deps: ControlDeps, principal: Principal, ar
   const where: SQL[] = [sql`a.created_at >= ${from}`, sql`a.created_at <= ${now}`];
   if (input.actorId) where.push(sql`a.actor_id = ${input.actorId}`);
   if (input.action) where.push(sql`a.action = ${input.action}`);
-  const rows = scopedAuditRows(args.teamId, where);
-  const envFilter = input.environmentId ? sql`WHERE s.environment_id = ${input.environmentId}` : sql``;
-  const db = deps.db;
-  const [environmentCheck, [totals], byAction, byActor, byEnvironment, byDay, features] = await db.batch([
-    db.all<{ id: string }>(sql`SELECT id FROM environments WHERE id = ${input.environmentId ?? ""} AND team_id = ${args.teamId}`),
-    db.all<{ total: number; actors: number; entities: number; team_wide: number }>(sql`${rows}
+  const rows = scopedAuditRows(args.teamId, where, input.environmentId);
+  const [environmentCheck, [totals], byAction, byActor, byEnvironment, byDay, features] = await readBatch<[
+    { id: string }[], TotalsRow[], { action: string; count: number }[], ActorRow[], EnvironmentRow[], DayRow[], FeatureRow[],
+  ]>(deps, [
+    sql`SELECT id FROM environments WHERE id = ${input.environmentId ?? ""} AND team_id = ${args.teamId}`,
+    sql`${rows}
       SELECT COUNT(*) AS total, COUNT(DISTINCT COALESCE(s.actor_id, 'name:' || s.actor_name)) AS actors,
              COUNT(DISTINCT s.entity_type || ':' || s.entity_id) AS entities,
              COALESCE(SUM(s.environment_id IS NULL), 0) AS team_wide
-      FROM scoped s ${envFilter}`),
-    db.all<{ action: string; count: number }>(sql`${rows}
-      SELECT s.action, COUNT(*) AS count FROM scoped s ${envFilter} GROUP BY s.action ORDER BY count DESC, s.action`),
-    db.all<{ actor_id: string | null; actor_name: string; count: number }>(sql`${rows}
-      SELECT s.actor_id,
-             COALESCE(NULLIF(u.display_name, ''), u.username, MAX(s.actor_name)) AS actor_name, COUNT(*) AS count
-      FROM scoped s LEFT JOIN users u ON u.id = s.actor_id ${envFilter}
+      FROM scoped s`,
+    sql`${rows}
+      SELECT s.action, COUNT(*) AS count FROM scoped s GROUP BY s.action ORDER BY count DESC, s.action`,
+    sql`${rows}
+      SELECT s.actor_id, COALESCE(NULLIF(u.display_name, ''), u.username, MAX(s.actor_name)) AS actor_name, COUNT(*) AS count
+      FROM scoped s LEFT JOIN users u ON u.id = s.actor_id
       GROUP BY s.actor_id, CASE WHEN s.actor_id IS NULL THEN s.actor_name END
-      ORDER BY count DESC, actor_name`),
-    db.all<{ environment_id: string; key: string | null; name: string | null; count: number }>(sql`${rows}
+      ORDER BY count DESC, actor_name`,
+    sql`${rows}
       SELECT s.environment_id, e.key, e.name, COUNT(*) AS count
       FROM scoped s LEFT JOIN environments e ON e.id = s.environment_id AND e.team_id = ${args.teamId}
-      WHERE s.environment_id IS NOT NULL ${input.environmentId ? sql`AND s.environment_id = ${input.environmentId}` : sql``}
-      GROUP BY s.environment_id ORDER BY count DESC, e.key`),
-    db.all<{ day: number; count: number }>(sql`${rows}
-      SELECT s.created_at / ${sql.raw(String(DAY_MS))} AS day, COUNT(*) AS count FROM scoped s ${envFilter} GROUP BY day`),
-    db.all<{ feature_id: string; key: string | null; name: string | null; count: number; last_at: number }>(sql`${rows}
+      WHERE s.environment_id IS NOT NULL GROUP BY s.environment_id ORDER BY count DESC, e.key`,
+    sql`${rows}
+      SELECT s.created_at / ${sql.raw(String(DAY_MS))} AS day, COUNT(*) AS count FROM scoped s GROUP BY day`,
+    sql`${rows}
       SELECT s.feature_id, f.key, f.name, COUNT(*) AS count, MAX(s.created_at) AS last_at
       FROM scoped s LEFT JOIN features f ON f.id = s.feature_id AND f.team_id = ${args.teamId}
-      WHERE s.feature_id IS NOT NULL ${input.environmentId ? sql`AND s.environment_id = ${input.environmentId}` : sql``}
-      GROUP BY s.feature_id ORDER BY count DESC, last_at DESC, f.key LIMIT ${sql.raw(String(TOP_FEATURES))}`),
+      WHERE s.feature_id IS NOT NULL
+      GROUP BY s.feature_id ORDER BY count DESC, last_at DESC, f.key LIMIT ${sql.raw(String(TOP_FEATURES))}`,
   ]);
   if (input.environmentId && environmentCheck.length === 0) throw notFound("Environment");
   const perDay = new Map(byDay.map((row) => [row.day, row.count]));

@@ -29,13 +29,15 @@ export const AUDIT_FEATURE = sql.raw(`COALESCE(CASE a.entity_type
   END, json_extract(a.diff, '$.after.featureId'), json_extract(a.diff, '$.before.featureId'))`);
 
 /**
- * The team's audit rows matching `where` (over `a`), with `environment_id` and `feature_id` resolved,
- * as a CTE named `scoped` for the statement that follows.
+ * The team's audit rows matching `where` (over `a`), with `environment_id` and `feature_id` resolved
+ * (and, given `environmentId`, only the rows concerning it), as a CTE named `scoped` for the
+ * statement that follows.
  */
-export function scopedAuditRows(teamId: string, where: SQL[]): SQL {
+export function scopedAuditRows(teamId: string, where: SQL[], environmentId?: string | null): SQL {
   const conditions = [sql`a.team_id = ${teamId}`, ...where];
-  return sql`WITH scoped AS (
+  return sql`WITH resolved AS (
     SELECT a.id, a.action, a.entity_type, a.entity_id, a.actor_id, a.actor_name, a.created_at,
            ${AUDIT_ENVIRONMENT} AS environment_id, ${AUDIT_FEATURE} AS feature_id
-    FROM audit_log a WHERE ${sql.join(conditions, sql` AND `)})`;
+    FROM audit_log a WHERE ${sql.join(conditions, sql` AND `)}),
+  scoped AS (SELECT * FROM resolved ${environmentId ? sql`WHERE environment_id = ${environmentId}` : sql``})`;
 }

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { requireTeamMember, type Principal } from "../authz";
 import type { ControlDeps } from "../deps";
 import { badInput, notFound } from "../errors";
+import { readBatch } from "./raw-batch";
 import { bucketStart, bucketStarts, BUCKET_INTERVALS, DAY_MS, nextBucket, type BucketInterval } from "./utc-buckets";
 
 export const MAX_GROWTH_BUCKETS = 366;
@@ -32,13 +33,12 @@ export async function featureGrowth(
   if (starts.length > MAX_GROWTH_BUCKETS) {
     throw badInput("interval", `interval: the range has more than ${MAX_GROWTH_BUCKETS} ${args.interval} buckets; choose a larger interval or a shorter range`);
   }
-  const db = deps.db;
-  const [team, [before], perDay] = await db.batch([
-    db.all<{ name: string }>(sql`SELECT name FROM teams WHERE id = ${args.teamId}`),
-    db.all<{ count: number }>(sql`SELECT COUNT(*) AS count FROM features WHERE team_id = ${args.teamId} AND created_at < ${from}`),
-    db.all<{ day: number; count: number }>(sql`
+  const [team, [before], perDay] = await readBatch<[{ name: string }[], { count: number }[], { day: number; count: number }[]]>(deps, [
+    sql`SELECT name FROM teams WHERE id = ${args.teamId}`,
+    sql`SELECT COUNT(*) AS count FROM features WHERE team_id = ${args.teamId} AND created_at < ${from}`,
+    sql`
       SELECT created_at / ${sql.raw(String(DAY_MS))} AS day, COUNT(*) AS count FROM features
-      WHERE team_id = ${args.teamId} AND created_at >= ${from} AND created_at < ${to} GROUP BY day`),
+      WHERE team_id = ${args.teamId} AND created_at >= ${from} AND created_at < ${to} GROUP BY day`,
   ]);
   if (!team[0]) throw notFound("Team");
   // Days never straddle buckets (every bucket starts at 00:00 UTC), so day counts add up per bucket.

@@ -8,6 +8,7 @@ import { requireTeamMember, type Principal } from "../authz";
 import type { ControlDeps } from "../deps";
 import { notFound } from "../errors";
 import { MINUTE_MS } from "../analytics/periods";
+import { readBatch } from "./raw-batch";
 import { DAY_MS, dayStart } from "./utc-buckets";
 
 type Lifecycle = (typeof LIFECYCLES)[number];
@@ -41,22 +42,24 @@ export async function systemMetrics(deps: ControlDeps, principal: Principal, tea
   const today = dayStart(now);
   const minute = (ms: number) => Math.floor(ms / MINUTE_MS);
   const [todayMin, yesterdayMin, weekMin, nowMin] = [minute(today), minute(today - DAY_MS), minute(today - 6 * DAY_MS), minute(now)];
-  const db = deps.db;
-  const [team, lifecycles, [clients], [evaluations], [governance]] = await db.batch([
-    db.all<{ id: string }>(sql`SELECT id FROM teams WHERE id = ${teamId}`),
-    db.all<{ lifecycle: Lifecycle; count: number }>(sql`SELECT lifecycle, COUNT(*) AS count FROM features WHERE team_id = ${teamId} GROUP BY lifecycle`),
-    db.all<{ total: number; active: number }>(sql`SELECT COUNT(*) AS total, COALESCE(SUM(enabled), 0) AS active FROM clients WHERE team_id = ${teamId}`),
-    db.all<{ today: number; yesterday: number; week: number; successful: number }>(sql`
+  const [team, lifecycles, [clients], [evaluations], [governance]] = await readBatch<[
+    { id: string }[], { lifecycle: Lifecycle; count: number }[], { total: number; active: number }[],
+    { today: number; yesterday: number; week: number; successful: number }[], { environments: number; pending: number; killed: number }[],
+  ]>(deps, [
+    sql`SELECT id FROM teams WHERE id = ${teamId}`,
+    sql`SELECT lifecycle, COUNT(*) AS count FROM features WHERE team_id = ${teamId} GROUP BY lifecycle`,
+    sql`SELECT COUNT(*) AS total, COALESCE(SUM(enabled), 0) AS active FROM clients WHERE team_id = ${teamId}`,
+    sql`
       SELECT COALESCE(SUM(CASE WHEN r.minute >= ${todayMin} THEN r.count END), 0) AS today,
              COALESCE(SUM(CASE WHEN r.minute >= ${yesterdayMin} AND r.minute < ${todayMin} THEN r.count END), 0) AS yesterday,
              COALESCE(SUM(r.count), 0) AS week,
              COALESCE(SUM(CASE WHEN r.reason <> 'ERROR' THEN r.count END), 0) AS successful
       FROM evaluation_rollups r
-      WHERE r.environment_id IN (SELECT id FROM environments WHERE team_id = ${teamId}) AND r.minute BETWEEN ${weekMin} AND ${nowMin}`),
-    db.all<{ environments: number; pending: number; killed: number }>(sql`
+      WHERE r.environment_id IN (SELECT id FROM environments WHERE team_id = ${teamId}) AND r.minute BETWEEN ${weekMin} AND ${nowMin}`,
+    sql`
       SELECT (SELECT COUNT(*) FROM environments WHERE team_id = ${teamId}) AS environments,
              (SELECT COUNT(*) FROM approval_requests WHERE team_id = ${teamId} AND status = 'pending') AS pending,
-             (SELECT COUNT(*) FROM features WHERE team_id = ${teamId} AND kill_switch_active = 1) AS killed`),
+             (SELECT COUNT(*) FROM features WHERE team_id = ${teamId} AND kill_switch_active = 1) AS killed`,
   ]);
   if (team.length === 0) throw notFound("Team");
   const featuresByLifecycle = Object.fromEntries(LIFECYCLES.map((l) => [l, 0])) as Record<Lifecycle, number>;

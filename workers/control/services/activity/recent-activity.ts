@@ -80,14 +80,16 @@ export async function recentActivity(
   if (f.to) where.push(sql`a.created_at < ${f.to.getTime()}`);
   const rows = await deps.db.all<Row>(sql`
     WITH page AS (
-      SELECT a.rowid AS seq, a.id, a.action, a.entity_type, a.entity_id, a.actor_id, a.actor_name AS recorded_actor, a.reason, a.created_at, a.diff,
-             ${ENTITY_LABEL} AS entity_label, ${AUDIT_ENVIRONMENT} AS environment_id, ${AUDIT_FEATURE} AS feature_id
+      SELECT a.rowid AS seq, a.id, a.action, a.entity_type, a.entity_id, a.actor_id, a.actor_name, a.reason, a.created_at, a.diff
       FROM audit_log a WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY a.created_at DESC, a.rowid DESC LIMIT ${window.limit + 1} OFFSET ${window.offset})
+      ORDER BY a.created_at DESC, a.rowid DESC LIMIT ${window.limit + 1} OFFSET ${window.offset}),
+    -- Resolved for the page's rows only, not for every row the filter matches.
+    resolved AS (
+      SELECT a.*, ${ENTITY_LABEL} AS entity_label, ${AUDIT_ENVIRONMENT} AS environment_id, ${AUDIT_FEATURE} AS feature_id FROM page a)
     SELECT p.id, p.action, p.entity_type, p.entity_id, p.entity_label, p.actor_id, p.reason, p.created_at, p.diff, p.environment_id, p.feature_id,
-           COALESCE(NULLIF(u.display_name, ''), u.username, p.recorded_actor) AS actor_name,
+           COALESCE(NULLIF(u.display_name, ''), u.username, p.actor_name) AS actor_name,
            e.key AS environment_key, e.name AS environment_name, f.key AS feature_key, f.name AS feature_name
-    FROM page p
+    FROM resolved p
     LEFT JOIN users u ON u.id = p.actor_id
     LEFT JOIN environments e ON e.id = p.environment_id AND e.team_id = ${teamId}
     LEFT JOIN features f ON f.id = p.feature_id AND f.team_id = ${teamId}

@@ -222,4 +222,10 @@ describe("roles", () => {
       expect(codes(answer)).toEqual(reschedule[role] ? [reschedule[role]] : []);
     });
   }
+
+  it("anonymously: UNAUTHENTICATED for scheduling and rescheduling", async () => {
+    expect(codes(await gql(CREATE, { input: archive("dark_mode") }))).toEqual(["UNAUTHENTICATED"]);
+    const { id } = await schedule("teamadmin", archive("dark_mode"));
+    expect(codes(await gql(RESCHEDULE, { id, at: inAnHour() }))).toEqual(["UNAUTHENTICATED"]);
+  });
 });

@@ -32,8 +32,8 @@ import { walkDependents } from "./insights";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const DECIDED = new Set(["approved", "applied", "rejected"]);
-const APPROVED = new Set(["approved", "applied"]);
+const DECIDED = new Set(["approved", "auto_approved", "applied", "rejected"]);
+const APPROVED = new Set(["approved", "auto_approved", "applied"]);
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const average = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;

@@ -2,7 +2,7 @@
 // run by its environment object's alarm (runDurableObjectAlarm) with its effect read from OFREP or
 // D1: applied, blocked (dependents, the stage's state, protection), failed (the creator lost the
 // role), a protected environment going through an approval request created when the change runs.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
@@ -170,9 +170,12 @@ describe("rescheduleScheduledChange and timezone", () => {
     const audit = await env.DB.prepare("SELECT action, actor_name AS actor FROM audit_log WHERE entity_id = ? ORDER BY rowid DESC LIMIT 1")
       .bind(created.id).first();
     expect(audit).toEqual({ action: "scheduled_change.reschedule", actor: "requester" });
-    // Without a timezone the recorded one is kept.
-    const again = ok(await gql(RESCHEDULE, { id: created.id, at: inAnHour() }, await tokenOf("teamadmin"))).rescheduleScheduledChange;
-    expect(again.timezone).toBe("America/New_York");
+    // Earlier than the armed alarm: the alarm moves to it. Without a timezone the recorded one is kept.
+    const sooner = new Date(Date.now() + 30 * 60_000);
+    sooner.setUTCMilliseconds(0);
+    const again = ok(await gql(RESCHEDULE, { id: created.id, at: sooner.toISOString() }, await tokenOf("teamadmin"))).rescheduleScheduledChange;
+    expect(again).toEqual({ id: created.id, runAt: sooner.toISOString(), timezone: "America/New_York", status: "pending" });
+    expect(await runInDurableObject(env.ENVIRONMENTS.getByName(DEV), (_instance, state) => state.storage.getAlarm())).toBe(sooner.getTime());
     await runAlarm(DEV);
     expect(await lifecycle("dark_mode")).toBe("archived");
     // Done: no longer pending, so no longer movable.

@@ -66,6 +66,14 @@ describe("approvalPolicyPreview", () => {
     });
   });
 
+  it("BLOCKED for a role that may not request a deploy or rollback (as requestDeploy refuses it)", async () => {
+    expect(await outcome("viewer", "deploy")).toEqual({
+      outcome: "BLOCKED", policy: null, requiredApprovals: 1, eligibleApproverIds: [], freezeWindows: [], reason: "The role viewer may not request a deploy",
+    });
+    expect((await outcome("approver", "rollback")).reason).toBe("The role approver may not request a rollback");
+    expect(codes(await gql(REQUEST_ROLLBACK, { stageId: demoStageId("dark_mode", "production") }, await tokenOf("approver")))).toEqual(["FORBIDDEN"]);
+  });
+
   it("BLOCKED when fewer approvers exist than the policy requires", async () => {
     await addPolicy({ appliesTo: "production_only", requiredApprovals: 3, eligibleRoles: ["approver", "team_admin"] });
     const seen = await outcome("requester");

@@ -1,7 +1,7 @@
 // What would happen to a change of one kind in one environment if the caller asked for it now:
 // NOT_REQUIRED (applied directly), REQUIRES_APPROVAL, AUTO_APPROVED (needs approval but is approved
-// automatically after the policy's hours unless rejected) or BLOCKED (a freeze window, or too few
-// eligible approvers). Decided by the workflow's own functions — governanceOf, checkFreeze,
+// automatically after the policy's hours unless rejected) or BLOCKED (the caller's role may not ask
+// for a deploy / rollback, a freeze window, or too few eligible approvers). Decided by the workflow's own functions — governanceOf, checkFreeze,
 // approversFor and the stage workflow's admin rule — so the preview cannot drift from the real thing.
 import { z } from "zod";
 import { APPROVAL_ACTIONS, STAGE_STATUSES, type StageStatus } from "../../../db/schema";
@@ -11,7 +11,7 @@ import { checkFreeze } from "./change-guard";
 import type { ControlDeps } from "./deps";
 import { ControlError } from "./errors";
 import { governanceOf, type ActiveFreeze, type PolicyRow } from "./governance";
-import { isAdminOf } from "./stage-workflow";
+import { isAdminOf, REQUEST_ROLES } from "./stage-workflow";
 import { parseInput } from "./validation";
 
 export type PreviewOutcome = "NOT_REQUIRED" | "REQUIRES_APPROVAL" | "AUTO_APPROVED" | "BLOCKED";
@@ -53,6 +53,10 @@ export async function previewApprovalPolicy(deps: ControlDeps, principal: Princi
   // them; an unprotected deploy or rollback is direct for an admin, a request to the admins otherwise.
   const direct = policy === null && (!stageChange || isAdminOf(principal, input.teamId));
   const required = direct ? 0 : policy?.requiredApprovals ?? 1;
+  const role = principal.memberships.get(input.teamId);
+  if (stageChange && !isAdminOf(principal, input.teamId) && !(role && REQUEST_ROLES.includes(role))) {
+    return { ...base, outcome: "BLOCKED", requiredApprovals: required, reason: `The role ${role ?? "(none)"} may not request a ${input.changeType}` };
+  }
   try {
     checkFreeze(governance, principal, input.teamId, undefined);
   } catch (error) {

@@ -33,7 +33,7 @@ export const listFilter = z.object({
   includeArchived: z.boolean().default(false),
   /** Exact key prefix (no substring or case folding: keys are identifiers). */
   keyPrefix: z.string().max(100).optional(),
-  /** Case-insensitive substring of the name or the key. */
+  /** Substring of the name or the key, ignoring ASCII case (SQLite lower()). */
   name: z.string().trim().min(1).max(200).optional(),
   type: z.enum(FLAG_TYPES).optional(),
   /** Exact owner. */

@@ -170,6 +170,21 @@ describe("importFeatures", { timeout: 30_000 }, () => {
     expect(again.features.every((f: any) => f.stages.every((s: any) => s.status === "NOT_DEPLOYED"))).toBe(true);
   });
 
+  it("carries purpose, referenceUrl, expiresAt and cleanupReason through export and import", async () => {
+    const metadata = {
+      purpose: "Gate the beta", referenceUrl: "https://tracker.example/FG-12",
+      expiresAt: "2027-01-31T00:00:00.000Z", cleanupReason: "remove after GA",
+    };
+    ok(await as("teamadmin", `mutation($input: UpdateFeatureInput!) { updateFeature(input: $input) { id } }`,
+      { input: { id: BetaUsers, ...metadata } }));
+    const exported = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids: [BetaUsers] })).exportFeatures;
+    expect(exported.features[0]).toMatchObject(metadata);
+    const result = ok(await as("teamadmin", IMPORT, { t: DEMO_TEAM_ID, p: PIPELINE, d: renamed(exported, "_meta") })).importFeatures;
+    expect(result).toMatchObject({ created: 1, failed: 0 });
+    const again = ok(await as("viewer", EXPORT, { t: DEMO_TEAM_ID, ids: [result.results[0].featureId] })).exportFeatures;
+    expect(again.features[0]).toMatchObject({ key: "BetaUsers_meta", ...metadata });
+  });
+
   it("skips keys the team has, notes what a protected environment keeps back, and refuses a foreign document", async () => {
     await env.DB.prepare(`INSERT INTO approval_policies (id, team_id, name, applies_to, environment_ids, required_approvals, eligible_roles,
       eligible_user_ids, enabled, created_at, updated_at) VALUES ('p1', ?, 'Prod approvals', 'production_only', '[]', 1, '["approver"]', '[]', 1, 0, 0)`)

@@ -216,6 +216,7 @@ export async function exportFeatures(deps: ControlDeps, principal: Principal, ra
     team: team[0]!,
     features: featureRows.map((f) => ({
       key: f.key, name: f.name, type: f.type, description: f.description, lifecycle: f.lifecycle, owner: f.owner, tags: f.tags,
+      purpose: f.purpose, referenceUrl: f.referenceUrl, expiresAt: f.expiresAt?.toISOString() ?? null, cleanupReason: f.cleanupReason,
       salt: f.salt, killSwitchActive: f.killSwitchActive, version: f.version,
       variants: variantRows.filter((v) => v.featureId === f.id).map((v) => ({ key: v.key, value: v.value, description: v.description })),
       prerequisites: prerequisiteRows.filter((p) => p.featureId === f.id)

@@ -33,6 +33,11 @@ const featureSchema = z.object({
   lifecycle: z.enum(LIFECYCLES).default("draft"),
   owner: z.string().nullable().default(null),
   tags: z.array(z.string()).default([]),
+  // Bookkeeping fields; validated again by createFeature (documents from before they existed omit them).
+  purpose: z.string().nullable().default(null),
+  referenceUrl: z.string().nullable().default(null),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  cleanupReason: z.string().nullable().default(null),
   salt: z.string().optional(),
   variants: z.array(z.object({ key: z.string(), value: jsonValue, description: z.string().default("") })).default([]),
   prerequisites: z.array(z.object({ featureKey: z.string().min(1), variant: z.string().nullable().default(null) })).default([]),
@@ -95,6 +100,8 @@ export async function importFeatures(deps: ControlDeps, principal: Principal, ra
       const row = await createFeature(deps, principal, {
         teamId: input.teamId, pipelineId: input.pipelineId, key: feature.key, name: feature.name, type: feature.type,
         description: feature.description, lifecycle: feature.lifecycle, owner: feature.owner, tags: feature.tags,
+        purpose: feature.purpose, referenceUrl: feature.referenceUrl,
+        expiresAt: feature.expiresAt === null ? null : new Date(feature.expiresAt), cleanupReason: feature.cleanupReason,
         variants: feature.variants.map((v) => ({ key: v.key, value: JSON.stringify(v.value), description: v.description })),
       });
       idOfKey.set(feature.key, row.id);

@@ -40,7 +40,8 @@ const versionsOf = async (id: string) => (await env.DB.prepare(
 ).bind(id).all<{ version: number; summary: string; snapshot: string }>()).results.map((r) => ({ ...r, snapshot: JSON.parse(r.snapshot) }));
 
 const bookkeeping = (key: string, fields: Partial<{ owner: string | null; tags: string[]; lifecycle: string }>) => ({
-  key, name: key, description: expect.any(String), lifecycle: "active", owner: null, tags: [], ...fields,
+  key, name: key, description: expect.any(String), lifecycle: "active", owner: null, tags: [],
+  purpose: null, referenceUrl: null, expiresAt: null, cleanupReason: null, ...fields,
 });
 
 beforeEach(pristine);

@@ -176,11 +176,21 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     return new SocketHub(this.ctx, new DeltaLog(this.ctx.storage.sql), {
       snapshot: () => this.getSnapshot(),
       current: () => this.document(),
-      credentialEnabled: (secretHash) => {
-        const json = this.store.clientRecords().get(secretHash);
-        return json !== undefined && (JSON.parse(json) as ClientRecord).enabled;
+      credentialEnabled: async (secretHash) => {
+        // A rebuild stores the document before it syncs the client records: wait for one in flight.
+        await this.tail;
+        if (this.credentialKnownEnabled(secretHash)) return true;
+        // The Worker found the credential valid in KV but this object does not know it: its records
+        // may be behind (a sync cut short by a restart). Re-read D1 once before refusing.
+        await this.serially(() => this.syncClientRecords(drizzle(this.env.DB), this.environmentId));
+        return this.credentialKnownEnabled(secretHash);
       },
     });
+  }
+
+  private credentialKnownEnabled(secretHash: string): boolean {
+    const json = this.store.clientRecords().get(secretHash);
+    return json !== undefined && (JSON.parse(json) as ClientRecord).enabled;
   }
 
   private document(): FlagSetDocument | null {

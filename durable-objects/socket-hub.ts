@@ -35,7 +35,7 @@ export interface HubHost {
   /** The current document as of now (after snapshot() has run once). */
   current(): FlagSetDocument | null;
   /** Whether this environment's latest client records hold the secret hash, enabled. */
-  credentialEnabled(secretHash: string): boolean;
+  credentialEnabled(secretHash: string): Promise<boolean>;
 }
 
 export function enableAutoPong(ctx: DurableObjectState): void {
@@ -62,7 +62,7 @@ export class SocketHub {
       throw error;
     }
     // The Worker's credential cache may lag a disabled or rotated client by seconds: check here too.
-    if (principal?.type === "client" && !this.host.credentialEnabled(principal.secretHash)) {
+    if (principal?.type === "client" && !(await this.host.credentialEnabled(principal.secretHash))) {
       return jsonError(403, "FORBIDDEN", "client is disabled or its credential was revoked");
     }
     const { 0: client, 1: server } = new WebSocketPair();

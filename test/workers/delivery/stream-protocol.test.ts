@@ -13,12 +13,30 @@ import {
   type DeltaMessage, type SnapshotMessage, type SnapshotPartMessage,
 } from "../../../protocol/stream";
 import { freshStart, tokenOf } from "../control/support/actors";
+import { resetEnvironmentObjects } from "../support/environment-objects";
 import { gql, ok } from "../control/support/graphql";
 import { changeDevelopment, deleteEnvironmentRows, DEVELOPMENT, developmentHub, hello, openStream, subscribed } from "./support/stream";
 
 beforeEach(freshStart);
 
 const idOf = (document: FlagSetDocument) => ({ version: document.version, contentHash: document.contentHash });
+
+describe("connecting", () => {
+  it("accepts a valid client whose record the object lost (a client-record sync cut short by a restart)", async () => {
+    await developmentHub().getSnapshot();
+    await runInDurableObject(env.ENVIRONMENTS.getByName(DEVELOPMENT), (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM client_records");
+    });
+    const { document } = await subscribed();
+    expect(document.version).toBe((await developmentHub().getSnapshot()).version);
+  });
+
+  it("accepts every one of many clients connecting at once to an object that has not built its snapshot yet", async () => {
+    await resetEnvironmentObjects(env.ENVIRONMENTS, [DEVELOPMENT]);
+    const responses = await Promise.all(Array.from({ length: 30 }, () => openStream().then(() => 101, (error: Error) => error.message)));
+    expect(responses).toEqual(Array.from({ length: 30 }, () => 101));
+  });
+});
 
 describe("hello -> snapshot -> deltas", () => {
   it("sends the current snapshot, then the delta of a kill switch engaged through GraphQL", async () => {

@@ -73,6 +73,11 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     this.sockets.announce(event);
   }
 
+  /** Closes the sockets opened with this user's token (the user lost access). */
+  async revokeUser(userId: string): Promise<void> {
+    this.sockets.revokeUser(userId);
+  }
+
   publish(): Promise<PublishResult> {
     if (this.queued) return this.queued;
     const run = this.serially(() => {

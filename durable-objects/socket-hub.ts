@@ -164,6 +164,11 @@ export class SocketHub {
     }
   }
 
+  /** Closes the sockets (sdk and events) opened with this user's token. */
+  revokeUser(userId: string): void {
+    for (const ws of this.ctx.getWebSockets(`user:${userId}`)) fail(ws, "CREDENTIAL_REVOKED", "the user's access to this environment ended");
+  }
+
   /** The environment is gone: every socket, sdk and events, is told and closed. */
   retire(): void {
     for (const ws of this.ctx.getWebSockets()) fail(ws, "ENVIRONMENT_DELETED", "the environment was deleted");

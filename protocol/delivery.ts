@@ -56,4 +56,10 @@ export interface EnvironmentHub {
    * flags_changed is sent by the object itself on every publish that changes the version.
    */
   announce(event: DeliveryEvent): Promise<void>;
+  /**
+   * Closes every socket (SDK and event subscribers, e.g. GraphQL subscriptions) opened with this
+   * user's token, with CREDENTIAL_REVOKED: a socket checks the user only when it opens, so the
+   * control plane calls this after the user lost access (disabled, or removed from the team).
+   */
+  revokeUser(userId: string): Promise<void>;
 }

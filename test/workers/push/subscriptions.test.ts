@@ -4,7 +4,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
+import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
 import { eventually, freshStart, makeScheduleDue, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
 import { REJECT, REQUEST_ROLLBACK } from "../control/support/governance";
@@ -124,6 +124,15 @@ describe("approvalRequests(teamId)", () => {
 });
 
 describe("lifetime", () => {
+  it("ends (event: complete) when the subscriber is removed from the team, and its sockets close", async () => {
+    const sub = await subscribe("viewer", FEATURE_CHANGES, { id: DEVELOPMENT });
+    await settle([DEVELOPMENT]);
+    ok(await gql(`mutation($t: ID!, $u: ID!) { removeTeamMember(teamId: $t, userId: $u) }`,
+      { t: DEMO_TEAM_ID, u: DEMO_USER_IDS.viewer }, await tokenOf("teamadmin")));
+    expect((await sub.sse.next((f) => f.event === "complete", 5000)).event).toBe("complete");
+    expect(await eventually(() => eventsSockets(DEVELOPMENT), (n) => n === 0)).toBe(0);
+  });
+
   it("closes its events sockets when the subscriber goes away", async () => {
     const before = await eventsSockets(DEVELOPMENT);
     const sub = await subscribe("viewer", KILL_SWITCH_CHANGES, { teamId: DEMO_TEAM_ID });

@@ -45,6 +45,8 @@ export interface ControlDeps {
   isolateCache: Map<string, unknown>;
   /** Sends an event to the event subscribers of its environment's object (services/announce.ts). */
   announce(event: DeliveryEvent): Promise<void>;
+  /** Closes the sockets an environment's object holds for this user (services/socket-access.ts). */
+  revokeUser(environmentId: string, userId: string): Promise<void>;
   /** Opens an environment object's event feed (GraphQL subscriptions). */
   openEventFeed(environmentId: string, options: EventFeedOptions): EventFeed;
   /** Keeps background work (a notification's first delivery attempt) alive after the response; absent outside requests. */
@@ -70,6 +72,7 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
     publish: (environmentIds) => publishEnvironments(env, environmentIds),
     retireEnvironment: (environmentId) => retireEnvironment(env, environmentId),
     announce: (event) => environmentHub(env, event.environmentId).announce(event),
+    revokeUser: (environmentId, userId) => environmentHub(env, environmentId).revokeUser(userId),
     openEventFeed: (environmentId, options) => openEventFeed(env.ENVIRONMENTS, environmentId, options),
     scheduler: environmentScheduler(env),
     now: () => new Date(),

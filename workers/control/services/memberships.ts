@@ -11,6 +11,7 @@ import type { ControlDeps } from "./deps";
 import { conflict, notFound } from "./errors";
 import { userAddedToTeam } from "./notifications/catalog";
 import { toConnection, type Connection, type PageWindow } from "./pagination";
+import { closeUserSockets } from "./socket-access";
 import { parseInput } from "./validation";
 import { inIds } from "./sql-in";
 
@@ -113,6 +114,7 @@ export async function removeTeamMember(deps: ControlDeps, principal: Principal, 
       before: { teamId, userId, role: before.role }, after: null,
     }],
   });
+  await closeUserSockets(deps, userId, { teamId });
 }
 
 async function membershipRow(deps: ControlDeps, teamId: string, userId: string): Promise<Membership> {

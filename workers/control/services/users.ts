@@ -12,6 +12,7 @@ import { badInput, conflict, forbidden, notFound } from "./errors";
 import { pageWindow, toConnection, type Connection, type PageArgs } from "./pagination";
 import { hashPassword, newPasswordSchema } from "./passwords";
 import { revokeSessionsStatement } from "./sessions";
+import { closeUserSockets } from "./socket-access";
 import { displayNameSchema, emailSchema, usernameSchema } from "./user-fields";
 import { auditUser, userView, type UserRow, type UserView } from "./user-rows";
 import { parseInput } from "./validation";
@@ -102,6 +103,8 @@ export async function updateUser(
     ],
     audit: [{ teamId: null, action: "user.update", entityType: "user", entityId: userId, before: auditUser(before), after: auditUser(after) }],
   });
+  if (before.enabled && !after.enabled) await closeUserSockets(deps, userId, "everywhere");
+  else if (before.isSystemAdmin && !after.isSystemAdmin) await closeUserSockets(deps, userId, "outside-own-teams");
   return userView(after);
 }
 

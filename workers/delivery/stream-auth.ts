@@ -1,7 +1,8 @@
 // Who may open GET /v1/stream, and for which environment. Two kinds of caller:
 //   - a client credential (like OFREP): the environment is the client's own;
 //   - a user's access token (or an automation token) plus ?environment=<id>: the user must be a
-//     member of the environment's team, or a system admin.
+//     member of the environment's team, or a system admin. Another team's environment answers
+//     exactly like an unknown id (404 NOT_FOUND), so ids of other teams reveal nothing (docs/ROLES.md).
 // Either arrives as `Authorization: Bearer …` / `X-API-Key: …`, or, since browsers cannot set
 // headers on a WebSocket, as the subprotocol list ["fluxgate.v1", "fluxgate.credential.<secret>"].
 import { eq } from "drizzle-orm";
@@ -34,7 +35,7 @@ export function streamCredential(headers: Headers): string | null {
 /** A JWS compact serialisation (header.payload.signature): a user's access token. */
 const ACCESS_TOKEN_SHAPE = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
 
-/** Authenticates the caller: an ApiError (401/403/404/400) or the environment and subscriber. */
+/** Authenticates the caller: an ApiError (401/403/404/400; 404 also for another team's environment) or the environment and subscriber. */
 export async function authenticateSubscriber(env: Env, request: Request): Promise<StreamSubscriber> {
   const credential = streamCredential(request.headers);
   if (credential === null) {
@@ -73,7 +74,6 @@ async function userSubscriber(env: Env, token: string, environmentId: string | n
   if (!environmentId) throw new ApiError(400, "INVALID_REQUEST", "a user token needs ?environment=<environment id>", "environment");
   const [row] = await deps.db.select({ teamId: environments.teamId }).from(environments)
     .where(eq(environments.id, environmentId)).limit(1);
-  if (!row) throw new ApiError(404, "NOT_FOUND", `no environment ${environmentId}`);
-  if (!canSeeTeam(principal, row.teamId)) throw forbidden("you are not a member of this environment's team");
+  if (!row || !canSeeTeam(principal, row.teamId)) throw new ApiError(404, "NOT_FOUND", `no environment ${environmentId}`);
   return { environmentId, principal: { type: "user", userId: principal.userId } };
 }

@@ -1,8 +1,8 @@
 // GET /v1/stream: the live-delivery WebSocket (protocol/stream.ts). The Worker only authenticates
 // (stream-auth.ts) and hands the upgrade to the environment's Durable Object, which holds the
 // socket (hibernation API, durable-objects/socket-hub.ts). Errors are JSON before the upgrade:
-// 426 without an upgrade, 401 no/unknown credential, 403 disabled client or foreign team,
-// 404 unknown environment, 429 throttled guesses.
+// 426 without an upgrade, 401 no/unknown credential, 403 disabled client, 404 unknown environment
+// or another team's (the same answer: no existence oracle), 429 throttled guesses.
 import { Hono } from "hono";
 import { offeredSubprotocols, sdkSocketRequest } from "../../durable-objects/subscriber";
 import { CREDENTIAL_SUBPROTOCOL_PREFIX, STREAM_PATH } from "../../protocol/stream";

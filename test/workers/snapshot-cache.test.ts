@@ -14,7 +14,7 @@ import { evaluateFlag, type FlagSetDocument } from "../../engine";
 import { flagSetKvKey } from "../../protocol/delivery";
 import { ApiError } from "../../workers/data/errors";
 import { ofrepFlag } from "../../workers/data/result-shapes";
-import { SnapshotCache } from "../../workers/data/snapshot-cache";
+import { SNAPSHOT_CONFIRM_WAIT_MS, SnapshotCache } from "../../workers/data/snapshot-cache";
 import { platformSnapshotSource, type SnapshotSource } from "../../workers/data/snapshot-source";
 import { resetEnvironmentObjects } from "./support/environment-objects";
 import { seedDemo } from "./support/seed-demo";
@@ -119,6 +119,56 @@ describe("SnapshotCache", () => {
       key: "legacy_search", value: false, reason: "DISABLED", variant: "off",
       metadata: { flagSetVersion: document.version, environment: "development", stale: true },
     });
+  });
+
+  it("after 61 s idle asks the reachable Durable Object before answering: not stale (stale means unconfirmed, not unasked)", async () => {
+    const { clock, cache, ctx, settle } = harness();
+    const { source, calls } = countingSource();
+    await cache.get(STAGING, source, settings, ctx);
+    await settle();
+    const before = calls.fetchIfChanged;
+    clock.now += 61_000;
+    const served = await cache.get(STAGING, source, settings, ctx);
+    expect(served.stale).toBe(false);
+    expect(calls.fetchIfChanged).toBe(before + 1);
+    expect(cache.describe(settings)).toMatchObject([{ id: STAGING, stale: false, ageMs: 0, durableObjectReachable: true }]);
+  });
+
+  it("after idle, waits a bounded time for an object that does not answer, then serves the last good snapshot as stale", async () => {
+    const { clock, cache, ctx, settle } = harness();
+    const real = platformSnapshotSource(env);
+    let hang = false;
+    let calls = 0;
+    let cutOff: (error: Error) => void = () => {};
+    const source: SnapshotSource = {
+      ...real,
+      fetchIfChanged: (id, version, hash) => {
+        calls++;
+        return hang ? new Promise((_, reject) => (cutOff = reject)) : real.fetchIfChanged(id, version, hash);
+      },
+    };
+    const first = await cache.get(STAGING, source, settings, ctx);
+    await settle();
+    hang = true;
+    clock.now += 61_000;
+    const started = Date.now();
+    const served = await cache.get(STAGING, source, settings, ctx);
+    const waited = Date.now() - started;
+    expect(served).toEqual({ compiled: first.compiled, stale: true });
+    expect(waited).toBeGreaterThanOrEqual(SNAPSHOT_CONFIRM_WAIT_MS - 20);
+    expect(waited).toBeLessThan(SNAPSHOT_CONFIRM_WAIT_MS + 1_000);
+    expect(calls).toBe(2);
+    cutOff(new Error("Network connection lost."));
+    await settle();
+    expect(cache.describe(settings)).toMatchObject([{ stale: true, durableObjectReachable: false, lastError: "Network connection lost." }]);
+    // The failed attempt is this interval's: the next request answers stale at once, without asking again.
+    expect(await cache.get(STAGING, source, settings, ctx)).toEqual({ compiled: first.compiled, stale: true });
+    expect(calls).toBe(2);
+    // A revalidation interval later the object is asked again, and once it answers the entry is fresh.
+    hang = false;
+    clock.now += settings.revalidateMs;
+    expect((await cache.get(STAGING, source, settings, ctx)).stale).toBe(false);
+    expect(calls).toBe(3);
   });
 
   it("answers 503 SNAPSHOT_UNAVAILABLE when neither KV nor the Durable Object has a snapshot", async () => {

@@ -15,6 +15,11 @@
 //
 // Fail static: when the Durable Object cannot be reached (or times out) the last good snapshot keeps
 // being served; once unconfirmed for SNAPSHOT_STALE_AFTER_MS the caller marks results `stale: true`.
+// Stale means "could not be confirmed", never "had not asked yet": an entry past that age (an
+// isolate idle for a minute) is revalidated before it answers, the wait bounded by
+// SNAPSHOT_CONFIRM_WAIT_MS; only when that fails or is not answered in time is the result stale.
+// An entry whose last attempt failed within SNAPSHOT_REVALIDATE_MS answers stale at once, so an
+// unreachable object is asked at most once per interval, not once per request.
 // Nothing here reads D1.
 import { compileFlagSet, type CompiledFlagSet } from "../../engine";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../../engine/types";
@@ -25,6 +30,8 @@ import { platformSnapshotSource, type SnapshotSource } from "./snapshot-source";
 
 /** A Durable Object call slower than this counts as unreachable. */
 export const SNAPSHOT_RPC_TIMEOUT_MS = 5_000;
+/** How long a request holding a stale-aged entry waits for its confirmation before answering stale. */
+export const SNAPSHOT_CONFIRM_WAIT_MS = 300;
 
 interface Entry {
   environmentId: string;
@@ -90,10 +97,31 @@ export class SnapshotCache {
       entry = await this.loadCoalesced(environmentId, source, background);
     } else if (atLeastVersion !== undefined && entry.version < atLeastVersion) {
       await this.revalidate(entry, source);
+    } else if (this.isStale(entry, settings)) {
+      await this.confirm(entry, source, settings, background);
     } else if (entry.revalidation === null && this.now() - entry.checkedAt >= settings.revalidateMs) {
       background.waitUntil(this.revalidate(entry, source));
     }
-    return { compiled: entry.compiled, stale: this.now() - entry.confirmedAt > settings.staleAfterMs };
+    return { compiled: entry.compiled, stale: this.isStale(entry, settings) };
+  }
+
+  private isStale(entry: Entry, settings: SnapshotSettings): boolean {
+    return this.now() - entry.confirmedAt > settings.staleAfterMs;
+  }
+
+  /**
+   * Asks the object before answering stale (the revalidation in flight, or a new one unless the
+   * last attempt failed within the revalidation interval), waiting at most SNAPSHOT_CONFIRM_WAIT_MS;
+   * a slower answer still lands in the entry through waitUntil.
+   */
+  private async confirm(entry: Entry, source: SnapshotSource, settings: SnapshotSettings, background: Background): Promise<void> {
+    let revalidation = entry.revalidation;
+    if (revalidation === null) {
+      if (this.now() - entry.checkedAt < settings.revalidateMs) return; // asked just now and failed: stale
+      revalidation = this.revalidate(entry, source);
+      background.waitUntil(revalidation);
+    }
+    await withTimeout(revalidation, SNAPSHOT_CONFIRM_WAIT_MS).catch(() => undefined);
   }
 
   describe(settings: SnapshotSettings): SnapshotHealth[] {

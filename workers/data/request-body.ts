@@ -5,6 +5,7 @@ import type { EvaluationContext } from "../../engine/types";
 import { EvaluateRequestSchema, OfrepEvaluationRequestSchema } from "../openapi/schemas";
 import { ApiError, parseError } from "./errors";
 import { readJsonBody } from "./limits";
+import type { ReasonNames } from "./reason-names";
 
 function firstIssue(error: z.ZodError): { path: string; message: string } {
   const issue = error.issues[0]!;
@@ -23,10 +24,19 @@ export async function readOfrepContext(request: Request): Promise<EvaluationCont
   throw new ApiError(400, "INVALID_CONTEXT", describe(path, message), path);
 }
 
-/** FluxGate `{flagKey, context?}`: INVALID_REQUEST for the envelope, INVALID_CONTEXT for the context. */
-export async function readEvaluateRequest(request: Request): Promise<{ flagKey: string; context: EvaluationContext }> {
+export interface EvaluateRequest {
+  flagKey: string;
+  context: EvaluationContext;
+  reasonNames: ReasonNames;
+}
+
+/** FluxGate `{flagKey, context?, reasonNames?}`: INVALID_REQUEST for the envelope, INVALID_CONTEXT for the context. */
+export async function readEvaluateRequest(request: Request): Promise<EvaluateRequest> {
   const parsed = EvaluateRequestSchema.safeParse(await readJsonBody(request));
-  if (parsed.success) return { flagKey: parsed.data.flagKey, context: parsed.data.context ?? {} };
+  if (parsed.success) {
+    const { flagKey, context = {}, reasonNames = "openfeature" } = parsed.data;
+    return { flagKey, context, reasonNames };
+  }
   const { path, message } = firstIssue(parsed.error);
   if (path === "context" || path.startsWith("context.")) {
     throw new ApiError(400, "INVALID_CONTEXT", describe(path, message), path);

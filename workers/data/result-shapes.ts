@@ -3,6 +3,7 @@
 // `{flagKey, value, variant, reason, errorCode?, errorDetails?, metadata}` for both. An undefined value
 // (an off flag without an off value) is left out, which OFREP defines as "use the code default".
 import type { ErrorCode, EvaluationResult, Metadata } from "../../engine/types";
+import { reasonName, type ReasonNames } from "./reason-names";
 
 export function withStale(metadata: Metadata, stale: boolean): Metadata {
   return stale ? { ...metadata, stale: true } : metadata;
@@ -37,13 +38,13 @@ export function ofrepFlag(result: EvaluationResult, stale: boolean): Record<stri
   };
 }
 
-export function fluxgateResult(result: EvaluationResult, stale: boolean): Record<string, unknown> {
+export function fluxgateResult(result: EvaluationResult, stale: boolean, names: ReasonNames = "openfeature"): Record<string, unknown> {
   const errorCode = errorCodeOf(result);
   return {
     flagKey: result.key,
     value: result.value,
     variant: result.variant,
-    reason: result.reason,
+    reason: reasonName(result.reason, names),
     errorCode,
     errorDetails: errorCode === undefined ? undefined : (result.errorDetails ?? errorCode),
     metadata: withStale(result.metadata, stale),

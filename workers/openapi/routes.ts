@@ -153,6 +153,9 @@ export const evaluateRoute = createRoute({
     },
     404: json(EvaluateResultSchema, "errorCode FLAG_NOT_FOUND."),
     ...fluxgateRequestErrors,
+    403: json(FluxGateErrorSchema, "FORBIDDEN: client disabled, or a browser origin the client does not allow. " +
+      "ENVIRONMENT_MISMATCH: the context names (environment_id, environmentId, environment_key or environmentKey) " +
+      "another environment than the credential's; the message names the credential's environment key and id."),
   },
 });
 

@@ -2,14 +2,15 @@
 // these zod schemas, and /openapi.json is generated from the same objects.
 // Shapes follow the OFREP spec (shared reference: ofrep-openapi.yaml, v0.3.0).
 import { z } from "@hono/zod-openapi";
+import { REASON_NAME_SETS } from "../data/reason-names";
 
 const primitive = z.union([z.string(), z.number(), z.boolean()]);
 
 export const MetadataSchema = z.record(z.string(), primitive).openapi("Metadata", {
   description: "Primitive values only. Flag results always carry `flagSetVersion`; `ruleId` and " +
     "`rulePriority` when a rule won, `failedPrerequisite` when a prerequisite blocked the flag, and " +
-    "`stale: true` when the snapshot has not been confirmed by its Durable Object for " +
-    "SNAPSHOT_STALE_AFTER_MS (fail static).",
+    "`stale: true` when the snapshot could not be confirmed by its Durable Object (unreachable, or no " +
+    "answer within a short wait) for SNAPSHOT_STALE_AFTER_MS (fail static).",
   example: { flagSetVersion: 7, ruleId: "r-admins", rulePriority: 0 },
 });
 
@@ -143,7 +144,15 @@ export const EvaluateRequestSchema = z
     {
       flagKey: z.string({ error: "flagKey is required and must be a string" })
         .min(1, { error: "flagKey must not be empty" }),
-      context: EvaluateContextSchema.optional().openapi({ description: "Defaults to {}." }),
+      context: EvaluateContextSchema.optional().openapi({
+        description: "Defaults to {}. `environment_id` / `environmentId` / `environment_key` / `environmentKey`, when "
+          + "present, must name the credential's environment (its id or key), else 403 ENVIRONMENT_MISMATCH.",
+      }),
+      reasonNames: z.enum(REASON_NAME_SETS, { error: `reasonNames must be one of ${REASON_NAME_SETS.join(", ")}` })
+        .optional().openapi({
+          description: "`openfeature` (default): OFREP's reason names. `original`: the original FluxGate's, "
+            + "TARGETED_MATCH for TARGETING_MATCH and SPLIT.",
+        }),
     },
     { error: () => 'request body must be a JSON object: {"flagKey": "...", "context": {...}}' },
   )
@@ -154,7 +163,9 @@ export const EvaluateResultSchema = z
     flagKey: z.string(),
     value: FlagValueSchema.optional(),
     variant: z.string().optional(),
-    reason: z.enum(["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "ERROR"]),
+    reason: z.enum(["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "ERROR", "TARGETED_MATCH"]).openapi({
+      description: "TARGETED_MATCH only with reasonNames: original.",
+    }),
     errorCode: z.enum(["FLAG_NOT_FOUND", "PARSE_ERROR", "TARGETING_KEY_MISSING", "INVALID_CONTEXT", "GENERAL"]).optional(),
     errorDetails: z.string().optional(),
     metadata: MetadataSchema,
@@ -170,7 +181,7 @@ export const FluxGateErrorSchema = z
     error: z.object({
       code: z.string().openapi({
         description: "PARSE_ERROR, INVALID_REQUEST, INVALID_CONTEXT (400), UNAUTHORIZED (401), " +
-          "FORBIDDEN (403), NOT_FOUND (404), METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), " +
+          "FORBIDDEN, ENVIRONMENT_MISMATCH (403), NOT_FOUND (404), METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), " +
           "UNSUPPORTED_MEDIA_TYPE (415), TOO_MANY_REQUESTS (429), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
       }),
       message: z.string().openapi({ description: "What went wrong and how to fix it." }),

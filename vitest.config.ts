@@ -6,6 +6,8 @@ const migrations = await readD1Migrations(path.join(import.meta.dirname, "db/mig
 
 export default defineConfig({
   test: {
+    // The run fails on any uncaught exception or unhandled rejection workerd reports (it only logs them).
+    reporters: ["default", "./scripts/vitest-runtime-errors.ts"],
     projects: [
       {
         // Engine, Durable Object and Worker tests run inside workerd with real local D1/KV/DO.
@@ -19,7 +21,8 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/workers/**/*.test.ts", "test/engine/**/*.test.ts"],
-          setupFiles: ["./test/workers/apply-migrations.ts"],
+          // outbound.ts: no test sends anything beyond this isolate (the global fetch answers in-process).
+          setupFiles: ["./test/workers/apply-migrations.ts", "./test/workers/support/outbound.ts"],
         },
       },
       {

@@ -1,6 +1,9 @@
-// Typed failures of the delivery plane. Errors lose their class crossing a Durable Object RPC
-// boundary (only name and message survive), so the code also leads the message and
-// `asDeliveryError` recovers it on the caller's side.
+// Typed failures of the delivery plane. The environment object returns them over RPC as values
+// (`Delivered`), not as exceptions: workerd logs every exception that ends an RPC call as an
+// uncaught exception of the object, although the caller handles it (an unknown environment is an
+// expected answer, not a crash). The caller's side (hub.ts) turns them back into DeliveryErrors.
+// Errors also lose their class crossing the boundary (only name and message survive), so the code
+// leads the message and `asDeliveryError` recovers it from any rejection.
 
 export type DeliveryErrorCode =
   /** No environment with this id exists in D1. */
@@ -14,9 +17,28 @@ const CODES: readonly DeliveryErrorCode[] = ["ENVIRONMENT_NOT_FOUND", "UNNAMED_O
 
 export class DeliveryError extends Error {
   override readonly name = "DeliveryError";
-  constructor(readonly code: DeliveryErrorCode, detail: string) {
+  constructor(readonly code: DeliveryErrorCode, readonly detail: string) {
     super(`${code}: ${detail}`);
   }
+}
+
+/** An RPC answer of the environment object: the value, or the expected failure as a value. */
+export type Delivered<T> = { ok: true; value: T } | { ok: false; code: DeliveryErrorCode; detail: string };
+
+/** Runs `work` on the object's side: a DeliveryError becomes a value; anything else still throws. */
+export async function delivered<T>(work: () => Promise<T>): Promise<Delivered<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof DeliveryError) return { ok: false, code: error.code, detail: error.detail };
+    throw error;
+  }
+}
+
+/** On the caller's side: the value, or the DeliveryError it stands for. */
+export function unwrapDelivered<T>(answer: Delivered<T>): T {
+  if (answer.ok) return answer.value;
+  throw new DeliveryError(answer.code, answer.detail);
 }
 
 /** The DeliveryError an RPC rejection stands for, or undefined for any other failure. */

@@ -13,12 +13,13 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { environments } from "../db/schema";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
-import { clientKvKey, flagSetKvKey, type ClientRecord, type EnvironmentHub, type PublishResult } from "../protocol/delivery";
+import { clientKvKey, flagSetKvKey, type ClientRecord, type PublishResult } from "../protocol/delivery";
 import type { DeliveryEvent } from "../protocol/stream";
 import { flagSetContentHash } from "../protocol/flag-set-delta";
 import type { Env } from "../workers/env";
 import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./client-records";
-import { DeliveryError } from "./delivery-error";
+import { delivered, DeliveryError, type Delivered } from "./delivery-error";
+import type { EnvironmentObjectRpc } from "./hub";
 import { DeltaLog } from "./delta-log";
 import { enableAutoPong, SocketHub } from "./socket-hub";
 import { buildFlagSet } from "./snapshot-builder";
@@ -30,7 +31,7 @@ import { runScheduledChange } from "../workers/control/services/scheduled-runner
 /** KV accepts one write per second per key. */
 export const KV_WRITE_INTERVAL_MS = 1000;
 
-export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub, ScheduleHub {
+export class EnvironmentDO extends DurableObject<Env> implements EnvironmentObjectRpc, ScheduleHub {
   private store: SnapshotStore;
   private schedules: ScheduleStore;
   /** Live delivery over hibernatable WebSockets (socket-hub.ts); its state is in storage and attachments. */
@@ -78,7 +79,24 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     this.sockets.revokeUser(userId);
   }
 
-  publish(): Promise<PublishResult> {
+  // RPC: expected failures (ENVIRONMENT_NOT_FOUND, ENVIRONMENT_EXISTS) are answered as values.
+  publish(): Promise<Delivered<PublishResult>> {
+    return delivered(() => this.publishQueued());
+  }
+
+  getSnapshot(): Promise<Delivered<FlagSetDocument>> {
+    return delivered(() => this.currentSnapshot());
+  }
+
+  getSnapshotIfChanged(version: number, contentHash: string): Promise<Delivered<FlagSetDocument | null>> {
+    return delivered(() => this.snapshotIfChanged(version, contentHash));
+  }
+
+  retire(): Promise<Delivered<void>> {
+    return delivered(() => this.retireNow());
+  }
+
+  private publishQueued(): Promise<PublishResult> {
     if (this.queued) return this.queued;
     const run = this.serially(() => {
       this.queued = null;
@@ -88,11 +106,11 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
     return run;
   }
 
-  async getSnapshot(): Promise<FlagSetDocument> {
+  private async currentSnapshot(): Promise<FlagSetDocument> {
     const current = this.document();
     // A document stored by an older code version is rebuilt (as a new version) before it is served.
     if (isCurrentShape(current)) return current;
-    await this.publish();
+    await this.publishQueued();
     return this.document()!;
   }
 
@@ -100,8 +118,8 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
    * Null when the caller holds this very snapshot. Both fields are compared: after a loss of this
    * object's storage the versions restart at 1, so an equal version may name other content.
    */
-  async getSnapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null> {
-    const current = await this.getSnapshot();
+  private async snapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null> {
+    const current = await this.currentSnapshot();
     return current.version === version && current.contentHash === contentHash ? null : current;
   }
 
@@ -111,7 +129,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
    * another environment owns the secret now (a moved client). Afterwards the object is empty; a
    * late call (an isolate revalidating) rebuilds from D1, finds no environment and stores nothing.
    */
-  retire(): Promise<void> {
+  private retireNow(): Promise<void> {
     return this.serially(async () => {
       const environmentId = this.environmentId;
       const db = drizzle(this.env.DB);
@@ -154,11 +172,21 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
    * At-least-once delivery is harmless: KV is rewritten only when older, items are idempotent.
    */
   override async alarm(): Promise<void> {
+    // An alarm can outlive the storage this instance set up (erased by deleteAll while it was
+    // armed or running): nothing is left to flush or run, so it ends quietly instead of failing
+    // on missing tables (and being retried by the runtime).
+    if (!this.storageIntact()) return;
     const due = this.schedules.due(Date.now());
     await this.serially(() => this.flushKv({ intervalElapsed: due.length === 0 }));
     for (const item of due) await this.runScheduled(item);
     const next = this.schedules.next();
     if (next !== null) await this.armAlarm(next);
+  }
+
+  private storageIntact(): boolean {
+    const { n } = this.ctx.storage.sql.exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('schedule', 'snapshot_state')").one();
+    return n === 2;
   }
 
   private async runScheduled(item: StoredScheduleItem): Promise<void> {
@@ -179,7 +207,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentHub,
 
   private socketHub(): SocketHub {
     return new SocketHub(this.ctx, new DeltaLog(this.ctx.storage.sql), {
-      snapshot: () => this.getSnapshot(),
+      snapshot: () => this.currentSnapshot(),
       current: () => this.document(),
       credentialEnabled: async (secretHash) => {
         // A rebuild stores the document before it syncs the client records: wait for one in flight.

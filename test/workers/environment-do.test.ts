@@ -161,8 +161,10 @@ describe("EnvironmentDO snapshot versions", () => {
 
   it("refuses to serve when not addressed by an environment id", async () => {
     const stub = env.ENVIRONMENTS.get(env.ENVIRONMENTS.newUniqueId());
-    const failure = await stub.publish().then(() => null, (error: unknown) => error);
-    expect(failure).toMatchObject({ code: "UNNAMED_OBJECT" });
+    // Over RPC the refusal is an answer, not an exception (hub.ts turns it back into a DeliveryError).
+    expect(await stub.publish()).toEqual({
+      ok: false, code: "UNNAMED_OBJECT", detail: "address the object with ENVIRONMENTS.getByName(environmentId)",
+    });
   });
 });
 
@@ -192,6 +194,23 @@ describe("EnvironmentDO KV writes", () => {
       await instance.alarm();
     });
     expect((await kvDocument(PRODUCTION))?.version).toBe(1);
+  });
+
+  it("an alarm firing after its storage was erased ends quietly (no missing-table failure)", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    const ran = await runInDurableObject(stubOf(PRODUCTION), async (instance, state) => {
+      await state.storage.deleteAll(); // drops the tables this instance set up, as a reset or retirement does
+      await instance.alarm();
+      return state.storage.sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schedule'").one().n;
+    });
+    expect(ran).toBe(0); // ended without touching (or recreating) anything
+  });
+
+  it("an alarm of an object that never built a snapshot ends quietly", async () => {
+    const never = "00000000-0000-4000-8000-0000000000fc";
+    await runInDurableObject(stubOf(never), (_instance, state) => state.storage.setAlarm(Date.now() + 60_000));
+    expect(await runDurableObjectAlarm(stubOf(never))).toBe(true);
+    expect(await kvDocument(never)).toBeNull();
   });
 
   it("repairs a lost KV copy on the next publish", async () => {

@@ -1,8 +1,9 @@
 // Sending the outbox: the webhook's signed body, the email and SMS requests and their recipients,
 // retries with exponential backoff up to MAX_ATTEMPTS then `failed`, `skipped` rows, claims that
 // keep two runners from sending one row twice, the cron job and the attempt right after a commit.
-// Outbound HTTP goes through the delivery's `send` seam here (workerd tests cannot reach a local
-// server); test/e2e/notifications.test.ts delivers over real HTTP.
+// Outbound HTTP goes through the delivery's `send` seam, or through the Worker's real fetch to a
+// receiver answered in this isolate (test/workers/support/outbound.ts: workerd tests cannot listen
+// on a port, and nothing may leave loopback); test/e2e/notifications.test.ts delivers over real HTTP.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS } from "../../../db/seed/demo-data";
@@ -18,6 +19,7 @@ import {
   WEBHOOK_URL,
 } from "./notifications-support";
 import { as, failure, ok, poll, pristine } from "./support/config";
+import { receiveOutbound } from "../support/outbound";
 
 beforeEach(pristine);
 
@@ -30,6 +32,21 @@ async function queueKillSwitchEvent(): Promise<Record<string, string>> {
   const event = killSwitchChanged(DARK_MODE, true, { reason: "incident", rollbackAt: null }, "teamadmin", T0);
   await commit(deps, { actor: SYSTEM_ACTOR, statements: [], audit: [], notifications: [event] });
   return Object.fromEntries((await outbox()).map((row) => [row.channel, row.id]));
+}
+
+/**
+ * A webhook receiver on a loopback URL, answered inside the test isolate (support/outbound.ts): the
+ * Worker's post-commit, cron and test sends reach it through the real fetch path, and nothing
+ * leaves the machine. Records the X-FluxGate-Event of each request.
+ */
+function loopbackReceiver(status: number): { url: string; host: string; events: string[] } {
+  const host = "127.0.0.1:9"; // never contacted: answered in the isolate
+  const events: string[] = [];
+  receiveOutbound(host, (request) => {
+    events.push(request.headers.get("x-fluxgate-event") ?? "");
+    return new Response(null, { status });
+  });
+  return { url: `http://${host}/hook`, host, events };
 }
 
 function recorder(status = 200): { send: Send; requests: Request[]; bodies: string[] } {
@@ -203,26 +220,30 @@ describe("runners", () => {
   });
 
   it("the cron job attempts due rows (JOBS includes it)", async () => {
-    ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: { url: "http://127.0.0.1:9/hook", signingSecret: SIGNING_SECRET } }));
+    const hook = loopbackReceiver(503);
+    ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: { url: hook.url, signingSecret: SIGNING_SECRET } }));
     const { webhook: id } = await queueKillSwitchEvent();
     expect(await runScheduledJobs(env, T0)).toEqual({ failed: [] });
     const [row] = await outbox();
-    expect(row).toMatchObject({ id, status: "queued", attempts: 1, next_attempt_at: at(BACKOFF_BASE_MS).getTime() });
-    expect(row!.last_error).toMatch(/^(could not reach 127\.0\.0\.1:9 \(\w+\)|HTTP \d+ from 127\.0\.0\.1:9)$/);
+    expect(row).toMatchObject({ id, status: "queued", attempts: 1, next_attempt_at: at(BACKOFF_BASE_MS).getTime(), last_error: `HTTP 503 from ${hook.host}` });
+    expect(hook.events).toEqual(["kill_switch_activated"]);
   });
 
   it("a mutation's notification is attempted right after its commit (waitUntil)", async () => {
-    ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: { url: "http://127.0.0.1:9/hook", signingSecret: SIGNING_SECRET } }));
+    const hook = loopbackReceiver(204);
+    ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: { url: hook.url, signingSecret: SIGNING_SECRET } }));
     ok(await as("teamadmin", KILL, { id: DEMO_FEATURE_IDS.dark_mode }));
-    const rows = await poll(() => outbox("kill_switch_activated"), (r) => r[0]?.attempts === 1 && r[0].last_error !== null);
+    const rows = await poll(() => outbox("kill_switch_activated"), (r) => r[0]?.status === "sent");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ channel: "webhook", status: "queued", attempts: 1 });
+    expect(rows[0]).toMatchObject({ channel: "webhook", status: "sent", attempts: 1, last_error: null });
+    expect(hook.events).toEqual(["kill_switch_activated"]);
   });
 
   it("sendTestNotification sends at once and answers with the delivery as it ended", async () => {
-    ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: { url: "http://127.0.0.1:9/hook", signingSecret: SIGNING_SECRET } }));
+    const hook = loopbackReceiver(500);
+    ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: { url: hook.url, signingSecret: SIGNING_SECRET } }));
     const delivery = ok(await as("teamadmin", TEST_SEND, { teamId: DEMO_TEAM_ID, channel: "webhook" })).sendTestNotification;
-    expect(delivery).toMatchObject({ type: "test", channel: "webhook", status: "queued", attempts: 1, recipients: null });
-    expect(delivery.lastError).toMatch(/127\.0\.0\.1:9/);
+    expect(delivery).toMatchObject({ type: "test", channel: "webhook", status: "queued", attempts: 1, recipients: null, lastError: `HTTP 500 from ${hook.host}` });
+    expect(hook.events).toEqual(["test"]);
   });
 });

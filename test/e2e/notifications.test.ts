@@ -66,6 +66,28 @@ async function gql<T = any>(query: string, variables: Record<string, unknown>, t
   return body.data;
 }
 
+interface DeliveryNode {
+  id: string;
+  type: string;
+  channel: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+/** The team's `sent` deliveries once `accept` holds, polling every 100 ms for at most `timeoutMs`. */
+async function sentDeliveries(token: string, accept: (rows: DeliveryNode[]) => boolean, timeoutMs = 10_000): Promise<DeliveryNode[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { notificationDeliveries } = await gql<{ notificationDeliveries: { nodes: DeliveryNode[] } }>(/* GraphQL */ `query($teamId: ID!) {
+      notificationDeliveries(teamId: $teamId, status: sent) { nodes { id type channel status attempts lastError sentAt } } }`,
+    { teamId: DEMO_TEAM_ID }, token);
+    if (accept(notificationDeliveries.nodes) || Date.now() >= deadline) return notificationDeliveries.nodes;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const verified = (r: Received) => {
   const expected = Buffer.from(`sha256=${createHmac("sha256", SIGNING_SECRET).update(r.body).digest("hex")}`);
   const given = Buffer.from(String(r.headers["x-fluxgate-signature"] ?? ""));
@@ -100,10 +122,9 @@ describe("webhook notifications through the real stack", () => {
     });
     expect(event.subject).toMatch(/^teamadmin engaged the kill switch of dark_mode until \d{4}-\d\d-\d\dT/);
 
-    const deliveries = await gql(/* GraphQL */ `query($teamId: ID!) {
-      notificationDeliveries(teamId: $teamId, status: sent) { nodes { id type channel status attempts lastError sentAt } } }`,
-    { teamId: DEMO_TEAM_ID }, token);
-    expect(deliveries.notificationDeliveries.nodes).toEqual([expect.objectContaining({
+    // The receiver answered before the Worker wrote the outcome: wait (bounded) for the row to say so.
+    const nodes = await sentDeliveries(token, (rows) => rows.some((row) => row.id === hook.headers["x-fluxgate-delivery"]));
+    expect(nodes).toEqual([expect.objectContaining({
       id: hook.headers["x-fluxgate-delivery"], type: "kill_switch_activated", channel: "webhook", status: "sent", attempts: 1, lastError: null,
     })]);
 

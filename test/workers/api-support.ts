@@ -1,7 +1,9 @@
 // Calls the Worker the way a client does (exports.default.fetch inside workerd) for the data-plane
-// tests: JSON bodies, one of the two credential schemes, and the decoded answer.
+// tests: JSON bodies, one of the two credential schemes, and the decoded answer. OFREP answers are
+// validated against the OFREP OpenAPI document on the way (test/e2e/support/ofrep-schema.ts).
 import { exports } from "cloudflare:workers";
 import { DEMO_SECRETS } from "../../db/seed/demo-data";
+import { assertOfrepConformant } from "../e2e/support/ofrep-schema";
 
 export const DEV_SECRET = DEMO_SECRETS.development;
 export const WEB_SECRET = DEMO_SECRETS.web;
@@ -37,8 +39,11 @@ export async function call(path: string, options: CallOptions = {}): Promise<Ans
   }
   if (raw !== undefined) init.body = raw;
   else if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await exports.default.fetch(`http://fluxgate.test${path}`, init);
+  const url = new URL(`http://fluxgate.test${path}`);
+  const response = await exports.default.fetch(url, init);
   const text = await response.text();
+  // Every OFREP answer any workers test reads is held to the OFREP OpenAPI schemas (README, Tests).
+  assertOfrepConformant({ method, url, status: response.status, responseHeaders: response.headers, responseText: text }, { unspecifiedStatus: "skip" });
   let json: unknown;
   try {
     json = text === "" ? undefined : JSON.parse(text);

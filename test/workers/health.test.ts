@@ -3,6 +3,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS } from "../../db/seed/demo-data";
+import { clientKvKey, type ClientRecord } from "../../protocol/delivery";
+import { sha256Hex } from "../../protocol/secret-hash";
+import { healthRoutes } from "../../workers/data/health-route";
 import { seedDemo } from "./support/seed-demo";
 import { call, ofrep } from "./api-support";
 
@@ -28,6 +31,51 @@ describe("GET /health", () => {
     expect(["kv", "do"]).toContain(development.source);
     expect(development.ageMs).toBeGreaterThanOrEqual(0);
     expect(development.ageMs).toBeLessThan(60_000);
+  });
+
+  it("reports degraded, and the stale environment, once a snapshot has gone unconfirmed longer than SNAPSHOT_STALE_AFTER_MS", async () => {
+    expect((await ofrep("BetaUsers", {})).status).toBe(200); // this isolate now holds development's snapshot
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the clock moves on I/O and timers only
+    // The same route and the same isolate cache, with a threshold every snapshot has passed by now.
+    const res = await healthRoutes.request("/health", {}, { ...env, SNAPSHOT_STALE_AFTER_MS: "0" });
+    expect(res.status).toBe(200);
+    const body = await res.json() as { status: string; isolate: unknown; environments: { id: string; stale: boolean }[] };
+    expect(body.status).toBe("degraded");
+    expect(body.isolate).toEqual({ snapshotRevalidateMs: 1000, snapshotStaleAfterMs: 0 });
+    expect(body.environments.find((e) => e.id === DEMO_ENVIRONMENT_IDS.development)).toMatchObject({ stale: true, durableObjectReachable: true });
+  });
+});
+
+describe("503 SNAPSHOT_UNAVAILABLE", () => {
+  // A valid client of an environment that has no snapshot anywhere (no KV copy, and its object
+  // finds no such environment in D1).
+  const SECRET = "fg_test_orphan_environment_secret";
+  const ORPHAN = "00000000-0000-4000-8000-0000000000fd";
+  beforeAll(async () => {
+    const secretHash = await sha256Hex(SECRET);
+    const record: ClientRecord = {
+      clientId: "00000000-0000-4000-8000-0000000000cd", secretHash, teamId: "00000000-0000-4000-8000-0000000000ad",
+      environmentId: ORPHAN, kind: "server", enabled: true, origins: [],
+    };
+    await env.FLAGS_KV.put(clientKvKey(secretHash), JSON.stringify(record));
+  });
+
+  it("answers OFREP with 503, Retry-After: 1 and the OFREP error shape", async () => {
+    const res = await ofrep("BetaUsers", {}, { secret: SECRET });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toBe("1");
+    expect(res.json).toEqual({
+      key: "BetaUsers", errorCode: "SNAPSHOT_UNAVAILABLE", errorDetails: "this environment's flag snapshot is not available yet; retry shortly",
+    });
+  });
+
+  it("answers /evaluate with 503, Retry-After: 1 and the FluxGate error shape", async () => {
+    const res = await call("/evaluate", { secret: SECRET, body: { flagKey: "BetaUsers" } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toBe("1");
+    expect(res.json).toEqual({
+      error: { code: "SNAPSHOT_UNAVAILABLE", message: "this environment's flag snapshot is not available yet; retry shortly" },
+    });
   });
 });
 

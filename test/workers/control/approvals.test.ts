@@ -1,6 +1,7 @@
 // The stage workflow and approvals through /graphql: direct deploys where no policy applies,
 // requests where one does, frozen approvers, no self-approval, one rejection rejects, the last
 // approval applies atomically, an edit after the request invalidates it.
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID, DEMO_USER_IDS, demoStageId } from "../../../db/seed/demo-data";
 import { ofrep } from "../api-support";
@@ -88,7 +89,13 @@ describe("with a policy covering production", () => {
   it("needs every required approval, refuses self-approval and applies atomically on the last one", async () => {
     const requested = ok(await gql(REQUEST_ROLLBACK, { stageId: PROD_STAGE }, await tokenOf("requester"))).requestRollback.request;
     expect(requested.eligibleUserIds).toEqual([DEMO_USER_IDS.teamadmin, DEMO_USER_IDS.approver].sort());
-    expect(codes(await gql(APPROVE, { id: requested.id }, await tokenOf("requester")))).toEqual(["FORBIDDEN"]);
+    // Make the requester otherwise eligible (listed among the frozen approvers), so only the
+    // self-approval rule can refuse the vote.
+    await env.DB.prepare("UPDATE approval_requests SET eligible_user_ids = ? WHERE id = ?")
+      .bind(JSON.stringify([...requested.eligibleUserIds, DEMO_USER_IDS.requester].sort()), requested.id).run();
+    const own = await gql(APPROVE, { id: requested.id }, await tokenOf("requester"));
+    expect(codes(own)).toEqual(["FORBIDDEN"]);
+    expect(own.errors![0]!.message).toBe("Nobody may approve or reject their own request");
     expect(ok(await gql(APPROVE, { id: requested.id }, await tokenOf("approver"))).approveRequest.status).toBe("pending");
     expect(codes(await gql(APPROVE, { id: requested.id }, await tokenOf("approver")))).toEqual(["CONFLICT"]);
     expect(await stageStatus(PROD_STAGE)).toBe("ROLLBACK_REQUESTED");

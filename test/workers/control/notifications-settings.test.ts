@@ -3,7 +3,7 @@
 // rows written in the same D1 batch as the change that causes them.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
+import { DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS } from "../../../db/seed/demo-data";
 import {
   ACCOUNT_SID, ADD_MEMBER, ALL_SECRETS, CONFIGURE_EMAIL, CONFIGURE_SMS, CONFIGURE_WEBHOOK, configureAllChannels, DELIVERIES,
   EMAIL_API_KEY, KILL, outbox, SET_PREFERENCE, SETTINGS, SIGNING_SECRET, TEST_SEND, WEBHOOK_URL,
@@ -12,6 +12,8 @@ import { as, failure, ok, pristine, ROLES } from "./support/config";
 import type { Role } from "./support/sessions";
 import { commit, SYSTEM_ACTOR } from "../../../workers/control/services/commit";
 import { controlDeps } from "../../../workers/control/services/deps";
+import type { Principal } from "../../../workers/control/services/authz";
+import { configureChannel } from "../../../workers/control/services/notifications/channels";
 import { killSwitchChanged } from "../../../workers/control/services/notifications/catalog";
 
 beforeEach(pristine);
@@ -105,6 +107,28 @@ describe("channel secrets", () => {
     for (const [query, input, field] of cases) {
       expect(failure(await as("teamadmin", query, { teamId: DEMO_TEAM_ID, input }))).toEqual({ code: "BAD_USER_INPUT", field });
     }
+  });
+
+  it("plain http endpoints only in development: FLUXGATE_ENV=production refuses them, development accepts them", async () => {
+    const plain = { url: "http://127.0.0.1:9/hook", signingSecret: SIGNING_SECRET };
+    // The test stack runs as development (wrangler.toml): a plain http URL (a local receiver) is accepted.
+    expect(ok(await as("teamadmin", CONFIGURE_WEBHOOK, { teamId: DEMO_TEAM_ID, input: plain })).configureWebhookChannel)
+      .toMatchObject({ channel: "webhook", configured: true });
+
+    const admin: Principal = {
+      userId: DEMO_USER_IDS.admin, username: "admin", isSystemAdmin: true, mustChangePassword: false, sessionId: "test", memberships: new Map(),
+    };
+    // Production refuses the public development key: give this deployment its own (32 bytes, base64).
+    const productionKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const production = controlDeps({ ...env, FLUXGATE_ENV: "production", AUTH_ENCRYPTION_KEY: productionKey });
+    expect(await configureChannel(production, admin, DEMO_TEAM_ID, "webhook", plain).catch((error: unknown) => error))
+      .toMatchObject({ code: "BAD_USER_INPUT", message: "input.url: must be an https URL", details: { field: "input.url" } });
+    const email = { endpoint: "http://127.0.0.1:9/emails", from: "ops@acme.test", apiKey: EMAIL_API_KEY };
+    expect(await configureChannel(production, admin, DEMO_TEAM_ID, "email", email).catch((error: unknown) => error))
+      .toMatchObject({ code: "BAD_USER_INPUT", message: "input.endpoint: must be an https URL", details: { field: "input.endpoint" } });
+    await env.DB.prepare("DELETE FROM notification_channels").run(); // sealed with the development key
+    expect(await configureChannel(production, admin, DEMO_TEAM_ID, "webhook", { ...plain, url: WEBHOOK_URL }))
+      .toMatchObject({ channel: "webhook", configured: true });
   });
 });
 

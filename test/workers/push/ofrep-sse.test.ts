@@ -3,14 +3,15 @@
 // environment objects: real GraphQL mutations, real publishes.
 import { env, exports } from "cloudflare:workers";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
 import { environmentHub } from "../../../durable-objects/hub";
 import { clearClientCache } from "../../../workers/data/client-auth";
 import { mintSseToken, sseTokenKey } from "../../../workers/data/ofrep-sse-token";
 import { eventually, freshStart, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
-import { SseReader } from "./support/sse-reader";
+import { cancelOpenReaders, SseReader } from "./support/sse-reader";
+import { assertOfrepConformant } from "../../e2e/support/ofrep-schema";
 
 const BASE = "http://fluxgate.test";
 const DEVELOPMENT = DEMO_ENVIRONMENT_IDS.development;
@@ -18,11 +19,14 @@ const refetch = (version: number | string) => JSON.stringify({ type: "refetchEva
 const context = { context: { targetingKey: "user-1" } };
 
 async function bulk(secret: string, headers: Record<string, string> = {}) {
-  const response = await exports.default.fetch(`${BASE}/ofrep/v1/evaluate/flags`, {
+  const url = new URL(`${BASE}/ofrep/v1/evaluate/flags`);
+  const response = await exports.default.fetch(url, {
     method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${secret}`, ...headers },
     body: JSON.stringify(context),
   });
-  return { response, json: (response.status === 304 ? null : await response.json()) as { eventStreams?: { type: string; url: string; inactivityDelaySec: number }[]; metadata: { flagSetVersion: number } } };
+  const text = await response.text();
+  assertOfrepConformant({ method: "POST", url, status: response.status, responseHeaders: response.headers, responseText: text });
+  return { response, json: (response.status === 304 ? null : JSON.parse(text)) as { eventStreams?: { type: string; url: string; inactivityDelaySec: number }[]; metadata: { flagSetVersion: number } } };
 }
 
 async function streamUrl(secret: string = DEMO_SECRETS.development): Promise<string> {
@@ -45,6 +49,8 @@ beforeEach(async () => {
   await freshStart();
   clearClientCache();
 });
+// Streams end with their test even when it fails half-way (an open one would feed the next test).
+afterEach(cancelOpenReaders);
 
 describe("the bulk response's eventStreams", () => {
   it("offers one SSE stream of the client's environment on this origin, with a token instead of the secret", async () => {
@@ -99,10 +105,10 @@ describe("SSE stream authentication", () => {
 
   it("applies the evaluation routes' CORS rules to browser origins", async () => {
     const webUrl = await streamUrl(DEMO_SECRETS.web);
-    const listed = await open(webUrl, { Origin: "http://localhost:5173" });
-    expect(listed.status).toBe(200);
-    expect(listed.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:5173");
-    await listed.body!.cancel();
+    const listed = new SseReader(await open(webUrl, { Origin: "http://localhost:5173" }));
+    expect(listed.response.status).toBe(200);
+    expect(listed.response.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:5173");
+    await listed.cancel();
 
     const unlisted = await open(webUrl, { Origin: "https://evil.example" });
     expect(await errorOf(unlisted)).toMatchObject({ status: 403, body: { errorCode: "FORBIDDEN" } });

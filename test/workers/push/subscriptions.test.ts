@@ -3,13 +3,13 @@
 // objects, and refuses callers outside the owning team like queries do.
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
 import { eventually, freshStart, makeScheduleDue, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
 import { REJECT, REQUEST_ROLLBACK } from "../control/support/governance";
 import type { Role } from "../control/support/sessions";
-import { SseReader } from "./support/sse-reader";
+import { cancelOpenReaders, SseReader } from "./support/sse-reader";
 
 const DEVELOPMENT = DEMO_ENVIRONMENT_IDS.development;
 
@@ -46,6 +46,7 @@ async function subscribe(role: Role | null, query: string, variables: Record<str
 
 
 beforeEach(freshStart);
+afterEach(cancelOpenReaders);
 
 /** Events sockets the environment's object holds open. */
 const eventsSockets = (environmentId: string) =>
@@ -162,5 +163,17 @@ describe("authorisation", () => {
     expect(await outsider.sse.endsWithin(2000)).toBe(true);
     const anonymous = await subscribe(null, query, variables);
     expect((await anonymous.next()).errors?.map((e) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("featureChanges: another team's environment and an unknown id answer identically (no existence oracle)", async () => {
+    const errorsOf = async (id: string) => {
+      const sub = await subscribe("outsider", FEATURE_CHANGES, { id });
+      const errors = (await sub.next()).errors?.map((e: any) => ({ message: e.message, code: e.extensions?.code }));
+      await sub.sse.cancel();
+      return errors;
+    };
+    const foreign = await errorsOf(DEVELOPMENT);
+    expect(foreign).toEqual([{ message: "Environment not found", code: "NOT_FOUND" }]);
+    expect(await errorsOf("00000000-0000-4000-8000-0000000000ff")).toEqual(foreign);
   });
 });

@@ -10,6 +10,14 @@ export interface SseFrame {
   comments: string[];
 }
 
+/** Readers not cancelled yet: a test that fails half-way leaves its stream open, afterEach closes it. */
+const open = new Set<SseReader>();
+
+/** Cancels every reader still open (register as afterEach), so a failed test cannot hold a stream into the next one. */
+export async function cancelOpenReaders(): Promise<void> {
+  await Promise.all([...open].map((reader) => reader.cancel()));
+}
+
 export class SseReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly decoder = new TextDecoder();
@@ -20,6 +28,7 @@ export class SseReader {
   constructor(readonly response: Response) {
     if (!response.body) throw new Error(`no body (status ${response.status})`);
     this.reader = response.body.getReader();
+    open.add(this);
   }
 
   /** The next frame that satisfies `accept` (skipping others), within `timeoutMs`. */
@@ -58,6 +67,7 @@ export class SseReader {
   }
 
   async cancel(): Promise<void> {
+    open.delete(this);
     await this.reader.cancel().catch(() => undefined);
   }
 

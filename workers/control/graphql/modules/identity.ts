@@ -12,8 +12,10 @@ import { userById } from "./users";
 
 export const typeDefs = /* GraphQL */ `
   type BootstrapStatus {
-    "True while no system admin exists: bootstrapAdmin is open to anyone."
+    "True while no system admin exists: bootstrapAdmin is open."
     needsBootstrap: Boolean!
+    "True outside development: bootstrapAdmin needs input.setupSecret (the deployment's FLUXGATE_SETUP_SECRET)."
+    setupSecretRequired: Boolean!
   }
 
   input BootstrapAdminInput {
@@ -22,6 +24,8 @@ export const typeDefs = /* GraphQL */ `
     displayName: String
     "At least 12 characters."
     password: String!
+    "The deployment's FLUXGATE_SETUP_SECRET (wrangler secret put); required outside development."
+    setupSecret: String
   }
 
   input LoginInput {
@@ -63,7 +67,11 @@ export const typeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Creates the first system admin. Anonymous, and only while no system admin exists (then FORBIDDEN)."
+    """
+    Creates the first system admin. Anonymous, and only while no system admin exists (then FORBIDDEN).
+    Outside development it needs input.setupSecret: FORBIDDEN with extensions.reason
+    SETUP_SECRET_NOT_CONFIGURED (none set), SETUP_SECRET_REQUIRED (none sent) or SETUP_SECRET_INVALID.
+    """
     bootstrapAdmin(input: BootstrapAdminInput!): User!
     "UNAUTHENTICATED with one generic message for any wrong login or password; RATE_LIMITED (extensions.retryAt) after 5 failures in a row."
     login(input: LoginInput!): Session!
@@ -80,7 +88,9 @@ export const typeDefs = /* GraphQL */ `
 
 export const resolvers: ModuleResolvers = {
   Query: {
-    bootstrapStatus: async (_parent, _args, ctx) => ({ needsBootstrap: await needsBootstrap(ctx.deps) }),
+    bootstrapStatus: async (_parent, _args, ctx) => ({
+      needsBootstrap: await needsBootstrap(ctx.deps), setupSecretRequired: ctx.deps.config.environment !== "development",
+    }),
     me: async (_parent, _args, ctx) => {
       const principal = await ctx.principal({ allowPendingPasswordChange: true });
       return (await ctx.loader(userById).load(principal.userId)) ?? Promise.reject(notFound("User"));

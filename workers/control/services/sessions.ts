@@ -11,7 +11,7 @@ import type { Principal } from "./authz";
 import { bytesToBase64Url, randomBytes } from "./base64";
 import { commit } from "./commit";
 import type { ControlDeps } from "./deps";
-import { badInput, isControlError, rateLimited, unauthenticated } from "./errors";
+import { badInput, rateLimited, unauthenticated } from "./errors";
 import { assertNotLocked, recordFailure, resetFailures } from "./lockout";
 import { loginFailureThrottle } from "./login-throttle";
 import { hashPassword, newPasswordSchema, UNKNOWN_USER_HASH, verifyPassword } from "./passwords";
@@ -37,8 +37,10 @@ const loginInput = z.object({
 });
 
 /**
- * Logs in. `clientAddress` (see data/auth-throttle.ts `clientAddress`) is throttled on failed
- * logins (login-throttle.ts): while it is, every login from it answers RATE_LIMITED unchecked.
+ * Logs in. Failures are throttled per client address (`clientAddress`, see data/auth-throttle.ts;
+ * login-throttle.ts) and per (address, login) pair (lockout.ts); while either applies the login
+ * answers RATE_LIMITED without checking anything. Every answer is the same for a login that exists
+ * and one that does not: same codes, messages and throttling, and the same password-hashing work.
  */
 export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>, clientAddress: string): Promise<Session> {
   const input = parseInput(loginInput, raw);
@@ -47,39 +49,30 @@ export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>, 
   if (waitSeconds > 0) {
     throw rateLimited(new Date(deps.now().getTime() + waitSeconds * 1000), "Too many failed logins from this address");
   }
-  let user: typeof users.$inferSelect;
-  try {
-    user = await checkCredentials(deps, input);
-  } catch (error) {
-    if (isControlError(error)) throttle.recordFailure(clientAddress);
-    throw error;
+  assertNotLocked(deps, clientAddress, input.login);
+  const user = await checkCredentials(deps, input);
+  if (!user) {
+    throttle.recordFailure(clientAddress);
+    recordFailure(deps, clientAddress, input.login);
+    throw invalidCredentials();
   }
+  resetFailures(deps, clientAddress, input.login);
   const now = deps.now();
   const refresh = await newRefreshToken(deps, user.id, crypto.randomUUID());
   await deps.db.batch([
-    resetFailures(deps, user.id),
     deps.db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)),
     deps.db.insert(refreshTokens).values(refresh.row),
   ]);
   return sessionFor(deps, user.id, user.mustChangePassword, refresh);
 }
 
-/** The enabled user these credentials name; throws a ControlError for every failed login. */
-async function checkCredentials(deps: ControlDeps, input: z.output<typeof loginInput>): Promise<typeof users.$inferSelect> {
+/** The enabled user these credentials name, else null, after one password hash either way. */
+async function checkCredentials(deps: ControlDeps, input: z.output<typeof loginInput>): Promise<typeof users.$inferSelect | null> {
   const [user] = await deps.db.select().from(users)
     .where(or(eq(users.username, input.login), eq(users.email, input.login))).limit(1);
-  if (!user || !user.passwordHash) {
-    await verifyPassword(input.password, UNKNOWN_USER_HASH); // same cost as a real check
-    throw invalidCredentials();
-  }
-  assertNotLocked(deps, user.lockedUntil ?? null);
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    const lockedUntil = await recordFailure(deps, user.id);
-    if (lockedUntil) throw rateLimited(lockedUntil, "Too many failed attempts; the account is locked");
-    throw invalidCredentials();
-  }
-  if (!user.enabled) throw invalidCredentials();
-  return user;
+  // An unknown login is checked against a dummy hash: the same cost as a real check.
+  const matches = await verifyPassword(input.password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+  return user?.passwordHash && matches && user.enabled ? user : null;
 }
 
 export async function refreshSession(deps: ControlDeps, presented: string): Promise<Session> {
@@ -124,18 +117,21 @@ const changePasswordInput = z.object({
 
 /**
  * Sets a new password (clearing a pending temporary one) and revokes every other session of the
- * user; the caller's session continues. A wrong current password counts as a failed login.
+ * user; the caller's session continues. A wrong current password counts as a failed login of the
+ * user's username from the caller's address (lockout.ts).
  */
-export async function changePassword(deps: ControlDeps, principal: Principal, raw: z.input<typeof changePasswordInput>): Promise<void> {
+export async function changePassword(
+  deps: ControlDeps, principal: Principal, raw: z.input<typeof changePasswordInput>, clientAddress: string,
+): Promise<void> {
   const input = parseInput(changePasswordInput, raw);
   const [user] = await deps.db.select().from(users).where(eq(users.id, principal.userId)).limit(1);
   if (!user) throw unauthenticated();
-  assertNotLocked(deps, user.lockedUntil ?? null);
+  assertNotLocked(deps, clientAddress, user.username);
   if (!user.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    const lockedUntil = await recordFailure(deps, user.id);
-    if (lockedUntil) throw rateLimited(lockedUntil, "Too many failed attempts; the account is locked");
+    recordFailure(deps, clientAddress, user.username);
     throw badInput("input.currentPassword", "input.currentPassword: is not the current password");
   }
+  resetFailures(deps, clientAddress, user.username);
   if (input.newPassword === input.currentPassword) {
     throw badInput("input.newPassword", "input.newPassword: must differ from the current password");
   }
@@ -144,8 +140,7 @@ export async function changePassword(deps: ControlDeps, principal: Principal, ra
     actor: principal,
     statements: [
       deps.db.update(users).set({
-        passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, failedLoginCount: 0,
-        lockedUntil: null, updatedAt: now,
+        passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: now,
       }).where(eq(users.id, user.id)),
       revokeSessionsStatement(deps, user.id, principal.sessionId),
     ],

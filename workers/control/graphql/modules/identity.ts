@@ -73,7 +73,12 @@ export const typeDefs = /* GraphQL */ `
     SETUP_SECRET_NOT_CONFIGURED (none set), SETUP_SECRET_REQUIRED (none sent) or SETUP_SECRET_INVALID.
     """
     bootstrapAdmin(input: BootstrapAdminInput!): User!
-    "UNAUTHENTICATED with one generic message for any wrong login or password; RATE_LIMITED (extensions.retryAt) after 5 failures in a row."
+    """
+    UNAUTHENTICATED with one generic message for any wrong login or password, whether the login exists
+    or not. RATE_LIMITED (extensions.retryAt) after 5 failures in a row for one login from one address
+    (1 minute, doubling up to 1 hour) or 30 failures from one address in 15 minutes; other addresses
+    are unaffected.
+    """
     login(input: LoginInput!): Session!
     "Rotates the refresh token. Reusing a spent refresh token revokes its whole session."
     refreshSession(refreshToken: String!): Session!
@@ -109,7 +114,7 @@ export const resolvers: ModuleResolvers = {
     },
     changePassword: async (_parent, args: { input: { currentPassword: string; newPassword: string } }, ctx) => {
       const principal = await ctx.principal({ allowPendingPasswordChange: true });
-      await changePassword(ctx.deps, principal, args.input);
+      await changePassword(ctx.deps, principal, args.input, clientAddress(ctx.request.headers));
       return ctx.loader(userById).load(principal.userId);
     },
     rotateSigningKey: async (_parent, _args, ctx) => {

@@ -1,7 +1,10 @@
 // Sessions: login (username or email + password) returns a short-lived access token and a refresh
-// token. Refresh tokens are random, stored as SHA-256, and rotate: each refresh spends the token
-// and issues the next one of the same family (the session). Presenting a spent token again means
-// it leaked: the whole family is revoked. Logout and password changes revoke families; access
+// token. Refresh tokens are stored as SHA-256 and rotate: each refresh spends the token and issues
+// the next one of the same family (the session). Within REFRESH_GRACE_MS of the rotation, the spent
+// token yields that same successor again (two tabs, or an app's parallel loads, refreshing at once
+// must not log the user out); the successor is derived from the spent token (refresh-successor.ts),
+// so it needs no storage. Presenting a spent token after the window, or once its successor has been
+// rotated in turn, means it leaked: the whole family is revoked. Logout and password changes revoke families; access
 // tokens of a revoked session stop working at once (the principal check looks at the family).
 import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -16,6 +19,7 @@ import { assertNotLocked, recordFailure, resetFailures } from "./lockout";
 import { loginFailureThrottle } from "./login-throttle";
 import { hashPassword, newPasswordSchema, UNKNOWN_USER_HASH, verifyPassword } from "./passwords";
 import { issueAccessToken } from "./tokens";
+import { successorSecret } from "./refresh-successor";
 import { parseInput } from "./validation";
 
 export interface Session {
@@ -28,6 +32,8 @@ export interface Session {
 }
 
 const REFRESH_TOKEN_PREFIX = "fgr_";
+/** How long after a rotation the spent token still yields the same successor. */
+export const REFRESH_GRACE_MS = 30_000;
 
 const invalidCredentials = () => unauthenticated("Invalid username, email or password");
 
@@ -75,21 +81,20 @@ async function checkCredentials(deps: ControlDeps, input: z.output<typeof loginI
   return user?.passwordHash && matches && user.enabled ? user : null;
 }
 
+const invalidRefreshToken = () => unauthenticated("Invalid or expired refresh token");
+
+type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
 export async function refreshSession(deps: ControlDeps, presented: string): Promise<Session> {
-  const invalid = () => unauthenticated("Invalid or expired refresh token");
-  if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalid();
+  if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalidRefreshToken();
   const [row] = await deps.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(presented))).limit(1);
-  if (!row || row.revokedAt) throw invalid();
-  if (row.replacedBy) {
-    await revokeFamily(deps, row.familyId);
-    throw unauthenticated("Refresh token reuse detected; the session was revoked");
-  }
-  if (row.expiresAt <= deps.now()) throw invalid();
-  const [user] = await deps.db.select({ enabled: users.enabled, mustChangePassword: users.mustChangePassword })
-    .from(users).where(eq(users.id, row.userId)).limit(1);
-  if (!user?.enabled) throw invalid();
-  const next = await newRefreshToken(deps, row.userId, row.familyId);
-  // Spend the presented token and add its successor only if nobody spent it concurrently.
+  if (!row || row.revokedAt) throw invalidRefreshToken();
+  if (row.replacedBy) return sameSuccessorOrRevoke(deps, row);
+  if (row.expiresAt <= deps.now()) throw invalidRefreshToken();
+  const user = await enabledUser(deps, row.userId);
+  const next = await newRefreshToken(deps, row.userId, row.familyId, REFRESH_TOKEN_PREFIX + await successorSecret(deps, row.id));
+  // Spend the presented token and add its successor only if nobody spent it concurrently; a
+  // concurrent refresh that won the race has stored the same successor (derived from row.id).
   const [spent] = await deps.db.batch([
     deps.db.update(refreshTokens).set({ replacedBy: next.row.id })
       .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.replacedBy), isNull(refreshTokens.revokedAt)))
@@ -98,11 +103,35 @@ export async function refreshSession(deps: ControlDeps, presented: string): Prom
       ${next.row.expiresAt.getTime()}, NULL, NULL, ${deps.now().getTime()}
       WHERE EXISTS (SELECT 1 FROM refresh_tokens WHERE id = ${row.id} AND replaced_by = ${next.row.id})`),
   ]);
-  if (spent.length !== 1) {
-    await revokeFamily(deps, row.familyId);
+  if (spent.length === 1) return sessionFor(deps, row.userId, user.mustChangePassword, next);
+  const [raced] = await deps.db.select().from(refreshTokens).where(eq(refreshTokens.id, row.id)).limit(1);
+  if (!raced || raced.revokedAt || !raced.replacedBy) throw invalidRefreshToken();
+  return sameSuccessorOrRevoke(deps, raced);
+}
+
+/**
+ * A spent token presented again: its successor once more while that is within the grace window
+ * and not itself spent or revoked; otherwise reuse, and the family is revoked.
+ */
+async function sameSuccessorOrRevoke(deps: ControlDeps, spent: RefreshTokenRow): Promise<Session> {
+  const [successor] = await deps.db.select().from(refreshTokens).where(eq(refreshTokens.id, spent.replacedBy ?? "")).limit(1);
+  const token = REFRESH_TOKEN_PREFIX + await successorSecret(deps, spent.id);
+  const now = deps.now().getTime();
+  const withinGrace = successor && !successor.revokedAt && !successor.replacedBy && successor.expiresAt.getTime() > now
+    && now - successor.createdAt.getTime() < REFRESH_GRACE_MS && successor.tokenHash === await sha256Hex(token);
+  if (!withinGrace) {
+    await revokeFamily(deps, spent.familyId);
     throw unauthenticated("Refresh token reuse detected; the session was revoked");
   }
-  return sessionFor(deps, row.userId, user.mustChangePassword, next);
+  const user = await enabledUser(deps, spent.userId);
+  return sessionFor(deps, spent.userId, user.mustChangePassword, { token, row: successor });
+}
+
+async function enabledUser(deps: ControlDeps, userId: string): Promise<{ mustChangePassword: boolean }> {
+  const [user] = await deps.db.select({ enabled: users.enabled, mustChangePassword: users.mustChangePassword })
+    .from(users).where(eq(users.id, userId)).limit(1);
+  if (!user?.enabled) throw invalidRefreshToken();
+  return user;
 }
 
 /** Ends the caller's session: its refresh tokens and access tokens stop working. */
@@ -169,8 +198,9 @@ interface NewRefreshToken {
   row: typeof refreshTokens.$inferInsert & { id: string; userId: string; tokenHash: string; familyId: string; expiresAt: Date };
 }
 
-async function newRefreshToken(deps: ControlDeps, userId: string, familyId: string): Promise<NewRefreshToken> {
-  const token = REFRESH_TOKEN_PREFIX + bytesToBase64Url(randomBytes(32));
+async function newRefreshToken(
+  deps: ControlDeps, userId: string, familyId: string, token = REFRESH_TOKEN_PREFIX + bytesToBase64Url(randomBytes(32)),
+): Promise<NewRefreshToken> {
   const now = deps.now();
   return {
     token,

@@ -80,7 +80,10 @@ export const typeDefs = /* GraphQL */ `
     are unaffected.
     """
     login(input: LoginInput!): Session!
-    "Rotates the refresh token. Reusing a spent refresh token revokes its whole session."
+    """
+    Rotates the refresh token. Within 30 s of a rotation the spent token yields the same successor
+    again (parallel refreshes); presenting it later, or after that successor was rotated, revokes the session.
+    """
     refreshSession(refreshToken: String!): Session!
     "Ends the caller's session (refresh and access tokens)."
     logout: Boolean!

@@ -10,7 +10,10 @@ import path from "node:path";
 import { DEMO_PASSWORD, DEMO_SECRETS, DEMO_TEAM_ID } from "../db/seed/demo-data";
 import { aliasFlood, deepListLiteral, deepSelection, fragmentBomb } from "../test/fixtures/hostile-graphql";
 import { startDevStack } from "../test/e2e/support/dev-stack";
+import { buildClientSchema, getIntrospectionQuery, specifiedRules, validate, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 import { MAX_GRAPHQL_BODY_BYTES } from "../workers/control/graphql/body-limit";
+import { parseWithinLimits } from "../workers/control/graphql/document-size";
+import { aliasLimitRule, costLimitRule, depthLimitRule, directiveLimitRule } from "../workers/control/graphql/query-limits";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const IDLE_SAMPLES = 21;
@@ -45,6 +48,26 @@ const ATTACKS: Attack[] = [
   { name: "10,000-deep list literal", query: deepListLiteral(10_000) },
 ];
 
+/**
+ * The Worker's own work on a document, without HTTP: the size pass, parse and every validation
+ * rule /graphql runs, in this process (p50 of IDLE_SAMPLES runs), until the first refusal.
+ */
+function limitWorkMs(schema: GraphQLSchema, query: string): number {
+  const samples: number[] = [];
+  for (let i = 0; i < IDLE_SAMPLES; i++) {
+    const start = performance.now();
+    try {
+      validate(schema, parseWithinLimits(query), [
+        ...specifiedRules, aliasLimitRule(), directiveLimitRule(), depthLimitRule(), costLimitRule({}),
+      ]);
+    } catch {
+      // a size limit: refused before parsing
+    }
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
 async function main(): Promise<void> {
   process.env.WRANGLER_REGISTRY_PATH ??= mkdtempSync(path.join(os.tmpdir(), "fluxgate-bench-registry-"));
   const stack = await startDevStack();
@@ -62,6 +85,16 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query, variables }),
     });
     for (const check of [await ping(), await ofrep()]) if (check.status !== 200) throw new Error(`warm-up answered ${check.status}: ${check.body}`);
+
+    // The admin schema as the stack serves it (introspection is open in development).
+    const introspection = JSON.parse((await graphql(getIntrospectionQuery())).body) as { data: IntrospectionQuery };
+    const schema = buildClientSchema(introspection.data);
+    console.log("parse + validate in-process (node, p50 of 21), the work a refusal costs the Worker:");
+    for (const attack of ATTACKS) {
+      if (attack.query.length > MAX_GRAPHQL_BODY_BYTES) continue; // refused by the body limit before parsing
+      console.log(`- ${attack.name}: ${limitWorkMs(schema, attack.query).toFixed(2)} ms`);
+    }
+    console.log("");
 
     const idlePing: number[] = [];
     const idleOfrep: number[] = [];

@@ -129,6 +129,23 @@ async function main(): Promise<void> {
         + `| ${fmt(median(pings))} / ${fmt(Math.max(...pings))} | ${fmt(median(evaluations))} / ${fmt(Math.max(...evaluations))} |`);
     }
 
+    // Login timing: a wrong password for a real login against an unknown login (item 5 of issue 8:
+    // the same password-hashing work). 4 tries per real login stay below the pair lockout, 24 in
+    // all below the address throttle.
+    const LOGIN = "mutation($l: String!, $p: String!) { login(input: { login: $l, password: $p }) { accessToken } }";
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const real = await graphql(LOGIN, undefined, { l: ["viewer", "requester", "approver"][i % 3], p: `wrong-${i}` });
+      const missing = await graphql(LOGIN, undefined, { l: `nobody-${i}@acme.test`, p: `wrong-${i}` });
+      if (!real.body.includes("UNAUTHENTICATED") || !missing.body.includes("UNAUTHENTICATED")) throw new Error(`login answered ${real.body} / ${missing.body}`);
+      known.push(real.ms);
+      unknown.push(missing.ms);
+    }
+    console.log("");
+    console.log(`failed logins (12 each, alternating): wrong password of a real login p50 ${fmt(median(known))} ms, `
+      + `unknown login p50 ${fmt(median(unknown))} ms`);
+
     // The largest legitimate body: importFeatures with 100 features.
     const login = JSON.parse((await graphql(
       "mutation($l: String!, $p: String!) { login(input: { login: $l, password: $p }) { accessToken } }", undefined,

@@ -124,15 +124,15 @@ const LIMIT_CODES = new Set([
 ]);
 
 /**
- * The limits as yoga plugins: sizes while parsing, the rest with every validation (validation
+ * The limits as one yoga plugin: sizes while parsing, the rest with every validation (validation
  * results are not cached, see yoga.ts; the cost rule sees the request's variables). A refusal is
  * a client's mistake: 400 whatever the Accept header. yoga answers parse and validation errors
  * with 200 to clients accepting application/json (the spec's `http.spec` marker, set after our
  * hooks), so the status is set when the result is processed, from `extensions.http`, which yoga
  * reads and leaves out of the answer.
  */
-export function useQueryLimits(): Plugin[] {
-  return [{
+export function useQueryLimits(): Plugin {
+  return {
     onParse({ setParseFn }) {
       setParseFn(parseWithinLimits);
     },
@@ -151,7 +151,7 @@ export function useQueryLimits(): Plugin[] {
         }
       }
     },
-  }];
+  };
 }
 
 /**

@@ -31,7 +31,7 @@ export function controlYoga(): YogaServerInstance<ControlServerContext, ControlC
     // Parsed documents are cached; validation results are not, because the cost rule reads the
     // request's variables (`first: $n`) and a cached verdict would apply one request's page size to another.
     parserAndValidationCache: { validationCache: false },
-    plugins: [...useQueryLimits(), useIntrospectionForSignedInCallers()],
+    plugins: [useQueryLimits(), useIntrospectionForSignedInCallers()],
     context: ({ request, env, executionCtx }) =>
       createControlContext(controlDeps(env, executionCtx ? { waitUntil: (promise) => executionCtx.waitUntil(promise) } : {}), request),
   }));

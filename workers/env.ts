@@ -14,4 +14,9 @@ export interface Env {
   FLUXGATE_ENV?: string;
   /** Base64 of 32 bytes: the AES-GCM key that encrypts the signing keys' private JWKs in D1. */
   AUTH_ENCRYPTION_KEY?: string;
+  /**
+   * One-time secret the first system admin's bootstrap must present outside development (set with
+   * `wrangler secret put FLUXGATE_SETUP_SECRET`; services/setup-secret.ts).
+   */
+  FLUXGATE_SETUP_SECRET?: string;
 }

@@ -12,6 +12,7 @@ import type { DataPlane } from "./data/hono-env";
 import { ofrepRoutes } from "./data/ofrep-routes";
 import { ofrepSseRoutes } from "./data/ofrep-sse-route";
 import { errorResponse } from "./data/request-guard";
+import { graphqlBodyLimit } from "./control/graphql/body-limit";
 import { controlYoga, GRAPHQL_PATH } from "./control/graphql/yoga";
 import { docsRoutes } from "./openapi/docs-routes";
 import type { Env } from "./env";
@@ -31,7 +32,7 @@ app.route("/", docsRoutes);
 app.route("/", streamRoute); // live delivery: GET /v1/stream (WebSocket)
 // The control plane (admin API): GraphQL, see workers/control/graphql/schema.ts.
 // waitUntil: the request's own, so background work (notification delivery) outlives the response.
-app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) =>
+app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, graphqlBodyLimit, (c) =>
   controlYoga().fetch(c.req.raw, { env: c.env, executionCtx: c.executionCtx }));
 app.notFound((c) => unmatchedRequest(c.req.raw));
 app.onError((error, c) => errorResponse(error, dialectOf(c.req.path)));

@@ -19,10 +19,12 @@ describe("/graphql endpoint", () => {
     expect(await response.text()).toContain("FluxGate admin API");
   });
 
-  it("serves no GraphiQL when FLUXGATE_ENV is production", async () => {
+  it("serves GraphiQL opening on the login mutation when FLUXGATE_ENV is production (introspection needs a token)", async () => {
     const request = new Request("http://fluxgate.test/graphql", { headers: { accept: "text/html" } });
     const response = await controlYoga().fetch(request, { env: { ...env, FLUXGATE_ENV: "production" } });
-    expect(await response.text()).not.toContain("FluxGate admin API");
+    const page = await response.text();
+    expect(page).toContain("FluxGate admin API");
+    expect(page).toContain("mutation SignIn");
   });
 
   it("answers CORS preflights for any origin (tokens travel in headers, never in cookies)", async () => {

@@ -2,8 +2,10 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_PASSWORD_HASHES, DEMO_USER_IDS, DEMO_USER_NAMES } from "../../../db/seed/demo-data";
+import { controlYoga } from "../../../workers/control/graphql/yoga";
 import { controlDeps } from "../../../workers/control/services/deps";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "../../../workers/control/services/passwords";
+import { MIN_SETUP_SECRET_LENGTH } from "../../../workers/control/services/setup-secret";
 import { issueAccessToken, TOKEN_AUDIENCE, TOKEN_ISSUER } from "../../../workers/control/services/tokens";
 import { clearDatabase } from "../support/seed-demo";
 import { codes, gql, ok } from "./support/graphql";
@@ -71,6 +73,53 @@ describe("bootstrap", () => {
     ]);
     const email = await gql(BOOTSTRAP, { input: { username: "root", email: "not-an-email", password: "a-long-first-password" } });
     expect(email.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([["BAD_USER_INPUT", "input.email"]]);
+  });
+});
+
+describe("bootstrap outside development", () => {
+  beforeEach(() => clearDatabase(env.DB));
+
+  const SECRET = "s3tup-secret-from-wrangler-secret-put";
+  const input = { username: "root", email: "root@example.test", password: "a-long-first-password" };
+
+  /** /graphql as a production deployment with the given FLUXGATE_SETUP_SECRET (none when undefined). */
+  async function production(query: string, variables: Record<string, unknown>, setupSecret?: string) {
+    const deployment = { ...env, FLUXGATE_ENV: "production", AUTH_ENCRYPTION_KEY: btoa("p".repeat(32)), FLUXGATE_SETUP_SECRET: setupSecret };
+    const request = new Request("http://fluxgate.test/graphql", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }),
+    });
+    const body = (await (await controlYoga().fetch(request, { env: deployment })).json()) as
+      { data?: any; errors?: { message: string; extensions: { code: string; reason?: string } }[] };
+    return { data: body.data, refusals: (body.errors ?? []).map((e) => [e.extensions.code, e.extensions.reason ?? null, e.message]) };
+  }
+
+  it("says a setup secret is required", async () => {
+    expect((await production("{ bootstrapStatus { needsBootstrap setupSecretRequired } }", {}, SECRET)).data)
+      .toEqual({ bootstrapStatus: { needsBootstrap: true, setupSecretRequired: true } });
+    expect(ok(await gql("{ bootstrapStatus { setupSecretRequired } }"))).toEqual({ bootstrapStatus: { setupSecretRequired: false } });
+  });
+
+  it("is refused while the deployment has no setup secret (or one too short to protect anything)", async () => {
+    for (const configured of [undefined, "short-secret"]) {
+      const answer = await production(BOOTSTRAP, { input: { ...input, setupSecret: "anything-at-all-anything" } }, configured);
+      expect(answer.refusals).toEqual([["FORBIDDEN", "SETUP_SECRET_NOT_CONFIGURED", `This deployment has no setup secret of at least ${MIN_SETUP_SECRET_LENGTH} characters: `
+        + "run `openssl rand -base64 32 | npx wrangler secret put FLUXGATE_SETUP_SECRET --env production`, then bootstrap with it"]]);
+    }
+  });
+
+  it("is refused without the secret and with a wrong one, and creates the admin with the right one, once", async () => {
+    expect((await production(BOOTSTRAP, { input }, SECRET)).refusals).toEqual([["FORBIDDEN", "SETUP_SECRET_REQUIRED",
+      "Outside development the first admin needs input.setupSecret (the deployment's FLUXGATE_SETUP_SECRET)"]]);
+    expect((await production(BOOTSTRAP, { input: { ...input, setupSecret: `${SECRET}x` } }, SECRET)).refusals).toEqual([
+      ["FORBIDDEN", "SETUP_SECRET_INVALID", "input.setupSecret is not this deployment's FLUXGATE_SETUP_SECRET"]]);
+    const users = await env.DB.prepare("SELECT count(*) AS n FROM users").first();
+    expect(users).toEqual({ n: 0 });
+    const created = await production(BOOTSTRAP, { input: { ...input, setupSecret: SECRET } }, SECRET);
+    expect(created.data?.bootstrapAdmin).toMatchObject({ username: "root", isSystemAdmin: true });
+    const again = await production(BOOTSTRAP, { input: { ...input, username: "other", email: "o@example.test", setupSecret: SECRET } }, SECRET);
+    expect(again.refusals).toEqual([["FORBIDDEN", null, "An administrator already exists; bootstrap is closed"]]);
+    const audit = await env.DB.prepare("SELECT diff FROM audit_log").first<{ diff: string }>();
+    expect(audit!.diff).not.toContain(SECRET);
   });
 });
 

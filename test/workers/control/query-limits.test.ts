@@ -1,4 +1,4 @@
-// The depth and cost rules, checked against a small recursive schema and against the admin schema
+// The depth (GraphQL Armor's, configured) and cost rules, checked against a small recursive schema and against the admin schema
 // itself (pure validation, no execution); graphql-limits-http.test.ts shows them wired into /graphql.
 import { buildSchema, getNullableType, isListType, isObjectType, parse, validate, type GraphQLSchema } from "graphql";
 import { describe, expect, it } from "vitest";
@@ -33,15 +33,16 @@ describe("depth limit", () => {
   it(`accepts depth ${MAX_DEPTH} and rejects ${MAX_DEPTH + 1} with QUERY_TOO_DEEP`, () => {
     expect(errorsOf(chain(MAX_DEPTH), [depthLimitRule()])).toEqual([]);
     expect(errorsOf(chain(MAX_DEPTH + 1), [depthLimitRule()])).toEqual([{
-      message: `Query depth ${MAX_DEPTH + 1} exceeds the maximum depth of ${MAX_DEPTH}`,
-      extensions: { code: "QUERY_TOO_DEEP", depth: MAX_DEPTH + 1, maxDepth: MAX_DEPTH },
+      message: `Query depth limit of ${MAX_DEPTH} exceeded, found ${MAX_DEPTH + 1}.`,
+      extensions: { code: "QUERY_TOO_DEEP", maxDepth: MAX_DEPTH },
     }]);
   });
 
   it("follows fragments and inline fragments", () => {
     const query = `{ node { ...A } } fragment A on Node { child { ... on Node { child { ...B } } } }
       fragment B on Node { child { child { child { child { child { child { child { id } } } } } } } }`;
-    expect(errorsOf(query, [depthLimitRule()])[0]?.extensions).toEqual({ code: "QUERY_TOO_DEEP", depth: 11, maxDepth: MAX_DEPTH });
+    expect(errorsOf(query, [depthLimitRule()])[0]?.extensions).toEqual({ code: "QUERY_TOO_DEEP", maxDepth: MAX_DEPTH });
+    expect(errorsOf(query, [depthLimitRule()])[0]?.message).toBe(`Query depth limit of ${MAX_DEPTH} exceeded, found 11.`);
   });
 
   it("ignores introspection, so GraphiQL's deep introspection query passes", () => {
@@ -163,8 +164,8 @@ describe("cost limit on the admin schema", () => {
     const eleven = `{ features(teamId: "t", first: 1) { nodes { prerequisites { feature { prerequisites { feature {
       stages { rules { match { conditions { attribute } } } } } } } } } } }`;
     expect(adminErrors(eleven, [depthLimitRule()])).toEqual([{
-      message: `Query depth 11 exceeds the maximum depth of ${MAX_DEPTH}`,
-      extensions: { code: "QUERY_TOO_DEEP", depth: 11, maxDepth: MAX_DEPTH },
+      message: `Query depth limit of ${MAX_DEPTH} exceeded, found 11.`,
+      extensions: { code: "QUERY_TOO_DEEP", maxDepth: MAX_DEPTH },
     }]);
   });
 });

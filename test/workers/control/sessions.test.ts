@@ -1,10 +1,16 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_USER_IDS } from "../../../db/seed/demo-data";
+import { REFRESH_GRACE_MS } from "../../../workers/control/services/sessions";
 import { codes, gql, ok } from "./support/graphql";
 import { LOGIN, loginAs, REFRESH, reseedControl } from "./support/sessions";
 
 const ME = "{ me { id username email isSystemAdmin mustChangePassword } }";
+
+/** Moves every rotation `ms` into the past (a successor's created_at is its rotation time). */
+async function ageRotations(ms: number): Promise<void> {
+  await env.DB.prepare("UPDATE refresh_tokens SET created_at = created_at - ?").bind(ms).run();
+}
 
 beforeEach(reseedControl);
 
@@ -44,39 +50,6 @@ describe("login", () => {
     expect(answer.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([["Invalid username, email or password", "UNAUTHENTICATED"]]);
   });
 
-  it("locks the account after 5 failures in a row with RATE_LIMITED and the retry time, even for the right password", async () => {
-    for (let attempt = 1; attempt <= 4; attempt++) {
-      expect(codes(await gql(LOGIN, { login: "viewer", password: `wrong-${attempt}` }))).toEqual(["UNAUTHENTICATED"]);
-    }
-    const before = Date.now();
-    const fifth = await gql(LOGIN, { login: "viewer", password: "wrong-5" });
-    expect(codes(fifth)).toEqual(["RATE_LIMITED"]);
-    const retryAt = Date.parse(fifth.errors![0]!.extensions!.retryAt!);
-    expect(retryAt - before).toBeGreaterThanOrEqual(59_000);
-    expect(retryAt - before).toBeLessThanOrEqual(61_000);
-    expect(fifth.errors![0]!.message).toBe(`Too many failed attempts; the account is locked; retry after ${new Date(retryAt).toISOString()}`);
-    const right = await gql(LOGIN, { login: "viewer", password: "fluxgate-demo" });
-    expect(codes(right)).toEqual(["RATE_LIMITED"]);
-    expect(right.errors![0]!.extensions!.retryAt).toBe(fifth.errors![0]!.extensions!.retryAt);
-  });
-
-  it("doubles the lock with every further failure, and a success resets the count", async () => {
-    // Four failures recorded, the lock of the fifth expired: the sixth failure locks for 2 minutes.
-    await env.DB.prepare("UPDATE users SET failed_login_count = 5, locked_until = ? WHERE id = ?")
-      .bind(Date.now() - 1, DEMO_USER_IDS.viewer).run();
-    const before = Date.now();
-    const sixth = await gql(LOGIN, { login: "viewer", password: "wrong" });
-    const retryAt = Date.parse(sixth.errors![0]!.extensions!.retryAt!);
-    expect(Math.round((retryAt - before) / 60_000)).toBe(2);
-    await env.DB.prepare("UPDATE users SET failed_login_count = 20, locked_until = NULL WHERE id = ?").bind(DEMO_USER_IDS.viewer).run();
-    const capped = await gql(LOGIN, { login: "viewer", password: "wrong" });
-    expect(Math.round((Date.parse(capped.errors![0]!.extensions!.retryAt!) - Date.now()) / 60_000)).toBe(60);
-    await env.DB.prepare("UPDATE users SET failed_login_count = 3, locked_until = NULL WHERE id = ?").bind(DEMO_USER_IDS.viewer).run();
-    await loginAs("viewer");
-    const row = await env.DB.prepare("SELECT failed_login_count, locked_until FROM users WHERE id = ?").bind(DEMO_USER_IDS.viewer).first();
-    expect(row).toEqual({ failed_login_count: 0, locked_until: null });
-  });
-
   it("reports a missing login as BAD_USER_INPUT naming the field", async () => {
     const answer = await gql(LOGIN, { login: "  ", password: "x" });
     expect(answer.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.message])).toEqual([
@@ -96,9 +69,29 @@ describe("refresh tokens", () => {
     expect(again.user.id).toBe(DEMO_USER_IDS.requester);
   });
 
-  it("revoke the whole session when a spent refresh token is reused", async () => {
+  it(`give every refresh of one token within ${REFRESH_GRACE_MS / 1000} s the same successor: 8 concurrent refreshes all succeed`, async () => {
+    expect(REFRESH_GRACE_MS).toBe(30_000);
+    const first = await loginAs("requester");
+    const answers = await Promise.all(Array.from({ length: 8 }, () => gql(REFRESH, { token: first.refreshToken })));
+    expect(answers.map(codes)).toEqual(Array(8).fill([]));
+    const sessions = answers.map((answer) => ok(answer).refreshSession);
+    expect(new Set(sessions.map((session) => session.refreshToken)).size).toBe(1);
+    expect(new Set(sessions.map((session) => session.refreshTokenExpiresAt)).size).toBe(1);
+    for (const session of sessions) expect(ok(await gql(ME, {}, session.accessToken)).me.username).toBe("requester");
+    // A late tab within the window gets the same successor too.
+    expect(ok(await gql(REFRESH, { token: first.refreshToken })).refreshSession.refreshToken).toBe(sessions[0]!.refreshToken);
+    // One successor row, stored as a hash only; the session goes on from it.
+    const rows = await env.DB.prepare("SELECT token_hash, replaced_by FROM refresh_tokens WHERE user_id = ? ORDER BY created_at")
+      .bind(DEMO_USER_IDS.requester).all<{ token_hash: string; replaced_by: string | null }>();
+    expect(rows.results).toHaveLength(2);
+    expect(JSON.stringify(rows.results)).not.toContain(sessions[0]!.refreshToken);
+    expect(ok(await gql(REFRESH, { token: sessions[0]!.refreshToken })).refreshSession.user.id).toBe(DEMO_USER_IDS.requester);
+  });
+
+  it("revoke the whole session when a spent refresh token is reused after the grace window", async () => {
     const first = await loginAs("requester");
     const next = ok(await gql(REFRESH, { token: first.refreshToken })).refreshSession;
+    await ageRotations(REFRESH_GRACE_MS);
     const reuse = await gql(REFRESH, { token: first.refreshToken });
     expect(reuse.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
       ["Refresh token reuse detected; the session was revoked", "UNAUTHENTICATED"],
@@ -109,11 +102,20 @@ describe("refresh tokens", () => {
     expect(codes(await gql(ME, {}, first.accessToken))).toEqual(["UNAUTHENTICATED"]);
   });
 
+  it("revoke the session when a token is reused after its successor was itself rotated, even within the window", async () => {
+    const first = await loginAs("requester");
+    const second = ok(await gql(REFRESH, { token: first.refreshToken })).refreshSession;
+    const third = ok(await gql(REFRESH, { token: second.refreshToken })).refreshSession;
+    expect(codes(await gql(REFRESH, { token: first.refreshToken }))).toEqual(["UNAUTHENTICATED"]);
+    expect(codes(await gql(REFRESH, { token: third.refreshToken }))).toEqual(["UNAUTHENTICATED"]);
+  });
+
   it("leave other sessions of the same user alone when one is revoked", async () => {
     const phone = await loginAs("requester");
     const laptop = await loginAs("requester");
     await gql(REFRESH, { token: phone.refreshToken });
-    await gql(REFRESH, { token: phone.refreshToken }); // reuse: revokes the phone's family only
+    await ageRotations(REFRESH_GRACE_MS);
+    expect(codes(await gql(REFRESH, { token: phone.refreshToken }))).toEqual(["UNAUTHENTICATED"]); // reuse: revokes the phone's family only
     expect(ok(await gql(ME, {}, laptop.accessToken)).me.username).toBe("requester");
     expect(ok(await gql(REFRESH, { token: laptop.refreshToken })).refreshSession.user.username).toBe("requester");
   });

@@ -217,7 +217,7 @@ describe("query limits on /graphql", () => {
     const answer = await gql(deep, {}, accessToken);
     expect(answer.data).toBeUndefined();
     expect(answer.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
-      ["QUERY_TOO_DEEP", `Query depth 11 exceeds the maximum depth of ${MAX_DEPTH}`],
+      ["QUERY_TOO_DEEP", `Query depth limit of ${MAX_DEPTH} exceeded, found 11.`],
     ]);
   });
 

@@ -1,6 +1,22 @@
-// Depth and cost limits, enforced as validation rules before anything executes.
+// Query limits, enforced before anything executes, cheapest first:
+// - tokens and bracket nesting (document-size.ts), counted before the parser runs, so an oversized
+//   or deeply nested document (10,000 nested selections or list literals) never reaches it;
+// - aliases (MAX_ALIASES, `__typename` included) and directives (MAX_DIRECTIVES);
+// - depth (MAX_DEPTH): nesting of fields in an operation, fragments flattened, `{ me { id } }` has depth 2;
+// - cost (MAX_COST), below.
+// Aliases, directives and depth are GraphQL Armor's rules (configured here, each refusal given a
+// code). Every refusal is answered with status 400. Every rule walks a fragment once however often
+// it is spread (Armor's memoise by fragment name, and so does the cost rule here), so the fragment
+// bomb of issue 8 (F1..F22 each spreading the previous twice) is refused in milliseconds instead of
+// 2^22 walks (scripts/bench-graphql-limits.ts).
 //
-// Depth: nesting of fields in an operation (fragments followed), `{ me { id } }` has depth 2.
+// Cost stays hand-written: Armor's cost-limit plugin prices a field by its depth (objectCost,
+// depthCostFactor) and reads page sizes only from literal `first:` arguments. Measured on the admin
+// schema: the features page costs 3,396 at `first: 25` but 136 at `first: $n` whatever $n is, and
+// lists nested through prerequisites at `first: 100` cost 8,108, less than the plain page at
+// `first: 100` (13,583), so no threshold admits the one and refuses the other. Below, the page at
+// 25 costs 3,926 and the nested lists 43,901 (test/workers/control/query-limits.test.ts).
+//
 // Cost: an estimate of the fields resolved. Every field costs 1 plus its children's cost times a
 // multiplier, the expected length of the list it returns:
 // - a paginated field (a `first` argument): the page size (the argument's literal or variable
@@ -13,19 +29,27 @@
 //   group's conditions, a split's allocations): 1. Reading them costs no lookup, their length is
 //   capped when written, and they hold no list that leads back into the graph, so a query cannot
 //   multiply its cost through them; their selected fields are counted once.
-// Fragment branches are all counted. Introspection fields (`__schema`, `__type`, ...) are exempt
-// from both limits, so GraphiQL works.
+// Fragment branches are all counted; `__typename` costs 1 like any field (else the bomb above with
+// `__typename` leaves would cost nothing); `__schema` and `__type` are exempt from cost and
+// `__schema` from depth (Armor's ignoreIntrospection), so GraphiQL's introspection query passes.
 // Resulting figures (docs/DESIGN.md, "Query limits"): the admin app's features page (25 features with
 // variants, stages with their environment and rules with conditions and serve) costs about 4,000;
 // the same at first: 100, or lists nested through prerequisites, exceed MAX_COST.
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import {
   getNamedType, getNullableType, GraphQLError, isCompositeType, isInterfaceType, isListType, isObjectType, Kind,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type SelectionSetNode,
+  type FieldNode, type GraphQLCompositeType, type GraphQLField, type SelectionSetNode,
   type ValidationContext, type ValidationRule,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { DEFAULT_PAGE_SIZE } from "../services/pagination";
+import { parseWithinLimits } from "./document-size";
 
+export { MAX_NESTING, MAX_TOKENS } from "./document-size";
+export const MAX_ALIASES = 50;
+export const MAX_DIRECTIVES = 50;
 export const MAX_DEPTH = 10;
 export const MAX_COST = 10_000;
 /** Assumed length of an unpaginated list of records not in LIST_SIZES (a user's memberships). */
@@ -49,103 +73,134 @@ export const VALUE_LISTS: ReadonlySet<string> = new Set([
   "Rule.match", "Segment.match", "ConditionGroup.conditions", "Serve.allocations", "Context.attributes",
 ]);
 
+/** A limit's refusal: its code and the limit, Armor's message without its misleading "Syntax Error" prefix. */
+function limitError(message: string, code: string, limit: Record<string, number>): GraphQLError {
+  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code, ...limit } });
+}
+
+/** Armor's callbacks: report the refusal with our code instead of Armor's uncoded "Syntax Error". */
+const reportAs = (code: string, limit: Record<string, number>) => ({
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(limitError(error.message, code, limit))],
+});
+
 export function depthLimitRule(maxDepth = MAX_DEPTH): ValidationRule {
-  return (context) => ({
-    OperationDefinition(operation) {
-      const depth = selectionDepth(context, operation.selectionSet, new Set());
-      if (depth > maxDepth) {
-        context.reportError(new GraphQLError(
-          `Query depth ${depth} exceeds the maximum depth of ${maxDepth}`,
-          { nodes: operation, extensions: { code: "QUERY_TOO_DEEP", depth, maxDepth } },
-        ));
-      }
-    },
-  });
+  // flattenFragments: a spread or inline fragment adds no level, as in the executed result.
+  return maxDepthRule({ n: maxDepth, flattenFragments: true, ...reportAs("QUERY_TOO_DEEP", { maxDepth }) }) as ValidationRule;
+}
+
+export function aliasLimitRule(maxAliases = MAX_ALIASES): ValidationRule {
+  // Armor exempts `__typename` by default; 500,000 `aN: __typename` aliases are work all the same.
+  return maxAliasesRule({ n: maxAliases, allowList: [], ...reportAs("QUERY_TOO_MANY_ALIASES", { maxAliases }) }) as ValidationRule;
+}
+
+export function directiveLimitRule(maxDirectives = MAX_DIRECTIVES): ValidationRule {
+  return maxDirectivesRule({ n: maxDirectives, ...reportAs("QUERY_TOO_MANY_DIRECTIVES", { maxDirectives }) }) as ValidationRule;
 }
 
 export function costLimitRule(variables: Record<string, unknown>, maxCost = MAX_COST): ValidationRule {
-  return (context) => ({
-    OperationDefinition(operation) {
-      const root = operation.operation === "query" ? context.getSchema().getQueryType()
-        : operation.operation === "mutation" ? context.getSchema().getMutationType()
-          : context.getSchema().getSubscriptionType();
-      if (!root) return;
-      const cost = selectionCost(context, variables, operation.selectionSet, root, new Set());
-      if (cost > maxCost) {
-        context.reportError(new GraphQLError(
-          `Query cost ${cost} exceeds the maximum cost of ${maxCost}; request smaller pages (first) or fewer nested lists`,
-          { nodes: operation, extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost } },
-        ));
-      }
-    },
-  });
+  return (context) => {
+    const walk = new CostWalk(context, variables);
+    return {
+      OperationDefinition(operation) {
+        const root = operation.operation === "query" ? context.getSchema().getQueryType()
+          : operation.operation === "mutation" ? context.getSchema().getMutationType()
+            : context.getSchema().getSubscriptionType();
+        if (!root) return;
+        const cost = walk.selectionCost(operation.selectionSet, root);
+        if (cost > maxCost) {
+          context.reportError(new GraphQLError(
+            `Query cost ${cost} exceeds the maximum cost of ${maxCost}; request smaller pages (first) or fewer nested lists`,
+            { nodes: operation, extensions: { code: "QUERY_TOO_COSTLY", cost, maxCost } },
+          ));
+        }
+      },
+    };
+  };
 }
 
-/** Adds both rules to every validation; the cost rule sees the request's variables. */
+const LIMIT_CODES = new Set([
+  "QUERY_TOO_MANY_TOKENS", "QUERY_TOO_MANY_ALIASES", "QUERY_TOO_MANY_DIRECTIVES", "QUERY_TOO_DEEP", "QUERY_TOO_COSTLY",
+]);
+
+/**
+ * The limits as one yoga plugin: sizes while parsing, the rest with every validation (validation
+ * results are not cached, see yoga.ts; the cost rule sees the request's variables). A refusal is
+ * a client's mistake: 400 whatever the Accept header. yoga answers parse and validation errors
+ * with 200 to clients accepting application/json (the spec's `http.spec` marker, set after our
+ * hooks), so the status is set when the result is processed, from `extensions.http`, which yoga
+ * reads and leaves out of the answer.
+ */
 export function useQueryLimits(): Plugin {
   return {
+    onParse({ setParseFn }) {
+      setParseFn(parseWithinLimits);
+    },
     onValidate({ addValidationRule, context }) {
       const params = (context as { params?: { variables?: Record<string, unknown> } }).params;
+      addValidationRule(aliasLimitRule());
+      addValidationRule(directiveLimitRule());
       addValidationRule(depthLimitRule());
       addValidationRule(costLimitRule(params?.variables ?? {}));
+    },
+    onResultProcess({ result }) {
+      if (Array.isArray(result) || !("errors" in result)) return;
+      for (const error of result.errors ?? []) {
+        if (LIMIT_CODES.has(error.extensions?.code as string)) {
+          (error.extensions as Record<string, unknown>).http = { status: 400, spec: false };
+        }
+      }
     },
   };
 }
 
-function fragment(context: ValidationContext, name: string, seen: Set<string>): FragmentDefinitionNode | null {
-  if (seen.has(name)) return null; // cycles are reported by the standard NoFragmentCycles rule
-  return context.getFragment(name) ?? null;
-}
+/**
+ * The cost of selections in one validation. A fragment's cost depends only on the fragment (its
+ * type condition fixes the parent type, the variables are the request's), so it is computed once
+ * and reused for every spread: linear in the document, however often fragments spread each other.
+ */
+class CostWalk {
+  private readonly fragments = new Map<string, number>();
 
-function selectionDepth(context: ValidationContext, set: SelectionSetNode, seen: Set<string>): number {
-  let max = 0;
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith("__")) continue;
-      max = Math.max(max, 1 + (selection.selectionSet ? selectionDepth(context, selection.selectionSet, seen) : 0));
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      max = Math.max(max, selectionDepth(context, selection.selectionSet, seen));
-    } else {
-      const definition = fragment(context, selection.name.value, seen);
-      if (definition) max = Math.max(max, selectionDepth(context, definition.selectionSet, new Set([...seen, selection.name.value])));
-    }
-  }
-  return max;
-}
+  constructor(private readonly context: ValidationContext, private readonly variables: Record<string, unknown>) {}
 
-function selectionCost(
-  context: ValidationContext, variables: Record<string, unknown>, set: SelectionSetNode,
-  parent: GraphQLCompositeType, seen: Set<string>,
-): number {
-  let total = 0;
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith("__")) continue;
-      total += fieldCost(context, variables, selection, parent, seen);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const type = selection.typeCondition ? context.getSchema().getType(selection.typeCondition.name.value) : parent;
-      if (type && isCompositeType(type)) total += selectionCost(context, variables, selection.selectionSet, type, seen);
-    } else {
-      const definition = fragment(context, selection.name.value, seen);
-      const type = definition && context.getSchema().getType(definition.typeCondition.name.value);
-      if (definition && type && isCompositeType(type)) {
-        total += selectionCost(context, variables, definition.selectionSet, type, new Set([...seen, selection.name.value]));
+  selectionCost(set: SelectionSetNode, parent: GraphQLCompositeType): number {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name === "__schema" || name === "__type") continue;
+        total += this.fieldCost(selection, parent);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? this.context.getSchema().getType(selection.typeCondition.name.value) : parent;
+        if (type && isCompositeType(type)) total += this.selectionCost(selection.selectionSet, type);
+      } else {
+        total += this.fragmentCost(selection.name.value);
       }
     }
+    return total;
   }
-  return total;
-}
 
-function fieldCost(
-  context: ValidationContext, variables: Record<string, unknown>, node: FieldNode, parent: GraphQLCompositeType,
-  seen: Set<string>,
-): number {
-  const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[node.name.value] : undefined;
-  if (!definition) return 1; // unknown fields are reported by the standard FieldsOnCorrectType rule
-  const childType = getNamedType(definition.type);
-  const children = node.selectionSet && isCompositeType(childType)
-    ? selectionCost(context, variables, node.selectionSet, childType, seen) : 0;
-  return 1 + multiplier(variables, node, definition, parent) * children;
+  private fragmentCost(name: string): number {
+    const known = this.fragments.get(name);
+    if (known !== undefined) return known;
+    // 0 while in progress: a cycle is reported by the standard NoFragmentCycles rule.
+    this.fragments.set(name, 0);
+    const definition = this.context.getFragment(name);
+    const type = definition && this.context.getSchema().getType(definition.typeCondition.name.value);
+    const cost = definition && type && isCompositeType(type) ? this.selectionCost(definition.selectionSet, type) : 0;
+    this.fragments.set(name, cost);
+    return cost;
+  }
+
+  private fieldCost(node: FieldNode, parent: GraphQLCompositeType): number {
+    if (node.name.value === "__typename") return 1;
+    const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[node.name.value] : undefined;
+    if (!definition) return 1; // unknown fields are reported by the standard FieldsOnCorrectType rule
+    const childType = getNamedType(definition.type);
+    const children = node.selectionSet && isCompositeType(childType) ? this.selectionCost(node.selectionSet, childType) : 0;
+    return 1 + multiplier(this.variables, node, definition, parent) * children;
+  }
 }
 
 function multiplier(

@@ -1,4 +1,5 @@
-// First-run bootstrap: while no system admin exists, anyone may create the first one. The insert
+// First-run bootstrap: while no system admin exists, the first one may be created: in development by
+// anyone, elsewhere only with the deployment's one-time setup secret (setup-secret.ts). The insert
 // itself is conditional (INSERT ... SELECT ... WHERE NOT EXISTS a system admin), so two concurrent
 // bootstraps cannot both succeed: the loser's statement inserts nothing and gets FORBIDDEN. The
 // audit row is inserted in the same batch, conditional on the new user existing.
@@ -11,6 +12,7 @@ import { conflict, forbidden } from "./errors";
 import { hashPassword, newPasswordSchema } from "./passwords";
 import { displayNameSchema, emailSchema, usernameSchema } from "./user-fields";
 import { auditUser } from "./user-rows";
+import { assertSetupSecret } from "./setup-secret";
 import { parseInput } from "./validation";
 
 export async function needsBootstrap(deps: ControlDeps): Promise<boolean> {
@@ -23,6 +25,8 @@ const bootstrapInput = z.object({
   email: emailSchema,
   displayName: displayNameSchema.default(""),
   password: newPasswordSchema,
+  /** FLUXGATE_SETUP_SECRET; required outside development. */
+  setupSecret: z.string().max(1024).nullish(),
 });
 
 export type BootstrapInput = z.input<typeof bootstrapInput>;
@@ -33,12 +37,13 @@ const closed = () => forbidden("An administrator already exists; bootstrap is cl
 export async function bootstrapAdmin(deps: ControlDeps, raw: BootstrapInput): Promise<string> {
   const input = parseInput(bootstrapInput, raw);
   if (!(await needsBootstrap(deps))) throw closed();
+  await assertSetupSecret(deps, input.setupSecret);
   const id = crypto.randomUUID();
   const now = deps.now().getTime();
   const passwordHash = await hashPassword(input.password);
   const diff = JSON.stringify({
     before: null,
-    after: auditUser({ id, ...input, isSystemAdmin: true, enabled: true, mustChangePassword: false }),
+    after: auditUser({ id, username: input.username, email: input.email, displayName: input.displayName, isSystemAdmin: true, enabled: true, mustChangePassword: false }),
   });
   let inserted: number;
   try {

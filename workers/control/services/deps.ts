@@ -19,6 +19,8 @@ export interface ControlConfig {
   authEncryptionKey: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** FLUXGATE_SETUP_SECRET: what bootstrapAdmin requires outside development ("" when unset). */
+  setupSecret: string;
 }
 
 export interface ControlLog {
@@ -56,7 +58,7 @@ export interface ControlDeps {
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY">;
+type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">;
 
 const isolateCaches = new WeakMap<D1Database, Map<string, unknown>>();
 
@@ -82,6 +84,7 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
       authEncryptionKey: env.AUTH_ENCRYPTION_KEY ?? "",
       accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: REFRESH_TOKEN_TTL_SECONDS,
+      setupSecret: env.FLUXGATE_SETUP_SECRET ?? "",
     },
     log: console,
     isolateCache: isolateCacheFor(env.DB),

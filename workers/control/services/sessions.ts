@@ -1,7 +1,10 @@
 // Sessions: login (username or email + password) returns a short-lived access token and a refresh
-// token. Refresh tokens are random, stored as SHA-256, and rotate: each refresh spends the token
-// and issues the next one of the same family (the session). Presenting a spent token again means
-// it leaked: the whole family is revoked. Logout and password changes revoke families; access
+// token. Refresh tokens are stored as SHA-256 and rotate: each refresh spends the token and issues
+// the next one of the same family (the session). Within REFRESH_GRACE_MS of the rotation, the spent
+// token yields that same successor again (two tabs, or an app's parallel loads, refreshing at once
+// must not log the user out); the successor is derived from the spent token (refresh-successor.ts),
+// so it needs no storage. Presenting a spent token after the window, or once its successor has been
+// rotated in turn, means it leaked: the whole family is revoked. Logout and password changes revoke families; access
 // tokens of a revoked session stop working at once (the principal check looks at the family).
 import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -11,11 +14,12 @@ import type { Principal } from "./authz";
 import { bytesToBase64Url, randomBytes } from "./base64";
 import { commit } from "./commit";
 import type { ControlDeps } from "./deps";
-import { badInput, isControlError, rateLimited, unauthenticated } from "./errors";
+import { badInput, rateLimited, unauthenticated } from "./errors";
 import { assertNotLocked, recordFailure, resetFailures } from "./lockout";
 import { loginFailureThrottle } from "./login-throttle";
 import { hashPassword, newPasswordSchema, UNKNOWN_USER_HASH, verifyPassword } from "./passwords";
 import { issueAccessToken } from "./tokens";
+import { successorSecret } from "./refresh-successor";
 import { parseInput } from "./validation";
 
 export interface Session {
@@ -28,6 +32,8 @@ export interface Session {
 }
 
 const REFRESH_TOKEN_PREFIX = "fgr_";
+/** How long after a rotation the spent token still yields the same successor. */
+export const REFRESH_GRACE_MS = 30_000;
 
 const invalidCredentials = () => unauthenticated("Invalid username, email or password");
 
@@ -37,8 +43,10 @@ const loginInput = z.object({
 });
 
 /**
- * Logs in. `clientAddress` (see data/auth-throttle.ts `clientAddress`) is throttled on failed
- * logins (login-throttle.ts): while it is, every login from it answers RATE_LIMITED unchecked.
+ * Logs in. Failures are throttled per client address (`clientAddress`, see data/auth-throttle.ts;
+ * login-throttle.ts) and per (address, login) pair (lockout.ts); while either applies the login
+ * answers RATE_LIMITED without checking anything. Every answer is the same for a login that exists
+ * and one that does not: same codes, messages and throttling, and the same password-hashing work.
  */
 export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>, clientAddress: string): Promise<Session> {
   const input = parseInput(loginInput, raw);
@@ -47,56 +55,46 @@ export async function login(deps: ControlDeps, raw: z.input<typeof loginInput>, 
   if (waitSeconds > 0) {
     throw rateLimited(new Date(deps.now().getTime() + waitSeconds * 1000), "Too many failed logins from this address");
   }
-  let user: typeof users.$inferSelect;
-  try {
-    user = await checkCredentials(deps, input);
-  } catch (error) {
-    if (isControlError(error)) throttle.recordFailure(clientAddress);
-    throw error;
+  assertNotLocked(deps, clientAddress, input.login);
+  const user = await checkCredentials(deps, input);
+  if (!user) {
+    throttle.recordFailure(clientAddress);
+    recordFailure(deps, clientAddress, input.login);
+    throw invalidCredentials();
   }
+  resetFailures(deps, clientAddress, input.login);
   const now = deps.now();
   const refresh = await newRefreshToken(deps, user.id, crypto.randomUUID());
   await deps.db.batch([
-    resetFailures(deps, user.id),
     deps.db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)),
     deps.db.insert(refreshTokens).values(refresh.row),
   ]);
   return sessionFor(deps, user.id, user.mustChangePassword, refresh);
 }
 
-/** The enabled user these credentials name; throws a ControlError for every failed login. */
-async function checkCredentials(deps: ControlDeps, input: z.output<typeof loginInput>): Promise<typeof users.$inferSelect> {
+/** The enabled user these credentials name, else null, after one password hash either way. */
+async function checkCredentials(deps: ControlDeps, input: z.output<typeof loginInput>): Promise<typeof users.$inferSelect | null> {
   const [user] = await deps.db.select().from(users)
     .where(or(eq(users.username, input.login), eq(users.email, input.login))).limit(1);
-  if (!user || !user.passwordHash) {
-    await verifyPassword(input.password, UNKNOWN_USER_HASH); // same cost as a real check
-    throw invalidCredentials();
-  }
-  assertNotLocked(deps, user.lockedUntil ?? null);
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    const lockedUntil = await recordFailure(deps, user.id);
-    if (lockedUntil) throw rateLimited(lockedUntil, "Too many failed attempts; the account is locked");
-    throw invalidCredentials();
-  }
-  if (!user.enabled) throw invalidCredentials();
-  return user;
+  // An unknown login is checked against a dummy hash: the same cost as a real check.
+  const matches = await verifyPassword(input.password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+  return user?.passwordHash && matches && user.enabled ? user : null;
 }
 
+const invalidRefreshToken = () => unauthenticated("Invalid or expired refresh token");
+
+type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
 export async function refreshSession(deps: ControlDeps, presented: string): Promise<Session> {
-  const invalid = () => unauthenticated("Invalid or expired refresh token");
-  if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalid();
+  if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalidRefreshToken();
   const [row] = await deps.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(presented))).limit(1);
-  if (!row || row.revokedAt) throw invalid();
-  if (row.replacedBy) {
-    await revokeFamily(deps, row.familyId);
-    throw unauthenticated("Refresh token reuse detected; the session was revoked");
-  }
-  if (row.expiresAt <= deps.now()) throw invalid();
-  const [user] = await deps.db.select({ enabled: users.enabled, mustChangePassword: users.mustChangePassword })
-    .from(users).where(eq(users.id, row.userId)).limit(1);
-  if (!user?.enabled) throw invalid();
-  const next = await newRefreshToken(deps, row.userId, row.familyId);
-  // Spend the presented token and add its successor only if nobody spent it concurrently.
+  if (!row || row.revokedAt) throw invalidRefreshToken();
+  if (row.replacedBy) return sameSuccessorOrRevoke(deps, row);
+  if (row.expiresAt <= deps.now()) throw invalidRefreshToken();
+  const user = await enabledUser(deps, row.userId);
+  const next = await newRefreshToken(deps, row.userId, row.familyId, REFRESH_TOKEN_PREFIX + await successorSecret(deps, row.id));
+  // Spend the presented token and add its successor only if nobody spent it concurrently; a
+  // concurrent refresh that won the race has stored the same successor (derived from row.id).
   const [spent] = await deps.db.batch([
     deps.db.update(refreshTokens).set({ replacedBy: next.row.id })
       .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.replacedBy), isNull(refreshTokens.revokedAt)))
@@ -105,11 +103,35 @@ export async function refreshSession(deps: ControlDeps, presented: string): Prom
       ${next.row.expiresAt.getTime()}, NULL, NULL, ${deps.now().getTime()}
       WHERE EXISTS (SELECT 1 FROM refresh_tokens WHERE id = ${row.id} AND replaced_by = ${next.row.id})`),
   ]);
-  if (spent.length !== 1) {
-    await revokeFamily(deps, row.familyId);
+  if (spent.length === 1) return sessionFor(deps, row.userId, user.mustChangePassword, next);
+  const [raced] = await deps.db.select().from(refreshTokens).where(eq(refreshTokens.id, row.id)).limit(1);
+  if (!raced || raced.revokedAt || !raced.replacedBy) throw invalidRefreshToken();
+  return sameSuccessorOrRevoke(deps, raced);
+}
+
+/**
+ * A spent token presented again: its successor once more while that is within the grace window
+ * and not itself spent or revoked; otherwise reuse, and the family is revoked.
+ */
+async function sameSuccessorOrRevoke(deps: ControlDeps, spent: RefreshTokenRow): Promise<Session> {
+  const [successor] = await deps.db.select().from(refreshTokens).where(eq(refreshTokens.id, spent.replacedBy ?? "")).limit(1);
+  const token = REFRESH_TOKEN_PREFIX + await successorSecret(deps, spent.id);
+  const now = deps.now().getTime();
+  const withinGrace = successor && !successor.revokedAt && !successor.replacedBy && successor.expiresAt.getTime() > now
+    && now - successor.createdAt.getTime() < REFRESH_GRACE_MS && successor.tokenHash === await sha256Hex(token);
+  if (!withinGrace) {
+    await revokeFamily(deps, spent.familyId);
     throw unauthenticated("Refresh token reuse detected; the session was revoked");
   }
-  return sessionFor(deps, row.userId, user.mustChangePassword, next);
+  const user = await enabledUser(deps, spent.userId);
+  return sessionFor(deps, spent.userId, user.mustChangePassword, { token, row: successor });
+}
+
+async function enabledUser(deps: ControlDeps, userId: string): Promise<{ mustChangePassword: boolean }> {
+  const [user] = await deps.db.select({ enabled: users.enabled, mustChangePassword: users.mustChangePassword })
+    .from(users).where(eq(users.id, userId)).limit(1);
+  if (!user?.enabled) throw invalidRefreshToken();
+  return user;
 }
 
 /** Ends the caller's session: its refresh tokens and access tokens stop working. */
@@ -124,18 +146,21 @@ const changePasswordInput = z.object({
 
 /**
  * Sets a new password (clearing a pending temporary one) and revokes every other session of the
- * user; the caller's session continues. A wrong current password counts as a failed login.
+ * user; the caller's session continues. A wrong current password counts as a failed login of the
+ * user's username from the caller's address (lockout.ts).
  */
-export async function changePassword(deps: ControlDeps, principal: Principal, raw: z.input<typeof changePasswordInput>): Promise<void> {
+export async function changePassword(
+  deps: ControlDeps, principal: Principal, raw: z.input<typeof changePasswordInput>, clientAddress: string,
+): Promise<void> {
   const input = parseInput(changePasswordInput, raw);
   const [user] = await deps.db.select().from(users).where(eq(users.id, principal.userId)).limit(1);
   if (!user) throw unauthenticated();
-  assertNotLocked(deps, user.lockedUntil ?? null);
+  assertNotLocked(deps, clientAddress, user.username);
   if (!user.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    const lockedUntil = await recordFailure(deps, user.id);
-    if (lockedUntil) throw rateLimited(lockedUntil, "Too many failed attempts; the account is locked");
+    recordFailure(deps, clientAddress, user.username);
     throw badInput("input.currentPassword", "input.currentPassword: is not the current password");
   }
+  resetFailures(deps, clientAddress, user.username);
   if (input.newPassword === input.currentPassword) {
     throw badInput("input.newPassword", "input.newPassword: must differ from the current password");
   }
@@ -144,8 +169,7 @@ export async function changePassword(deps: ControlDeps, principal: Principal, ra
     actor: principal,
     statements: [
       deps.db.update(users).set({
-        passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, failedLoginCount: 0,
-        lockedUntil: null, updatedAt: now,
+        passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, updatedAt: now,
       }).where(eq(users.id, user.id)),
       revokeSessionsStatement(deps, user.id, principal.sessionId),
     ],
@@ -174,8 +198,9 @@ interface NewRefreshToken {
   row: typeof refreshTokens.$inferInsert & { id: string; userId: string; tokenHash: string; familyId: string; expiresAt: Date };
 }
 
-async function newRefreshToken(deps: ControlDeps, userId: string, familyId: string): Promise<NewRefreshToken> {
-  const token = REFRESH_TOKEN_PREFIX + bytesToBase64Url(randomBytes(32));
+async function newRefreshToken(
+  deps: ControlDeps, userId: string, familyId: string, token = REFRESH_TOKEN_PREFIX + bytesToBase64Url(randomBytes(32)),
+): Promise<NewRefreshToken> {
   const now = deps.now();
   return {
     token,

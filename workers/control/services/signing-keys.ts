@@ -128,10 +128,9 @@ async function newKeyRow(deps: ControlDeps): Promise<typeof signingKeys.$inferIn
 /** The local-only key committed in wrangler.toml's top-level [vars]. */
 export const PUBLIC_DEVELOPMENT_KEY = "bG9jYWwtb25seS1mbHV4Z2F0ZS1kZXYta2V5LTMyYiE=";
 
-async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
-  const cached = deps.isolateCache.get("auth-encryption-key") as { source: string; key: CryptoKey } | undefined;
+/** The 32 bytes of AUTH_ENCRYPTION_KEY; throws for a malformed key, or the public one outside development. */
+export function authKeyBytes(deps: ControlDeps): Uint8Array<ArrayBuffer> {
   const source = deps.config.authEncryptionKey;
-  if (cached?.source === source) return cached.key;
   let raw: Uint8Array<ArrayBuffer>;
   try {
     raw = base64ToBytes(source);
@@ -143,7 +142,14 @@ async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
   if (source === PUBLIC_DEVELOPMENT_KEY && deps.config.environment !== "development") {
     throw new Error("AUTH_ENCRYPTION_KEY is the public development key; set a secret one for this deployment");
   }
-  const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+  return raw;
+}
+
+async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
+  const cached = deps.isolateCache.get("auth-encryption-key") as { source: string; key: CryptoKey } | undefined;
+  const source = deps.config.authEncryptionKey;
+  if (cached?.source === source) return cached.key;
+  const key = await crypto.subtle.importKey("raw", authKeyBytes(deps), "AES-GCM", false, ["encrypt", "decrypt"]);
   deps.isolateCache.set("auth-encryption-key", { source, key });
   return key;
 }

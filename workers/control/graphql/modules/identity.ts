@@ -12,8 +12,10 @@ import { userById } from "./users";
 
 export const typeDefs = /* GraphQL */ `
   type BootstrapStatus {
-    "True while no system admin exists: bootstrapAdmin is open to anyone."
+    "True while no system admin exists: bootstrapAdmin is open."
     needsBootstrap: Boolean!
+    "True outside development: bootstrapAdmin needs input.setupSecret (the deployment's FLUXGATE_SETUP_SECRET)."
+    setupSecretRequired: Boolean!
   }
 
   input BootstrapAdminInput {
@@ -22,6 +24,8 @@ export const typeDefs = /* GraphQL */ `
     displayName: String
     "At least 12 characters."
     password: String!
+    "The deployment's FLUXGATE_SETUP_SECRET (wrangler secret put); required outside development."
+    setupSecret: String
   }
 
   input LoginInput {
@@ -63,11 +67,23 @@ export const typeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Creates the first system admin. Anonymous, and only while no system admin exists (then FORBIDDEN)."
+    """
+    Creates the first system admin. Anonymous, and only while no system admin exists (then FORBIDDEN).
+    Outside development it needs input.setupSecret: FORBIDDEN with extensions.reason
+    SETUP_SECRET_NOT_CONFIGURED (none set), SETUP_SECRET_REQUIRED (none sent) or SETUP_SECRET_INVALID.
+    """
     bootstrapAdmin(input: BootstrapAdminInput!): User!
-    "UNAUTHENTICATED with one generic message for any wrong login or password; RATE_LIMITED (extensions.retryAt) after 5 failures in a row."
+    """
+    UNAUTHENTICATED with one generic message for any wrong login or password, whether the login exists
+    or not. RATE_LIMITED (extensions.retryAt) after 5 failures in a row for one login from one address
+    (1 minute, doubling up to 1 hour) or 30 failures from one address in 15 minutes; other addresses
+    are unaffected.
+    """
     login(input: LoginInput!): Session!
-    "Rotates the refresh token. Reusing a spent refresh token revokes its whole session."
+    """
+    Rotates the refresh token. Within 30 s of a rotation the spent token yields the same successor
+    again (parallel refreshes); presenting it later, or after that successor was rotated, revokes the session.
+    """
     refreshSession(refreshToken: String!): Session!
     "Ends the caller's session (refresh and access tokens)."
     logout: Boolean!
@@ -80,7 +96,9 @@ export const typeDefs = /* GraphQL */ `
 
 export const resolvers: ModuleResolvers = {
   Query: {
-    bootstrapStatus: async (_parent, _args, ctx) => ({ needsBootstrap: await needsBootstrap(ctx.deps) }),
+    bootstrapStatus: async (_parent, _args, ctx) => ({
+      needsBootstrap: await needsBootstrap(ctx.deps), setupSecretRequired: ctx.deps.config.environment !== "development",
+    }),
     me: async (_parent, _args, ctx) => {
       const principal = await ctx.principal({ allowPendingPasswordChange: true });
       return (await ctx.loader(userById).load(principal.userId)) ?? Promise.reject(notFound("User"));
@@ -99,7 +117,7 @@ export const resolvers: ModuleResolvers = {
     },
     changePassword: async (_parent, args: { input: { currentPassword: string; newPassword: string } }, ctx) => {
       const principal = await ctx.principal({ allowPendingPasswordChange: true });
-      await changePassword(ctx.deps, principal, args.input);
+      await changePassword(ctx.deps, principal, args.input, clientAddress(ctx.request.headers));
       return ctx.loader(userById).load(principal.userId);
     },
     rotateSigningKey: async (_parent, _args, ctx) => {

@@ -13,7 +13,7 @@ import type { DataPlane } from "./hono-env";
 import { jsonTextResponse } from "./json-response";
 import { eventStreamsFor } from "./ofrep-sse-auth";
 import { readOfrepContext } from "./request-body";
-import { evaluationStatus, ofrepFlag } from "./result-shapes";
+import { evaluationStatus, ofrepBulkFlag, ofrepFlag } from "./result-shapes";
 import { snapshotFor } from "./snapshot-cache";
 import { countServerEvaluations } from "../analytics/server-counts";
 
@@ -35,7 +35,8 @@ async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promis
   const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId, announcedVersion(c.req.url));
   const results = evaluateAll(compiled, context);
   countServerEvaluations(c.env, c.executionCtx, client.environmentId, results, "ofrep-bulk");
-  const flags = results.map((result) => ofrepFlag(result, stale));
+  // Per-flag metadata is content-derived (ofrepBulkFlag); the set's version and staleness are here.
+  const flags = results.map(ofrepBulkFlag);
   const metadata: Record<string, string | number | boolean> = {
     flagSetVersion: compiled.version,
     environment: compiled.environment.key,

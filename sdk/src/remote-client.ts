@@ -2,6 +2,7 @@
 // cannot hold a snapshot, or must not see other users' targeting rules).
 import type { EvaluationContext, JsonValue, Metadata } from "../../engine/types";
 import { FluxGateError } from "./errors";
+import { httpFailure } from "./refusal";
 
 export interface RemoteClientOptions {
   /** The FluxGate Worker, e.g. `https://flags.example.com`. */
@@ -92,8 +93,3 @@ function normalise(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluati
   };
 }
 
-async function httpFailure(response: Response): Promise<FluxGateError> {
-  const text = await response.text().catch(() => "");
-  const code = response.status === 401 || response.status === 403 ? "CREDENTIAL_REJECTED" : "HTTP_ERROR";
-  return new FluxGateError(code, `OFREP answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}`, response.status);
-}

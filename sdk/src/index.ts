@@ -2,6 +2,8 @@
 // pieces they are built from. OpenFeature providers: "@fluxgate/sdk/openfeature/server" and
 // "@fluxgate/sdk/openfeature/web"; the file storage: "@fluxgate/sdk/node".
 export { FluxGateLocalClient, type ClientStatus, type LocalClientEvents, type LocalClientOptions } from "./local-client";
+export { FluxGateBindingClient, type BindingClientOptions, type FluxGateBinding } from "./binding-client";
+export { FLAGS_ENTRYPOINT } from "../../protocol/flags-rpc";
 export { FluxGateRemoteClient, type BulkAnswer, type RemoteClientOptions, type RemoteEvaluation } from "./remote-client";
 export { DEFAULT_RECONNECT, StreamClient, type StreamClientEvents, type StreamClientOptions, type StreamUpdate } from "./stream-client";
 export { browserWakeSignals, type WakeSignals } from "./wake-signals";

@@ -48,7 +48,7 @@ export class FluxGateRemoteClient {
     const response = await this.post(`/ofrep/v1/evaluate/flags/${encodeURIComponent(key)}`, context);
     if (response.status === 200 || ((response.status === 400 || response.status === 404) && isJson(response))) {
       const body = (await response.json()) as Partial<RemoteEvaluation>;
-      if (response.status === 200 || typeof body.errorCode === "string") return normalise(key, body);
+      if (response.status === 200 || typeof body.errorCode === "string") return normaliseEvaluation(key, body);
     }
     throw await httpFailure(response);
   }
@@ -63,7 +63,7 @@ export class FluxGateRemoteClient {
     if (response.status === 304) return { changed: false, etag: nextEtag ?? etag };
     if (response.status !== 200) throw await httpFailure(response);
     const body = (await response.json()) as { flags?: Partial<RemoteEvaluation>[] };
-    return { changed: true, etag: nextEtag, flags: (body.flags ?? []).map((f) => normalise(String(f.key), f)) };
+    return { changed: true, etag: nextEtag, flags: (body.flags ?? []).map((f) => normaliseEvaluation(String(f.key), f)) };
   }
 
   private async post(path: string, context: EvaluationContext, headers: Record<string, string> = {}): Promise<Response> {
@@ -82,7 +82,8 @@ export class FluxGateRemoteClient {
 
 const isJson = (response: Response) => (response.headers.get("Content-Type") ?? "").includes("json");
 
-function normalise(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluation {
+/** An OFREP flag body as a RemoteEvaluation (shared with the binding client). */
+export function normaliseEvaluation(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluation {
   return {
     key: body.key ?? key,
     ...(body.value !== undefined ? { value: body.value } : {}),

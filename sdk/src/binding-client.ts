@@ -4,7 +4,7 @@
 import type { EvaluationContext } from "../../engine/types";
 import { isRpcFailure, type FlagsRpc, type RpcFailure } from "../../protocol/flags-rpc";
 import { FluxGateError } from "./errors";
-import { normaliseEvaluation, type BulkAnswer, type RemoteEvaluation } from "./remote-client";
+import { bulkEvaluations, normaliseEvaluation, type BulkAnswer, type RemoteEvaluation } from "./remote-client";
 
 export type { FlagsRpc as FluxGateBinding } from "../../protocol/flags-rpc";
 
@@ -31,7 +31,7 @@ export class FluxGateBindingClient {
   async evaluateAll(context: EvaluationContext = {}): Promise<BulkAnswer> {
     const answer = await this.call(() => this.options.binding.evaluateFlags(this.options.credential, context));
     if (isRpcFailure(answer)) throw rpcError(answer);
-    return { changed: true, etag: undefined, flags: answer.flags.map((flag) => normaliseEvaluation(flag.key, flag)) };
+    return { changed: true, etag: undefined, flags: bulkEvaluations(answer) };
   }
 
   private async call<T>(invoke: () => Promise<T>): Promise<T> {

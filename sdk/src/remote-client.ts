@@ -62,8 +62,7 @@ export class FluxGateRemoteClient {
     const nextEtag = response.headers.get("ETag") ?? undefined;
     if (response.status === 304) return { changed: false, etag: nextEtag ?? etag };
     if (response.status !== 200) throw await httpFailure(response);
-    const body = (await response.json()) as { flags?: Partial<RemoteEvaluation>[] };
-    return { changed: true, etag: nextEtag, flags: (body.flags ?? []).map((f) => normaliseEvaluation(String(f.key), f)) };
+    return { changed: true, etag: nextEtag, flags: bulkEvaluations((await response.json()) as OfrepBulkBody) };
   }
 
   private async post(path: string, context: EvaluationContext, headers: Record<string, string> = {}): Promise<Response> {
@@ -81,6 +80,25 @@ export class FluxGateRemoteClient {
 }
 
 const isJson = (response: Response) => (response.headers.get("Content-Type") ?? "").includes("json");
+
+export interface OfrepBulkBody {
+  flags?: Partial<RemoteEvaluation>[];
+  metadata?: Metadata;
+}
+
+/**
+ * A bulk answer's flags. The server keeps per-flag metadata content-derived (so OFREP providers
+ * see unchanged flags as unchanged) and states the set's version once; every evaluation gets it
+ * back, so `flagMetadata.flagSetVersion` reads the same in every mode.
+ */
+export function bulkEvaluations(body: OfrepBulkBody): RemoteEvaluation[] {
+  const version = body.metadata?.flagSetVersion;
+  return (body.flags ?? []).map((flag) => {
+    const evaluation = normaliseEvaluation(String(flag.key), flag);
+    if (version !== undefined) evaluation.metadata = { ...evaluation.metadata, flagSetVersion: version };
+    return evaluation;
+  });
+}
 
 /** An OFREP flag body as a RemoteEvaluation (shared with the binding client). */
 export function normaliseEvaluation(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluation {

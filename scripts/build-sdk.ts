@@ -25,7 +25,7 @@ export const SDK_ENTRIES = {
 /**
  * The self-contained browser build: one minified ES module with every dependency inside (the
  * engine, re2js, @openfeature/web-sdk and core), for pages without a bundler. Its gzip size is in
- * docs/BENCHMARKS.md (`npx tsx scripts/bench-sdk-size.ts`).
+ * docs/BENCHMARKS.md ("SDK browser build").
  */
 export const BROWSER_BUNDLE = { entry: "./browser", bundle: "browser/fluxgate", source: "src/browser.ts" } as const;
 

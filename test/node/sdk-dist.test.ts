@@ -127,8 +127,10 @@ describe("the packed @fluxgate/sdk", () => {
       expect(packedFiles).toContain(`dist/${declarationOf(source)}`);
     }
     expect(packedFiles.filter((f) => !f.startsWith("dist/"))).toEqual(["package.json"]);
-    // Engine internals (which name re2js) are pruned from the declarations; only the contract types remain.
-    expect(packedFiles.filter((f) => f.startsWith("dist/types/") && !f.startsWith("dist/types/sdk/"))).toEqual(["dist/types/engine/types.d.ts"]);
+    // Engine internals (which name re2js) are pruned from the declarations; only the contract types
+    // remain: the engine's document/result types and the service binding's RPC shapes.
+    expect(packedFiles.filter((f) => f.startsWith("dist/types/") && !f.startsWith("dist/types/sdk/")))
+      .toEqual(["dist/types/engine/types.d.ts", "dist/types/protocol/flags-rpc.d.ts"]);
   });
 
   it("runs as plain JavaScript on the machine's Node 20 with ws injected: bootstrap, stream delta, OpenFeature provider, file storage", async (context) => {

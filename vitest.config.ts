@@ -1,8 +1,12 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { DEMO_SECRETS } from "./db/seed/demo-data";
+import { buildFlagsApp } from "./test/fixtures/flags-app/build";
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "db/migrations"));
+/** The workers project's runner: the Worker under test, as auxiliary Workers' bindings name it. */
+const RUNNER = "vitest-plugin-runner-workers";
 
 export default defineConfig({
   test: {
@@ -15,7 +19,20 @@ export default defineConfig({
           cloudflareTest({
             main: "./workers/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: migrations },
+              serviceBindings: { FLAGS_APP: "flags-app" },
+              // An app's Worker reaching FluxGate through a service binding to its RPC entrypoint.
+              workers: [{
+                name: "flags-app",
+                modules: true,
+                scriptPath: await buildFlagsApp(),
+                compatibilityDate: "2026-11-01",
+                compatibilityFlags: ["nodejs_compat"],
+                bindings: { FLUXGATE_SECRET: DEMO_SECRETS.development },
+                serviceBindings: { FLAGS: { name: RUNNER, entrypoint: "FlagsEntrypoint" } },
+              }],
+            },
           }),
         ],
         test: {

@@ -22,6 +22,13 @@ export const SDK_ENTRIES = {
   "./node": { bundle: "node", source: "src/node.ts" },
 } as const;
 
+/**
+ * The self-contained browser build: one minified ES module with every dependency inside (the
+ * engine, re2js, @openfeature/web-sdk and core), for pages without a bundler. Its gzip size is in
+ * docs/BENCHMARKS.md ("SDK browser build").
+ */
+export const BROWSER_BUNDLE = { entry: "./browser", bundle: "browser/fluxgate", source: "src/browser.ts" } as const;
+
 /** Where tsc puts a source's declaration inside dist (rootDir is the repository). */
 export const declarationOf = (source: string): string => `types/sdk/${source.replace(/\.ts$/, ".d.ts")}`;
 
@@ -50,11 +57,31 @@ export async function buildSdk(outDir = path.join(SDK_DIR, "dist")): Promise<Sdk
     metafile: true,
     logLevel: "warning",
   });
+  const browser = await buildBrowserBundle(outDir);
   const declarations = await emitDeclarations(outDir);
   // re2js is inlined, so its licence travels with the package.
   await copyFile(path.join(ROOT, "node_modules/re2js/LICENSE"), path.join(outDir, "re2js.LICENSE.txt"));
-  const bundles = Object.keys(bundled.metafile.outputs).map((file) => path.relative(outDir, path.resolve(SDK_DIR, file)));
+  const bundles = [...Object.keys(bundled.metafile.outputs), ...Object.keys(browser.metafile.outputs)]
+    .map((file) => path.relative(outDir, path.resolve(SDK_DIR, file)));
   return { outDir, files: [...bundles, ...declarations, "re2js.LICENSE.txt"].sort() };
+}
+
+/** Writes dist/browser/fluxgate.js (+ .map) into outDir; also used alone by the browser tests. */
+export async function buildBrowserBundle(outDir: string) {
+  return build({
+    absWorkingDir: SDK_DIR,
+    entryPoints: [{ in: BROWSER_BUNDLE.source, out: BROWSER_BUNDLE.bundle }],
+    outdir: outDir,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    legalComments: "eof",
+    metafile: true,
+    logLevel: "warning",
+  });
 }
 
 const RELATIVE_SPECIFIER = /(\bfrom\s+|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']+)\2/g;
@@ -70,7 +97,8 @@ async function emitDeclarations(outDir: string): Promise<string[]> {
     const tsc = path.join(ROOT, "node_modules/typescript/bin/tsc");
     await promisify(execFile)(process.execPath, [tsc, "-p", path.join(SDK_DIR, "tsconfig.build.json"), "--outDir", scratch]);
     const kept: string[] = [];
-    const pending = Object.values(SDK_ENTRIES).map(({ source }) => path.join(scratch, path.relative("types", declarationOf(source))));
+    const pending = [...Object.values(SDK_ENTRIES), BROWSER_BUNDLE]
+      .map(({ source }) => path.join(scratch, path.relative("types", declarationOf(source))));
     const seen = new Set(pending);
     for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
       const text = await readFile(file, "utf8");

@@ -20,6 +20,8 @@ import { runScheduledJobs } from "./jobs/scheduled";
 import { streamRoute } from "./delivery/stream-route";
 
 export { EnvironmentDO } from "../durable-objects/environment-do";
+// RPC for apps' service bindings (entrypoint = "FlagsEntrypoint"); moves with the evaluation Worker.
+export { FlagsEntrypoint } from "./data/flags-entrypoint";
 
 const app = new Hono<DataPlane>();
 app.route("/", ofrepRoutes);

@@ -5,6 +5,10 @@ export type FluxGateErrorCode =
   | "CONFIGURATION"
   /** The server refused the credential (HTTP 401/403): retrying with it cannot succeed. */
   | "CREDENTIAL_REJECTED"
+  /** A web client used from a page whose origin it does not list (the message names the origin). */
+  | "ORIGIN_NOT_ALLOWED"
+  /** A server client's secret used from a browser: use a web client's secret in pages. */
+  | "SERVER_CLIENT_IN_BROWSER"
   /** The stream closed with CREDENTIAL_REVOKED (client disabled, rotated or deleted). */
   | "CREDENTIAL_REVOKED"
   /** The stream closed with ENVIRONMENT_DELETED. */
@@ -31,7 +35,10 @@ export class FluxGateError extends Error {
 
   /** True for failures after which the SDK stops trying with the same credential. */
   get terminal(): boolean {
-    return this.code === "CREDENTIAL_REJECTED" || this.code === "CREDENTIAL_REVOKED"
-      || this.code === "ENVIRONMENT_DELETED" || this.code === "CONFIGURATION";
+    return TERMINAL_CODES.has(this.code);
   }
 }
+
+const TERMINAL_CODES: ReadonlySet<FluxGateErrorCode> = new Set<FluxGateErrorCode>([
+  "CREDENTIAL_REJECTED", "ORIGIN_NOT_ALLOWED", "SERVER_CLIENT_IN_BROWSER", "CREDENTIAL_REVOKED", "ENVIRONMENT_DELETED", "CONFIGURATION",
+]);

@@ -2,6 +2,7 @@
 // cannot hold a snapshot, or must not see other users' targeting rules).
 import type { EvaluationContext, JsonValue, Metadata } from "../../engine/types";
 import { FluxGateError } from "./errors";
+import { httpFailure } from "./refusal";
 
 export interface RemoteClientOptions {
   /** The FluxGate Worker, e.g. `https://flags.example.com`. */
@@ -47,7 +48,7 @@ export class FluxGateRemoteClient {
     const response = await this.post(`/ofrep/v1/evaluate/flags/${encodeURIComponent(key)}`, context);
     if (response.status === 200 || ((response.status === 400 || response.status === 404) && isJson(response))) {
       const body = (await response.json()) as Partial<RemoteEvaluation>;
-      if (response.status === 200 || typeof body.errorCode === "string") return normalise(key, body);
+      if (response.status === 200 || typeof body.errorCode === "string") return normaliseEvaluation(key, body);
     }
     throw await httpFailure(response);
   }
@@ -61,8 +62,7 @@ export class FluxGateRemoteClient {
     const nextEtag = response.headers.get("ETag") ?? undefined;
     if (response.status === 304) return { changed: false, etag: nextEtag ?? etag };
     if (response.status !== 200) throw await httpFailure(response);
-    const body = (await response.json()) as { flags?: Partial<RemoteEvaluation>[] };
-    return { changed: true, etag: nextEtag, flags: (body.flags ?? []).map((f) => normalise(String(f.key), f)) };
+    return { changed: true, etag: nextEtag, flags: bulkEvaluations((await response.json()) as OfrepBulkBody) };
   }
 
   private async post(path: string, context: EvaluationContext, headers: Record<string, string> = {}): Promise<Response> {
@@ -81,7 +81,27 @@ export class FluxGateRemoteClient {
 
 const isJson = (response: Response) => (response.headers.get("Content-Type") ?? "").includes("json");
 
-function normalise(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluation {
+export interface OfrepBulkBody {
+  flags?: Partial<RemoteEvaluation>[];
+  metadata?: Metadata;
+}
+
+/**
+ * A bulk answer's flags. The server keeps per-flag metadata content-derived (so OFREP providers
+ * see unchanged flags as unchanged) and states the set's version once; every evaluation gets it
+ * back, so `flagMetadata.flagSetVersion` reads the same in every mode.
+ */
+export function bulkEvaluations(body: OfrepBulkBody): RemoteEvaluation[] {
+  const version = body.metadata?.flagSetVersion;
+  return (body.flags ?? []).map((flag) => {
+    const evaluation = normaliseEvaluation(String(flag.key), flag);
+    if (version !== undefined) evaluation.metadata = { ...evaluation.metadata, flagSetVersion: version };
+    return evaluation;
+  });
+}
+
+/** An OFREP flag body as a RemoteEvaluation (shared with the binding client). */
+export function normaliseEvaluation(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluation {
   return {
     key: body.key ?? key,
     ...(body.value !== undefined ? { value: body.value } : {}),
@@ -92,8 +112,3 @@ function normalise(key: string, body: Partial<RemoteEvaluation>): RemoteEvaluati
   };
 }
 
-async function httpFailure(response: Response): Promise<FluxGateError> {
-  const text = await response.text().catch(() => "");
-  const code = response.status === 401 || response.status === 403 ? "CREDENTIAL_REJECTED" : "HTTP_ERROR";
-  return new FluxGateError(code, `OFREP answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}`, response.status);
-}

@@ -18,7 +18,9 @@ import { Emitter } from "./emitter";
 import { FluxGateError } from "./errors";
 import { silentLogger, type FluxGateLogger } from "./logger";
 import { SnapshotParts } from "./snapshot-parts";
+import { refusalOf } from "./refusal";
 import { SDK_NAME } from "./version";
+import { browserWakeSignals, type WakeSignals } from "./wake-signals";
 import { frameText, webSocketSetup, type StreamAuthentication, type WebSocketConstructor, type WebSocketLike } from "./websocket";
 
 export interface StreamClientOptions {
@@ -34,8 +36,13 @@ export interface StreamClientOptions {
   pingIntervalMs?: number;
   /** A connection that received nothing (not even a PONG) for this long is dropped and reopened. Default 75,000 ms. */
   livenessTimeoutMs?: number;
-  /** Reconnect backoff. Default 500 ms doubling up to 30,000 ms, with jitter. */
+  /** Reconnect backoff. Default 500 ms doubling up to 5,000 ms, with jitter (each wait is half to all of the step). */
   reconnect?: BackoffOptions;
+  /**
+   * Hints that the network may be back, on which a waiting client reconnects at once. Default in
+   * browsers: the window's `online` event and the page becoming visible; elsewhere none. `false` turns them off.
+   */
+  wakeSignals?: WakeSignals | false;
   /** fetch used to tell a refused credential from a network failure when a connection cannot open. */
   fetch?: typeof fetch;
   logger?: FluxGateLogger;
@@ -63,7 +70,9 @@ export interface StreamClientEvents extends Record<string, unknown> {
   terminal: FluxGateError;
 }
 
-const DEFAULT_RECONNECT: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
+// Short and capped: a client should be back within seconds of the server answering again, and the
+// jitter (half of each step random) spreads a fleet's reconnects after a deploy.
+export const DEFAULT_RECONNECT: BackoffOptions = { initialMs: 500, maxMs: 5_000 };
 const TERMINAL_ERRORS: Partial<Record<StreamErrorCode, FluxGateError["code"]>> = {
   CREDENTIAL_REVOKED: "CREDENTIAL_REVOKED",
   ENVIRONMENT_DELETED: "ENVIRONMENT_DELETED",
@@ -81,6 +90,7 @@ export class StreamClient {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private unsubscribeWake: (() => void) | undefined;
   private readonly parts = new SnapshotParts();
   private readonly logger: FluxGateLogger;
 
@@ -109,7 +119,17 @@ export class StreamClient {
   start(): void {
     if (this.stopped) throw new FluxGateError("CLOSED", "the stream client was stopped");
     if (this.socket || this.reconnectTimer) return;
+    const wake = this.options.wakeSignals === undefined ? browserWakeSignals() : this.options.wakeSignals || undefined;
+    this.unsubscribeWake ??= wake?.subscribe(() => this.wake());
     this.open();
+  }
+
+  /** The network may be back: a client waiting to reconnect tries now, with a fresh backoff. */
+  private wake(): void {
+    if (this.stopped || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.attempt = 0;
+    this.reconnectNow();
   }
 
   /** Closes the stream for good. */
@@ -117,6 +137,7 @@ export class StreamClient {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    this.unsubscribeWake?.();
     this.dropSocket(1000, "client closed");
   }
 
@@ -297,13 +318,13 @@ export class StreamClient {
       return;
     }
     if (!wasOpened) {
-      // A refused upgrade looks like a network failure to a WebSocket (browsers hide the status):
-      // ask OFREP with the same credential whether it is refused.
-      void this.credentialRefused().then((status) => {
+      // A refused upgrade looks like a network failure to a WebSocket (browsers hide its status and
+      // body): ask OFREP with the same credential (and, in a browser, the same Origin) whether it
+      // is refused. Its refusal is readable by the page and names the problem.
+      void this.refusal().then((refused) => {
         if (this.stopped) return;
-        if (status !== undefined) {
-          this.terminate(new FluxGateError("CREDENTIAL_REJECTED", `the server refused the credential (HTTP ${status})`, status));
-        } else this.scheduleReconnect();
+        if (refused !== undefined) this.terminate(refused);
+        else this.scheduleReconnect();
       });
       return;
     }
@@ -312,6 +333,7 @@ export class StreamClient {
 
   private terminate(error: FluxGateError): void {
     this.stopped = true;
+    this.unsubscribeWake?.();
     this.events.emit("terminal", error);
   }
 
@@ -319,27 +341,28 @@ export class StreamClient {
     if (this.stopped || this.reconnectTimer) return;
     const delay = backoffDelay(this.attempt, this.options.reconnect ?? DEFAULT_RECONNECT, this.options.random);
     this.attempt += 1;
-    this.reconnectTimer = setTimeout(() => {
-      try {
-        this.open();
-      } catch (error) {
-        this.terminate(error instanceof FluxGateError ? error : new FluxGateError("CONFIGURATION", String(error)));
-      }
-    }, delay);
+    this.reconnectTimer = setTimeout(() => this.reconnectNow(), delay);
   }
 
-  /** The HTTP status if OFREP refuses the credential (401/403), else undefined. */
-  private async credentialRefused(): Promise<number | undefined> {
+  private reconnectNow(): void {
+    this.reconnectTimer = undefined;
+    try {
+      this.open();
+    } catch (error) {
+      this.terminate(error instanceof FluxGateError ? error : new FluxGateError("CONFIGURATION", String(error)));
+    }
+  }
+
+  /** The terminal error if OFREP refuses the credential (401/403), else undefined. */
+  private async refusal(): Promise<FluxGateError | undefined> {
     const fetchImpl = this.options.fetch ?? globalThis.fetch;
     try {
-      const response = await fetchImpl(`${this.options.baseUrl.replace(/\/+$/, "")}/ofrep/v1/evaluate/flags`, {
+      return await refusalOf(await fetchImpl(`${this.options.baseUrl.replace(/\/+$/, "")}/ofrep/v1/evaluate/flags`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${this.options.credential}` },
         body: JSON.stringify({ context: {} }),
         signal: AbortSignal.timeout(5_000),
-      });
-      await response.body?.cancel();
-      return response.status === 401 || response.status === 403 ? response.status : undefined;
+      }));
     } catch {
       return undefined;
     }

@@ -1,12 +1,13 @@
 // The official OpenFeature web SDK with the OFREP web provider (bulk evaluation, local cache,
 // polling with If-None-Match), run in Node against the real local stack.
 import { OFREPWebProvider } from "@openfeature/ofrep-web-provider";
-import { OpenFeature, ProviderStatus, type Client } from "@openfeature/web-sdk";
+import { OpenFeature, ProviderEvents, ProviderStatus, type Client, type EventDetails } from "@openfeature/web-sdk";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectedVariant } from "./support/bucketing-oracle";
 import { bearer, CHECKOUT_TEXTS, DEMO_FLAG_KEYS, LAYOUT_CLASSIC, LAYOUT_MODERN, WEB_CLIENT_SECRET } from "./support/demo";
 import { assertOfrepConformant } from "./support/ofrep-schema";
 import { recordingFetch, type RecordedExchange } from "./support/recording-fetch";
+import { adminToken, setVariantValue } from "./support/sdk-stack";
 import { useDevStack } from "./support/use-dev-stack";
 
 const POLL_MS = 300;
@@ -115,5 +116,23 @@ describe("OpenFeature web SDK + OFREP web provider against the dev stack", () =>
 
     await OpenFeature.setContext({ targetingKey: "user-7", email: "bo@example.com" });
     expect(client.getObjectDetails("homepage_layout", {})).toMatchObject({ value: LAYOUT_CLASSIC, variant: "classic", reason: "DEFAULT" });
+  });
+});
+
+describe("the stock OFREP web provider's change events", () => {
+  it("name only the flag that changed (per-flag metadata does not carry the set's version)", async () => {
+    await OpenFeature.setContext({ targetingKey: "user-7", email: "bo@example.com" });
+    const changes: EventDetails[] = [];
+    const handler = (details?: EventDetails) => void changes.push(details!);
+    client.addHandler(ProviderEvents.ConfigurationChanged, handler);
+    try {
+      const changed = { hero: "carousel", columns: 4 };
+      // classic is homepage_layout's first variant (position 0), what user-7 is served.
+      await setVariantValue(stack.baseUrl, await adminToken(stack.baseUrl), "homepage_layout", 0, changed);
+      await waitFor("homepage_layout to change", () => (client.getObjectValue("homepage_layout", {}) as { hero?: string }).hero === "carousel" || undefined);
+      expect(changes.map((details) => details.flagsChanged)).toEqual([["homepage_layout"]]);
+    } finally {
+      client.removeHandler(ProviderEvents.ConfigurationChanged, handler);
+    }
   });
 });

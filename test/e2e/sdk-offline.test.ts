@@ -4,47 +4,16 @@
 // and reports STALE; when restored it reconnects by itself, resumes from its version, and is READY.
 // A client pointed at a dead port with a stored snapshot serves it at once and reports STALE.
 import { OpenFeature, ProviderEvents, ProviderStatus } from "@openfeature/server-sdk";
-import { createServer, connect, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemorySnapshotStorage } from "../../sdk/src/index";
 import { FluxGateServerProvider } from "../../sdk/src/openfeature/server-provider";
 import { freePort } from "./support/dev-stack";
 import { DEV_SERVER_SECRET } from "./support/demo";
 import { waitFor } from "./support/sdk-stack";
+import { Relay } from "./support/tcp-relay";
 import { useDevStack } from "./support/use-dev-stack";
 
 const stack = useDevStack();
-
-/** A TCP relay 127.0.0.1:port -> the stack, which the test can cut and restore. */
-class Relay {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(readonly port: number, private readonly target: () => URL) {}
-
-  async up(): Promise<void> {
-    const server = createServer((inbound) => {
-      const { hostname, port } = this.target();
-      const outbound = connect(Number(port), hostname);
-      for (const s of [inbound, outbound]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => s.destroy());
-      }
-      inbound.pipe(outbound).pipe(inbound);
-      inbound.on("close", () => outbound.destroy());
-      outbound.on("close", () => inbound.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
-    this.server = server;
-  }
-
-  async down(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 let relay: Relay;
 beforeAll(async () => {

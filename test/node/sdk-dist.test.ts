@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlagDocument, FlagSetDocument, RuleDocument } from "../../engine/types";
-import { buildSdk, declarationOf, SDK_DIR, SDK_ENTRIES } from "../../scripts/build-sdk";
+import { BROWSER_BUNDLE, buildSdk, declarationOf, SDK_DIR, SDK_ENTRIES } from "../../scripts/build-sdk";
 import { booleanFlag, deltaOf, documentOf, stringFlag } from "./sdk/support/documents";
 import { startStreamPeer, waitFor, type StreamPeer } from "./sdk/support/stream-peer";
 
@@ -120,15 +120,17 @@ const expectedServerOutput = (node: string, withoutWebSocket: string) => ({
 describe("the packed @fluxgate/sdk", () => {
   it("holds the bundles and declarations of every export, the package.json and nothing else", async () => {
     const manifest = JSON.parse(await readFile(path.join(SDK_DIR, "package.json"), "utf8")) as { exports: Record<string, { types: string; default: string }> };
-    expect(Object.keys(manifest.exports).sort()).toEqual(Object.keys(SDK_ENTRIES).sort());
-    for (const [entry, { bundle, source }] of Object.entries(SDK_ENTRIES)) {
+    expect(Object.keys(manifest.exports).sort()).toEqual([...Object.keys(SDK_ENTRIES), BROWSER_BUNDLE.entry].sort());
+    for (const [entry, { bundle, source }] of [...Object.entries(SDK_ENTRIES), [BROWSER_BUNDLE.entry, BROWSER_BUNDLE] as const]) {
       expect(manifest.exports[entry]).toEqual({ types: `./dist/${declarationOf(source)}`, default: `./dist/${bundle}.js` });
       expect(packedFiles).toContain(`dist/${bundle}.js`);
       expect(packedFiles).toContain(`dist/${declarationOf(source)}`);
     }
     expect(packedFiles.filter((f) => !f.startsWith("dist/"))).toEqual(["package.json"]);
-    // Engine internals (which name re2js) are pruned from the declarations; only the contract types remain.
-    expect(packedFiles.filter((f) => f.startsWith("dist/types/") && !f.startsWith("dist/types/sdk/"))).toEqual(["dist/types/engine/types.d.ts"]);
+    // Engine internals (which name re2js) are pruned from the declarations; only the contract types
+    // remain: the engine's document/result types and the service binding's RPC shapes.
+    expect(packedFiles.filter((f) => f.startsWith("dist/types/") && !f.startsWith("dist/types/sdk/")))
+      .toEqual(["dist/types/engine/types.d.ts", "dist/types/protocol/flags-rpc.d.ts"]);
   });
 
   it("runs as plain JavaScript on the machine's Node 20 with ws injected: bootstrap, stream delta, OpenFeature provider, file storage", async (context) => {

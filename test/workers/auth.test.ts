@@ -83,11 +83,11 @@ describe("credentials", () => {
 });
 
 describe("origins", () => {
-  it("refuses a server client called from a browser (any Origin) with 403", async () => {
+  it("refuses a server client called from a browser (any Origin) with 403 SERVER_CLIENT_IN_BROWSER, readable by the page", async () => {
     const res = await ofrep("BetaUsers", {}, { headers: { Origin: "http://localhost:5173" } });
     expect(res.status).toBe(403);
-    expect(res.json.errorDetails).toBe("server client credentials may not be used from a browser");
-    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(res.json).toEqual({ key: "BetaUsers", errorCode: "SERVER_CLIENT_IN_BROWSER", errorDetails: "a server client's secret may not be used from a browser (the request carries an Origin header); use a web client's secret in web pages" });
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:5173");
   });
 
   it("lets the web client call from a listed origin and refuses an unlisted one with 403", async () => {
@@ -95,7 +95,7 @@ describe("origins", () => {
     expect(listed.status).toBe(200);
     const unlisted = await ofrep("BetaUsers", {}, { secret: WEB_SECRET, headers: { Origin: "https://evil.example" } });
     expect(unlisted.status).toBe(403);
-    expect(unlisted.json.errorDetails).toBe("origin https://evil.example is not allowed for this client");
+    expect(unlisted.json).toEqual({ key: "BetaUsers", errorCode: "ORIGIN_NOT_ALLOWED", errorDetails: "origin https://evil.example is not allowed for this client; add it to the web client's allowed origins (scheme, host and port must match exactly)" });
   });
 
   it("lets the web client call without an Origin (server-side rendering)", async () => {

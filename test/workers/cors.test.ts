@@ -1,6 +1,7 @@
 // CORS: preflights (which carry no credential) are answered for the evaluation routes; real
-// responses name the origin for a web client that lists it, and for authentication failures that
-// recognised no client (401, 429), never for a 403; they always vary by Origin.
+// responses name the origin for a web client that lists it, for authentication failures that
+// recognised no client (401, 429) and for a browser's refusal (ORIGIN_NOT_ALLOWED,
+// SERVER_CLIENT_IN_BROWSER), never for a disabled client's 403; they always vary by Origin.
 import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTH_FAILURE_LIMIT, authFailureThrottle } from "../../workers/data/auth-throttle";
@@ -69,10 +70,11 @@ describe("actual requests", () => {
     expect(res.headers.get("Vary")).toBe("Origin");
   });
 
-  it("sends no Access-Control-Allow-Origin with a 403 for an unlisted origin", async () => {
+  it("lets an unlisted origin read its own refusal (403 ORIGIN_NOT_ALLOWED), and nothing else", async () => {
     const res = await ofrep("BetaUsers", {}, { secret: WEB_SECRET, headers: { Origin: "https://evil.example" } });
     expect(res.status).toBe(403);
-    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(res.json.errorCode).toBe("ORIGIN_NOT_ALLOWED");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://evil.example");
   });
 });
 
@@ -116,13 +118,13 @@ describe("error responses", () => {
   });
 
   it.each([
-    ["a server client called from a browser", undefined, "server client credentials may not be used from a browser"],
-    ["a web client from an origin it does not list", WEB_SECRET, `origin ${page} is not allowed for this client`],
-  ])("keep the 403 for %s unreadable (it would confirm the secret is real)", async (_what, secret, details) => {
+    ["a server client called from a browser", undefined, "SERVER_CLIENT_IN_BROWSER", "a server client's secret may not be used from a browser (the request carries an Origin header); use a web client's secret in web pages"],
+    ["a web client from an origin it does not list", WEB_SECRET, "ORIGIN_NOT_ALLOWED", `origin ${page} is not allowed for this client; add it to the web client's allowed origins (scheme, host and port must match exactly)`],
+  ])("let the page read the 403 for %s, which names the problem", async (_what, secret, code, details) => {
     const res = await ofrep("BetaUsers", {}, { secret, headers: { Origin: page } });
     expect(res.status).toBe(403);
-    expect(res.json.errorDetails).toBe(details);
-    expect(cors(res)).toEqual(opaque);
+    expect(res.json).toEqual({ key: "BetaUsers", errorCode: code, errorDetails: details });
+    expect(cors(res)).toEqual(readable);
   });
 
   it.each([

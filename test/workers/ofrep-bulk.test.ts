@@ -30,6 +30,16 @@ describe("OFREP bulk evaluation", () => {
     expect(res.json.metadata).toEqual({ flagSetVersion: 1, environment: "development" });
   });
 
+  it("keeps each flag's metadata content-derived: the set's version only at the top", async () => {
+    const res = await call(SINGLE, { body: admin });
+    const byKey = Object.fromEntries(res.json.flags.map((f: { key: string; metadata: unknown }) => [f.key, f.metadata]));
+    expect(byKey.BetaUsers).toEqual({
+      environment: "development", ruleId: "00000000-0000-4000-8000-000000007111", rulePriority: 10,
+    });
+    expect(byKey.legacy_search).toEqual({ environment: "development" });
+    for (const metadata of Object.values(byKey)) expect(metadata).not.toHaveProperty("flagSetVersion");
+  });
+
   it("reports flags that need a targeting key as failures inside the 200", async () => {
     const res = await call(SINGLE, { body: { context: { role: "admin" } } });
     expect(res.status).toBe(200);

@@ -15,7 +15,8 @@ import { evaluationSink } from "./sink";
 export const FLUSH_INTERVAL_MS = 10_000;
 export const MAX_PENDING_KEYS = 2_000;
 
-export type ServerRoute = "ofrep" | "ofrep-bulk" | "evaluate";
+/** Where the Worker evaluated: HTTP routes, or the RPC entrypoint of apps' service bindings. */
+export type ServerRoute = "ofrep" | "ofrep-bulk" | "evaluate" | "rpc" | "rpc-bulk";
 
 interface CountEnv {
   DB: D1Database;

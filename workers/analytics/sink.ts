@@ -9,7 +9,7 @@
 //   blob3   variant ("" when none, "*" when folded)
 //   blob4   reason ("*" when folded)
 //   blob5   source: "sdk" | "server"
-//   blob6   origin: the SDK's name/version, or the server route ("ofrep", "ofrep-bulk", "evaluate")
+//   blob6   origin: the SDK's name/version, or the server route ("ofrep", "ofrep-bulk", "evaluate", "rpc", "rpc-bulk")
 //   double1 number of evaluations
 // Query: SELECT blob2 AS flag, SUM(_sample_interval * double1) AS evaluations FROM <dataset>
 //        WHERE index1 = '<env id>' AND timestamp > NOW() - INTERVAL '1' DAY GROUP BY flag

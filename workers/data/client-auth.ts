@@ -9,6 +9,7 @@
 // only off the hot path: before a KV lookup and on failure, never for a cached valid client.
 import { clientKvKey, type ClientRecord } from "../../protocol/delivery";
 import { digestsEqual, sha256Hex } from "../../protocol/secret-hash";
+import { checkBrowserOrigin } from "./browser-origin";
 import { authFailureThrottle, clientAddress, type AuthFailureThrottle } from "./auth-throttle";
 import { forbidden, tooManyRequests, unauthorized } from "./errors";
 
@@ -38,7 +39,7 @@ export function readCredential(headers: Headers): string | null {
 /**
  * The client allowed to make this request, or an ApiError: 401 when the credential is missing or
  * unknown, 429 when this address sent too many unknown credentials lately, 403 when the client is
- * disabled or a browser calls from an origin the client does not list.
+ * disabled (FORBIDDEN) or a browser may not use it (ORIGIN_NOT_ALLOWED, SERVER_CLIENT_IN_BROWSER).
  * Server clients are refused from browsers (any Origin header): their secret must not ship in web
  * pages. A web client without an Origin header (server-side rendering, scripts) is allowed; its
  * secret is public by nature and origins only restrict browsers.
@@ -69,11 +70,7 @@ export async function authenticateClient(
     throw unauthorized("unknown client credential");
   }
   if (!record.enabled) throw forbidden("client is disabled");
-  const origin = headers.get("Origin");
-  if (origin !== null) {
-    if (record.kind !== "web") throw forbidden("server client credentials may not be used from a browser");
-    if (!record.origins.includes(origin)) throw forbidden(`origin ${origin} is not allowed for this client`);
-  }
+  checkBrowserOrigin(record, headers.get("Origin"));
   return record;
 }
 

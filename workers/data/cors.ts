@@ -8,11 +8,13 @@
 //   any client, and the page supplied the credential itself (no cookies are involved, and we never
 //   send Access-Control-Allow-Credentials), so letting it read the JSON error only replaces an
 //   opaque network error with the real reason. Anything it learns, curl learns without a browser.
-// A 403 stays unreadable: it is only produced after a real client was recognised (disabled, a server
-// client in a browser, an origin the client does not list), so it would confirm to any origin that
-// the secret is real and what kind of client it belongs to. Only a listed origin may learn about a
-// client. The browser still shows the 403 status in its developer tools.
+// - the refusal of a browser (ORIGIN_NOT_ALLOWED, SERVER_CLIENT_IN_BROWSER, browser-origin.ts): the
+//   page supplied a secret that is in its source anyway, and without the reason a developer sees
+//   only an opaque network error; the message lists no allowed origin. Anything it reveals (that
+//   the secret is real, and its kind), curl learns by sending any Origin header.
+// Other 403s (a disabled client) stay unreadable.
 import type { ClientRecord } from "../../protocol/delivery";
+import type { ApiError, ApiErrorCode } from "./errors";
 
 export const CORS_ALLOWED_METHODS = "POST, OPTIONS";
 export const CORS_ALLOWED_HEADERS = "Authorization, X-API-Key, Content-Type, If-None-Match";
@@ -21,8 +23,9 @@ export const CORS_EXPOSED_HEADERS = "ETag, Retry-After";
 /** Chromium caps preflight caching at 2 hours. */
 export const CORS_MAX_AGE_SECONDS = 7200;
 
-/** Authentication failures a page from any origin may read (see above); 403 is deliberately absent. */
+/** Authentication failures a page from any origin may read (see above). */
 const ANONYMOUS_FAILURE_STATUSES: ReadonlySet<number> = new Set([401, 429, 500]);
+const BROWSER_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(["ORIGIN_NOT_ALLOWED", "SERVER_CLIENT_IN_BROWSER"]);
 
 export function preflightResponse(origin: string | null): Response {
   const headers = new Headers({ Allow: CORS_ALLOWED_METHODS, Vary: "Origin" });
@@ -40,9 +43,9 @@ export function clientAllowsOrigin(client: ClientRecord, origin: string | null):
   return origin !== null && client.kind === "web" && client.origins.includes(origin);
 }
 
-/** Whether a failed authentication's answer (by status) may be read from any origin. */
-export function isAnonymousFailure(status: number): boolean {
-  return ANONYMOUS_FAILURE_STATUSES.has(status);
+/** Whether a failed authentication's answer may be read by the requesting origin (see above). */
+export function isReadableFailure(error: ApiError): boolean {
+  return ANONYMOUS_FAILURE_STATUSES.has(error.status) || BROWSER_REFUSALS.has(error.code);
 }
 
 /** Adds the actual-request CORS headers; responses vary by Origin either way. */

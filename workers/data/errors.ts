@@ -15,7 +15,12 @@ export type ApiErrorCode =
   | "INVALID_REQUEST"
   | "UNAUTHORIZED"
   | "FORBIDDEN"
+  /** 403: the /evaluate context names another environment than the credential's. */
   | "ENVIRONMENT_MISMATCH"
+  /** 403: a web client used from an origin it does not list. */
+  | "ORIGIN_NOT_ALLOWED"
+  /** 403: a server client used from a browser (a request with an Origin header). */
+  | "SERVER_CLIENT_IN_BROWSER"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "PAYLOAD_TOO_LARGE"

@@ -4,7 +4,6 @@
 // Hot path: auth (memory), snapshot (memory), evaluate, JSON.stringify. The bulk response offers
 // `eventStreams` (the environment's SSE stream, ofrep-sse-route.ts), so providers need not poll.
 import { Hono, type Context } from "hono";
-import { evaluateAll, evaluateFlag } from "../../engine";
 import type { ClientRecord } from "../../protocol/delivery";
 import { preflightResponse } from "./cors";
 import { bodyEtag, etagMatches } from "./etag";
@@ -13,9 +12,7 @@ import type { DataPlane } from "./hono-env";
 import { jsonTextResponse } from "./json-response";
 import { eventStreamsFor } from "./ofrep-sse-auth";
 import { readOfrepContext } from "./request-body";
-import { evaluationStatus, ofrepFlag } from "./result-shapes";
-import { snapshotFor } from "./snapshot-cache";
-import { countServerEvaluations } from "../analytics/server-counts";
+import { evaluateOfrepFlag, evaluateOfrepFlags } from "./ofrep-evaluation";
 
 export const OFREP_FLAG_PATH = "/ofrep/v1/evaluate/flags/:key";
 export const OFREP_BULK_PATH = "/ofrep/v1/evaluate/flags";
@@ -24,24 +21,15 @@ export const ofrepRoutes = new Hono<DataPlane>();
 
 async function evaluateOne(c: Context<DataPlane>, client: ClientRecord, key: string): Promise<Response> {
   const context = await readOfrepContext(c.req.raw);
-  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
-  const result = evaluateFlag(compiled, key, context);
-  countServerEvaluations(c.env, c.executionCtx, client.environmentId, result, "ofrep");
-  return jsonTextResponse(JSON.stringify(ofrepFlag(result, stale)), evaluationStatus(result));
+  const { status, body } = await evaluateOfrepFlag(c.env, c.executionCtx, client, key, context, "ofrep");
+  return jsonTextResponse(JSON.stringify(body), status);
 }
 
 async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
   const context = await readOfrepContext(c.req.raw);
-  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId, announcedVersion(c.req.url));
-  const results = evaluateAll(compiled, context);
-  countServerEvaluations(c.env, c.executionCtx, client.environmentId, results, "ofrep-bulk");
-  const flags = results.map((result) => ofrepFlag(result, stale));
-  const metadata: Record<string, string | number | boolean> = {
-    flagSetVersion: compiled.version,
-    environment: compiled.environment.key,
-  };
-  if (stale) metadata.stale = true;
-  const eventStreams = await eventStreamsFor(c.req.url, c.env.AUTH_ENCRYPTION_KEY, client, Date.now(), compiled.version);
+  const { flags, metadata, version } = await evaluateOfrepFlags(
+    c.env, c.executionCtx, client, context, "ofrep-bulk", announcedVersion(c.req.url));
+  const eventStreams = await eventStreamsFor(c.req.url, c.env.AUTH_ENCRYPTION_KEY, client, Date.now(), version);
   const body = JSON.stringify(eventStreams.length > 0 ? { flags, metadata, eventStreams } : { flags, metadata });
   const etag = await bodyEtag(body);
   if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {

@@ -4,6 +4,7 @@
 // no longer valid token (revealing nothing about any client), 403 once a real client is recognised
 // but refused (disabled, server client in a browser, origin not listed). Also mints the
 // `eventStreams` entry of the bulk response.
+import { checkBrowserOrigin } from "./browser-origin";
 import { forbidden, unauthorized } from "./errors";
 import { mintSseToken, readSseToken, sseTokenExpiry, sseTokenKey, sseTokenSignedFor } from "./ofrep-sse-token";
 import type { ClientRecord } from "../../protocol/delivery";
@@ -59,10 +60,7 @@ export async function authorizeStream(
     throw unauthorized("invalid event stream token (the client may have been rotated or deleted)");
   }
   if (!client.enabled) throw forbidden("client is disabled");
-  if (origin !== null) {
-    if (client.kind !== "web") throw forbidden("server client credentials may not be used from a browser");
-    if (!client.origins.includes(origin)) throw forbidden(`origin ${origin} is not allowed for this client`);
-  }
+  checkBrowserOrigin(client, origin);
   return client;
 }
 

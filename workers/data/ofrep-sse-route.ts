@@ -3,11 +3,11 @@
 // (EventSource cannot send headers; see ofrep-sse-token.ts), CORS like the evaluation routes.
 import { Hono } from "hono";
 import { openEventFeed } from "../delivery/event-feed";
-import { applyCors, isAnonymousFailure } from "./cors";
+import { applyCors } from "./cors";
 import type { DataPlane } from "./hono-env";
 import { authorizeStream, loadStreamClient, OFREP_EVENTS_PATH } from "./ofrep-sse-auth";
 import { ofrepEventStream } from "./ofrep-sse-stream";
-import { errorResponse } from "./request-guard";
+import { refusalResponse } from "./request-guard";
 
 export const ofrepSseRoutes = new Hono<DataPlane>();
 
@@ -18,9 +18,7 @@ ofrepSseRoutes.get(OFREP_EVENTS_PATH, async (c) => {
   try {
     client = await authorizeStream(c.env.DB, c.env.AUTH_ENCRYPTION_KEY, c.req.query("token") ?? null, origin, Date.now());
   } catch (error) {
-    const response = errorResponse(error, "ofrep");
-    applyCors(response.headers, origin, isAnonymousFailure(response.status));
-    return response;
+    return refusalResponse(error, "ofrep", origin);
   }
   const feed = openEventFeed(c.env.ENVIRONMENTS, client.environmentId, {
     subscriber: { type: "client", clientId: client.clientId, secretHash: client.secretHash },

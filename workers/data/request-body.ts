@@ -17,7 +17,12 @@ const describe = (path: string, message: string) => (path === "context" ? messag
 
 /** OFREP `{context}`: a body that is not an object is PARSE_ERROR, a bad context INVALID_CONTEXT. */
 export async function readOfrepContext(request: Request): Promise<EvaluationContext> {
-  const parsed = OfrepEvaluationRequestSchema.safeParse(await readJsonBody(request));
+  return parseOfrepRequest(await readJsonBody(request));
+}
+
+/** The same checks on a body already parsed (the RPC entrypoint's `{context}`). */
+export function parseOfrepRequest(body: unknown): EvaluationContext {
+  const parsed = OfrepEvaluationRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data.context;
   const { path, message } = firstIssue(parsed.error);
   if (path === "") throw parseError(message);

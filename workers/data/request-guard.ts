@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import type { ClientRecord } from "../../protocol/delivery";
 import { authenticateClient } from "./client-auth";
-import { applyCors, clientAllowsOrigin, isAnonymousFailure } from "./cors";
+import { applyCors, clientAllowsOrigin, isReadableFailure } from "./cors";
 import { errorBody, toApiError, type ErrorDialect } from "./errors";
 import type { DataPlane } from "./hono-env";
 import { jsonResponse } from "./json-response";
@@ -24,9 +24,7 @@ export async function withClient<K extends string | undefined>(
   try {
     client = await authenticateClient(c.env.FLAGS_KV, headers);
   } catch (error) {
-    const response = errorResponse(error, dialect, flagKey);
-    applyCors(response.headers, origin, isAnonymousFailure(response.status));
-    return response;
+    return refusalResponse(error, dialect, origin, flagKey);
   }
   let response: Response;
   try {
@@ -35,6 +33,14 @@ export async function withClient<K extends string | undefined>(
     response = errorResponse(error, dialect, flagKey);
   }
   applyCors(response.headers, origin, clientAllowsOrigin(client, origin));
+  return response;
+}
+
+/** An authentication failure's response, with CORS when the refused page may read it (cors.ts). */
+export function refusalResponse(error: unknown, dialect: ErrorDialect, origin: string | null, flagKey?: string): Response {
+  const apiError = toApiError(error);
+  const response = errorResponse(apiError, dialect, flagKey);
+  applyCors(response.headers, origin, isReadableFailure(apiError));
   return response;
 }
 

@@ -8,7 +8,7 @@ import { offeredSubprotocols, sdkSocketRequest } from "../../durable-objects/sub
 import { CREDENTIAL_SUBPROTOCOL_PREFIX, STREAM_PATH } from "../../protocol/stream";
 import { ApiError } from "../data/errors";
 import type { DataPlane } from "../data/hono-env";
-import { errorResponse } from "../data/request-guard";
+import { refusalResponse } from "../data/request-guard";
 import type { Env } from "../env";
 import { authenticateSubscriber } from "./stream-auth";
 
@@ -18,7 +18,9 @@ streamRoute.get(STREAM_PATH, async (c) => {
   try {
     return await openStream(c.env, c.req.raw);
   } catch (error) {
-    return errorResponse(error, "fluxgate");
+    // CORS as the evaluation routes: non-browser clients (the `ws` package) read the body; browsers
+    // never see a refused upgrade's status or body, so the SDK asks OFREP for the reason.
+    return refusalResponse(error, "fluxgate", c.req.header("Origin") ?? null);
   }
 });
 

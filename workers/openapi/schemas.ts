@@ -7,7 +7,8 @@ import { REASON_NAME_SETS } from "../data/reason-names";
 const primitive = z.union([z.string(), z.number(), z.boolean()]);
 
 export const MetadataSchema = z.record(z.string(), primitive).openapi("Metadata", {
-  description: "Primitive values only. Flag results always carry `flagSetVersion`; `ruleId` and " +
+  description: "Primitive values only. Single-flag results always carry `flagSetVersion` (in a bulk " +
+    "answer it is only in the top-level metadata, so an unchanged flag's metadata never changes); `ruleId` and " +
     "`rulePriority` when a rule won, `failedPrerequisite` when a prerequisite blocked the flag, and " +
     "`stale: true` when the snapshot could not be confirmed by its Durable Object (unreachable, or no " +
     "answer within a short wait) for SNAPSHOT_STALE_AFTER_MS (fail static).",
@@ -108,7 +109,9 @@ export const OfrepBulkSuccessSchema = z
   .object({
     flags: z.array(z.union([OfrepEvaluationSuccessSchema, OfrepEvaluationFailureSchema])),
     metadata: MetadataSchema.openapi({
-      description: "Flag-set metadata: `flagSetVersion`, `environment` (key), and `stale` when stale.",
+      description: "Flag-set metadata: `flagSetVersion`, `environment` (key), and `stale` when stale. " +
+        "Each flag's own metadata is content-derived (no version, no staleness), so a flag that did not " +
+        "change serialises identically across versions and providers' flagsChanged names only changed flags.",
     }),
     eventStreams: z.array(OfrepEventStreamSchema).optional().openapi({
       description: "Where to listen for changes instead of polling (absent when the server has no signing key).",

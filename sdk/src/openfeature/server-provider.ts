@@ -4,17 +4,24 @@ import {
   OpenFeatureEventEmitter, ProviderEvents, ProviderFatalError,
   type EvaluationContext, type JsonValue, type Provider, type ResolutionDetails,
 } from "@openfeature/server-sdk";
+import { FluxGateBindingClient, type BindingClientOptions } from "../binding-client";
 import { FluxGateError } from "../errors";
 import { FluxGateLocalClient, type LocalClientOptions } from "../local-client";
 import { FluxGateRemoteClient, type RemoteClientOptions } from "../remote-client";
 import { ProviderEventBridge } from "./provider-events";
 export { flagsChangedOf } from "./provider-events";
+export type { BindingClientOptions, FluxGateBinding } from "../binding-client";
 import { engineContext, failedResolution, toResolution } from "./resolution";
 
-/** `mode: "local"` evaluates in-process from the streamed snapshot; `mode: "remote"` calls OFREP per evaluation. */
+/**
+ * `mode: "local"` evaluates in-process from the streamed snapshot; `mode: "remote"` calls OFREP per
+ * evaluation; `mode: "binding"` (an app on Cloudflare Workers) calls FluxGate's RPC entrypoint
+ * through a service binding, e.g. `{ mode: "binding", binding: env.FLAGS, credential: env.FLUXGATE_SECRET }`.
+ */
 export type FluxGateServerProviderOptions =
   | ({ mode: "local" } & LocalClientOptions)
-  | ({ mode: "remote" } & RemoteClientOptions);
+  | ({ mode: "remote" } & RemoteClientOptions)
+  | ({ mode: "binding" } & BindingClientOptions);
 
 /**
  * FluxGate for the OpenFeature server SDK.
@@ -36,14 +43,16 @@ export class FluxGateServerProvider implements Provider {
   readonly events = new OpenFeatureEventEmitter();
   /** The local client (local mode): direct API, status, counts. */
   readonly local: FluxGateLocalClient | undefined;
-  /** The OFREP client (remote mode). */
-  readonly remote: FluxGateRemoteClient | undefined;
+  /** The OFREP client (remote mode) or the service-binding client (binding mode). */
+  readonly remote: FluxGateRemoteClient | FluxGateBindingClient | undefined;
   private readonly bridge: ProviderEventBridge | undefined;
 
   constructor(options: FluxGateServerProviderOptions) {
     if (options.mode === "local") {
       this.local = new FluxGateLocalClient(options);
       this.bridge = new ProviderEventBridge(this.local, (event, details) => this.events.emit(event as ProviderEvents, details));
+    } else if (options.mode === "binding") {
+      this.remote = new FluxGateBindingClient(options);
     } else {
       this.remote = new FluxGateRemoteClient(options);
     }

@@ -87,9 +87,18 @@ describe("GET /v1/stream refuses", () => {
       .toEqual({ status: 403, body: { error: { code: "FORBIDDEN", message: "client is disabled" } } });
   });
 
-  it("a server client from a browser: 403 FORBIDDEN", async () => {
-    expect(await refusal(await upgrade({ Authorization: `Bearer ${DEMO_SECRETS.development}`, Origin: "http://localhost:5173" })))
-      .toEqual({ status: 403, body: { error: { code: "FORBIDDEN", message: "server client credentials may not be used from a browser" } } });
+  it("a server client from a browser: 403 SERVER_CLIENT_IN_BROWSER, with CORS for the page", async () => {
+    const response = await upgrade({ Authorization: `Bearer ${DEMO_SECRETS.development}`, Origin: "http://localhost:5173" });
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:5173");
+    expect(await refusal(response))
+      .toEqual({ status: 403, body: { error: { code: "SERVER_CLIENT_IN_BROWSER", message: "a server client's secret may not be used from a browser (the request carries an Origin header); use a web client's secret in web pages" } } });
+  });
+
+  it("a web client from an origin it does not list: 403 ORIGIN_NOT_ALLOWED, with CORS for the page", async () => {
+    const response = await upgrade({ "Sec-WebSocket-Protocol": `fluxgate.v1, fluxgate.credential.${DEMO_SECRETS.web}`, Origin: "http://127.0.0.1:5173" });
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("http://127.0.0.1:5173");
+    expect(await refusal(response))
+      .toEqual({ status: 403, body: { error: { code: "ORIGIN_NOT_ALLOWED", message: "origin http://127.0.0.1:5173 is not allowed for this client; add it to the web client's allowed origins (scheme, host and port must match exactly)" } } });
   });
 
   it("a client credential asking for another environment: 403 FORBIDDEN", async () => {

@@ -111,11 +111,12 @@ describe("SSE stream authentication", () => {
     await listed.cancel();
 
     const unlisted = await open(webUrl, { Origin: "https://evil.example" });
-    expect(await errorOf(unlisted)).toMatchObject({ status: 403, body: { errorCode: "FORBIDDEN" } });
-    expect(unlisted.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(await errorOf(unlisted)).toEqual({ status: 403, body: { errorCode: "ORIGIN_NOT_ALLOWED", errorDetails: "origin https://evil.example is not allowed for this client; add it to the web client's allowed origins (scheme, host and port must match exactly)" } });
+    expect(unlisted.headers.get("Access-Control-Allow-Origin")).toBe("https://evil.example");
 
     const serverInBrowser = await open(await streamUrl(), { Origin: "http://localhost:5173" });
-    expect(await errorOf(serverInBrowser)).toMatchObject({ status: 403, body: { errorCode: "FORBIDDEN" } });
+    expect(await errorOf(serverInBrowser)).toEqual({ status: 403, body: { errorCode: "SERVER_CLIENT_IN_BROWSER", errorDetails: "a server client's secret may not be used from a browser (the request carries an Origin header); use a web client's secret in web pages" } });
+    expect(serverInBrowser.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:5173");
 
     const anonymous = await open(`${BASE}/ofrep/v1/events?token=nope`, { Origin: "https://evil.example" });
     expect(anonymous.status).toBe(401);

@@ -3,8 +3,8 @@
 // recognised no client (401, 429), never for a 403; they always vary by Origin.
 import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTH_FAILURE_LIMIT, authFailureThrottle } from "../../workers/data/auth-throttle";
-import { MAX_BODY_BYTES } from "../../workers/data/limits";
+import { AUTH_FAILURE_LIMIT, authFailureThrottle } from "../../workers/evaluation/data/auth-throttle";
+import { MAX_BODY_BYTES } from "../../workers/evaluation/data/limits";
 import { seedDemo } from "./support/seed-demo";
 import { call, ofrep, SINGLE, WEB_SECRET } from "./api-support";
 

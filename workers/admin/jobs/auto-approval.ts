@@ -1,0 +1,13 @@
+// Every minute: approves (and applies) pending requests whose policy's autoApproveAfterHours has
+// elapsed (workers/control/services/auto-approval.ts).
+import { autoApproveDue } from "../services/auto-approval";
+import { controlDeps } from "../services/deps";
+import type { ScheduledJob } from "./scheduled";
+
+export const autoApprovalJob: ScheduledJob = {
+  name: "auto-approval",
+  async run(env, now) {
+    const outcomes = await autoApproveDue(controlDeps(env, { now: () => now }));
+    if (outcomes.length) console.log("auto-approval", outcomes);
+  },
+};

@@ -1,0 +1,36 @@
+// Tunables read from the Worker's vars (wrangler.toml [vars]); parsed once per distinct value.
+import type { Env } from "../../env";
+
+export interface SnapshotSettings {
+  /** Serve a memory snapshot older than this, and revalidate it against the Durable Object. */
+  revalidateMs: number;
+  /** A snapshot the Durable Object has not confirmed for this long is reported stale. */
+  staleAfterMs: number;
+}
+
+export const DEFAULT_REVALIDATE_MS = 1_000;
+export const DEFAULT_STALE_AFTER_MS = 60_000;
+
+let memo: { revalidate: string | undefined; staleAfter: string | undefined; settings: SnapshotSettings } | undefined;
+
+/** Called per request: compares the raw var strings with the memo, so nothing is allocated. */
+export function snapshotSettings(env: Env): SnapshotSettings {
+  const revalidate = env.SNAPSHOT_REVALIDATE_MS;
+  const staleAfter = env.SNAPSHOT_STALE_AFTER_MS;
+  if (memo === undefined || memo.revalidate !== revalidate || memo.staleAfter !== staleAfter) {
+    memo = {
+      revalidate,
+      staleAfter,
+      settings: {
+        revalidateMs: nonNegative(revalidate, DEFAULT_REVALIDATE_MS),
+        staleAfterMs: nonNegative(staleAfter, DEFAULT_STALE_AFTER_MS),
+      },
+    };
+  }
+  return memo.settings;
+}
+
+function nonNegative(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return text !== undefined && text.trim() !== "" && Number.isFinite(n) && n >= 0 ? n : fallback;
+}

@@ -10,7 +10,7 @@ import { controlYoga, GRAPHQL_PATH } from "./graphql/yoga";
 import { runScheduledJobs } from "./jobs/scheduled";
 
 export { EnvironmentDO } from "./environment-do";
-export { StreamAccess } from "./services/stream-access";
+export { StreamAccess } from "./identity/stream-access";
 
 const app = new Hono<{ Bindings: Env }>();
 // waitUntil: the request's own, so background work (notification delivery) outlives the response.

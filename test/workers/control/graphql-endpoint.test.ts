@@ -3,7 +3,7 @@ import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { maskError } from "../../../workers/admin/graphql/mask-error";
 import { controlYoga } from "../../../workers/admin/graphql/yoga";
-import { badInput, rateLimited } from "../../../workers/admin/services/errors";
+import { badInput, rateLimited } from "../../../workers/admin/core/errors";
 import { codes, gql } from "./support/graphql";
 
 describe("/graphql endpoint", () => {

@@ -3,10 +3,10 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_USER_IDS } from "../../../db/seed/demo-data";
-import { controlDeps, type ControlDeps } from "../../../workers/admin/services/deps";
-import { ControlError } from "../../../workers/admin/services/errors";
-import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from "../../../workers/admin/services/login-throttle";
-import { login } from "../../../workers/admin/services/sessions";
+import { controlDeps, type ControlDeps } from "../../../workers/admin/core/deps";
+import { ControlError } from "../../../workers/admin/core/errors";
+import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from "../../../workers/admin/identity/login-throttle";
+import { login } from "../../../workers/admin/identity/sessions";
 import { codes, gql, ok } from "./support/graphql";
 import { LOGIN, reseedControl } from "./support/sessions";
 

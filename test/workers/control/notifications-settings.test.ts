@@ -10,9 +10,9 @@ import {
 } from "./notifications-support";
 import { as, failure, ok, pristine, ROLES } from "./support/config";
 import type { Role } from "./support/sessions";
-import { commit, SYSTEM_ACTOR } from "../../../workers/admin/services/commit";
-import { controlDeps } from "../../../workers/admin/services/deps";
-import { killSwitchChanged } from "../../../workers/admin/services/notifications/catalog";
+import { commit, SYSTEM_ACTOR } from "../../../workers/admin/core/commit";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { killSwitchChanged } from "../../../workers/admin/notifications/catalog";
 
 beforeEach(pristine);
 

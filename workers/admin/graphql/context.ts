@@ -2,11 +2,11 @@
 // Bearer access token, at most once per request) and the request's DataLoaders.
 import DataLoader from "dataloader";
 import type { Env } from "../../env";
-import { loadPrincipal, requirePrincipal, type AuthenticationOptions, type Principal } from "../services/authz";
-import { isAutomationToken, loadAutomationPrincipal } from "../services/automation-tokens";
-import type { ControlDeps } from "../services/deps";
-import { unauthenticated } from "../services/errors";
-import { bearerToken, verifyAccessToken } from "../services/tokens";
+import { loadPrincipal, requirePrincipal, type AuthenticationOptions, type Principal } from "../identity/authz";
+import { isAutomationToken, loadAutomationPrincipal } from "../identity/automation-tokens";
+import type { ControlDeps } from "../core/deps";
+import { unauthenticated } from "../core/errors";
+import { bearerToken, verifyAccessToken } from "../identity/tokens";
 import type { LoaderDefinition } from "./loaders";
 
 /** What the Worker hands to yoga with each request. */

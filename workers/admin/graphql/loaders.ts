@@ -1,7 +1,7 @@
 // Per-request batching (DataLoader). A module declares a loader once with `defineLoader`; resolvers
 // get the request's instance with `ctx.loader(definition)`, so every `load(id)` of one request tick
 // becomes one query (`WHERE id IN (...)`), and nothing is cached across requests.
-import type { ControlDeps } from "../services/deps";
+import type { ControlDeps } from "../core/deps";
 
 export interface LoaderDefinition<K, V> {
   readonly name: string;

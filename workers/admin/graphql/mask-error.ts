@@ -3,7 +3,7 @@
 // validation, variable coercion, limits) pass through. Anything else is logged and masked as
 // INTERNAL_SERVER_ERROR with a generic message, so no internals (SQL, stack) leak.
 import { GraphQLError } from "graphql";
-import { isControlError, type ControlError } from "../services/errors";
+import { isControlError, type ControlError } from "../core/errors";
 
 export function maskError(error: unknown): Error {
   if (error instanceof GraphQLError) {

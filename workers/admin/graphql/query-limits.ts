@@ -24,7 +24,7 @@ import {
   type ValidationContext, type ValidationRule,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { DEFAULT_PAGE_SIZE } from "../services/pagination";
+import { DEFAULT_PAGE_SIZE } from "../core/pagination";
 
 export const MAX_DEPTH = 10;
 export const MAX_COST = 10_000;

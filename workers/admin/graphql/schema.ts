@@ -1,7 +1,10 @@
-// The control-plane GraphQL schema, merged from one module per domain.
+// The control-plane GraphQL schema, merged from the domains' modules. The admin plane is grouped by
+// domain (workers/admin/{identity,configuration,workflow,governance,insights,notifications}): each
+// folder holds its GraphQL modules (`<name>.graphql.ts`: typeDefs + resolvers) beside its services
+// (`<name>.ts`); workers/admin/core holds what every service shares (deps, errors, commit, paging).
 //
-// HOW TO ADD A DOMAIN MODULE (e.g. environments):
-//   1. Create workers/control/graphql/modules/environments.ts exporting
+// HOW TO ADD A MODULE (e.g. environments):
+//   1. Create workers/admin/configuration/environments.graphql.ts exporting
 //        export const typeDefs = /* GraphQL */ `
 //          type Environment { id: ID! key: String! ... }
 //          extend type Query { environment(id: ID!): Environment  environments(teamId: ID!, first: Int, after: String): EnvironmentConnection! }
@@ -10,9 +13,9 @@
 //        export const resolvers: ModuleResolvers = { Query: {...}, Mutation: {...}, Environment: {...} };
 //      Other modules' types are extended with `extend type Team { environments: [Environment!]! }`.
 //   2. Add ONE import line below and its name to MODULES.
-// Resolvers stay thin: `const principal = await ctx.principal()`, call a service in
-// workers/control/services (which validates with parseInput, authorises with authz.ts and writes via
-// commit.ts), map the result. Lists take `first`/`after` (services/pagination.ts) and return
+// Resolvers stay thin: `const principal = await ctx.principal()`, call the domain's service (which
+// validates with parseInput, authorises with identity/authz.ts and writes via core/commit.ts), map
+// the result. Lists take `first`/`after` (core/pagination.ts) and return
 // `<Type>Connection { nodes, pageInfo, totalCount? }`; child lists use ctx.loader(defineLoader(...))
 // (loaders.ts) so a list request costs a fixed number of D1 queries. Throw ControlError (never plain
 // Error) for anything the caller should see; everything else is masked.
@@ -20,34 +23,34 @@ import { createSchema } from "graphql-yoga";
 import { baseModule } from "./base";
 import type { ControlContext, ControlServerContext } from "./context";
 import type { GraphQLModule } from "./module";
-import * as activity from "./modules/activity";
-import * as analytics from "./modules/analytics";
-import * as approvals from "./modules/approvals";
-import * as automationTokens from "./modules/automation-tokens";
-import * as canary from "./modules/canary";
-import * as clients from "./modules/clients";
-import * as contexts from "./modules/contexts";
-import * as customRoles from "./modules/custom-roles";
-import * as deliveryMetrics from "./modules/delivery-metrics";
-import * as environments from "./modules/environments";
-import * as evaluate from "./modules/evaluate";
-import * as featureBulk from "./modules/feature-bulk";
-import * as features from "./modules/features";
-import * as identity from "./modules/identity";
-import * as insights from "./modules/insights";
-import * as notifications from "./modules/notifications";
-import * as killSwitch from "./modules/kill-switch";
-import * as metrics from "./modules/metrics";
-import * as pipelines from "./modules/pipelines";
-import * as rolloutTemplates from "./modules/rollout-templates";
-import * as rules from "./modules/rules";
-import * as schedules from "./modules/schedules";
-import * as segments from "./modules/segments";
-import * as subscriptions from "./modules/subscriptions";
-import * as targeting from "./modules/targeting";
-import * as teams from "./modules/teams";
-import * as users from "./modules/users";
-import * as versions from "./modules/versions";
+import * as activity from "../insights/activity.graphql";
+import * as analytics from "../insights/analytics.graphql";
+import * as approvals from "../workflow/approvals.graphql";
+import * as automationTokens from "../identity/automation-tokens.graphql";
+import * as canary from "../insights/canary.graphql";
+import * as clients from "../configuration/clients.graphql";
+import * as contexts from "../configuration/contexts.graphql";
+import * as customRoles from "../governance/custom-roles.graphql";
+import * as deliveryMetrics from "../insights/delivery-metrics.graphql";
+import * as environments from "../configuration/environments.graphql";
+import * as evaluate from "../configuration/evaluate.graphql";
+import * as featureBulk from "../configuration/feature-bulk.graphql";
+import * as features from "../configuration/features.graphql";
+import * as identity from "../identity/identity.graphql";
+import * as insights from "../insights/insights.graphql";
+import * as notifications from "../notifications/notifications.graphql";
+import * as killSwitch from "../workflow/kill-switch.graphql";
+import * as metrics from "../insights/metrics.graphql";
+import * as pipelines from "../workflow/pipelines.graphql";
+import * as rolloutTemplates from "../workflow/rollout-templates.graphql";
+import * as rules from "../configuration/rules.graphql";
+import * as schedules from "../workflow/schedules.graphql";
+import * as segments from "../configuration/segments.graphql";
+import * as subscriptions from "../notifications/subscriptions.graphql";
+import * as targeting from "../configuration/targeting.graphql";
+import * as teams from "../identity/teams.graphql";
+import * as users from "../identity/users.graphql";
+import * as versions from "../configuration/versions.graphql";
 
 const MODULES: GraphQLModule[] = [
   baseModule,

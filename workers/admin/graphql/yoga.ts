@@ -2,7 +2,7 @@
 // "development"; errors masked with codes (mask-error.ts); depth and cost limits (query-limits.ts).
 // One yoga instance (and schema) per isolate; the context is built per request.
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
-import { controlDeps } from "../services/deps";
+import { controlDeps } from "../core/deps";
 import { createControlContext, type ControlContext, type ControlServerContext } from "./context";
 import { maskError } from "./mask-error";
 import { useQueryLimits } from "./query-limits";

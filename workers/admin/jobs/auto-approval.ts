@@ -1,7 +1,7 @@
 // Every minute: approves (and applies) pending requests whose policy's autoApproveAfterHours has
 // elapsed (workers/control/services/auto-approval.ts).
-import { autoApproveDue } from "../services/auto-approval";
-import { controlDeps } from "../services/deps";
+import { autoApproveDue } from "../workflow/auto-approval";
+import { controlDeps } from "../core/deps";
 import type { ScheduledJob } from "./scheduled";
 
 export const autoApprovalJob: ScheduledJob = {

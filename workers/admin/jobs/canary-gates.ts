@@ -3,9 +3,9 @@
 // in a predictable order; one gate failing to analyse never stops the others.
 import { and, eq } from "drizzle-orm";
 import { canaryGates, features } from "../../../db/schema";
-import { analyzeCanaryGate, type CanaryGateRow } from "../services/analytics/canary-gates";
-import { SYSTEM_ACTOR } from "../services/commit";
-import { controlDeps, type ControlDeps } from "../services/deps";
+import { analyzeCanaryGate, type CanaryGateRow } from "../insights/analytics/canary-gates";
+import { SYSTEM_ACTOR } from "../core/commit";
+import { controlDeps, type ControlDeps } from "../core/deps";
 import type { ScheduledJob } from "./scheduled";
 
 /** A bound on the work of one run (gates beyond it wait for a later minute). */

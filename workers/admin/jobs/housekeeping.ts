@@ -1,8 +1,8 @@
 // Hourly (at minute HOUSEKEEPING_MINUTE of every hour): purges refresh-token families that ended
 // more than a week ago and retired signing keys whose tokens have all expired
 // (workers/control/services/housekeeping.ts).
-import { controlDeps } from "../services/deps";
-import { purgeSpentCredentials } from "../services/housekeeping";
+import { controlDeps } from "../core/deps";
+import { purgeSpentCredentials } from "../identity/housekeeping";
 import type { ScheduledJob } from "./scheduled";
 
 export const HOUSEKEEPING_MINUTE = 7;

@@ -2,7 +2,7 @@
 //   - a client credential (like OFREP): the environment is the client's own;
 //   - a user's access token (or an automation token) plus ?environment=<id>: the user must be a
 //     member of the environment's team, or a system admin; the admin Worker decides
-//     (workers/admin/services/stream-access.ts, over the ADMIN service binding).
+//     (workers/admin/identity/stream-access.ts, over the ADMIN service binding).
 // Either arrives as `Authorization: Bearer …` / `X-API-Key: …`, or, since browsers cannot set
 // headers on a WebSocket, as the subprotocol list ["fluxgate.v1", "fluxgate.credential.<secret>"].
 import { offeredSubprotocols, type SubscriberPrincipal } from "../../../durable-objects/subscriber";

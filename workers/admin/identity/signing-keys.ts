@@ -9,6 +9,7 @@ import { signingKeys } from "../../../db/schema";
 import { base64ToBytes, bytesToBase64Url, randomBytes } from "../core/base64";
 import type { ControlDeps } from "../core/deps";
 import { isUniqueViolation } from "../core/constraints";
+import { isPublishedKeyOutsideDevelopment } from "../../development-key";
 
 export const SIGNING_ALGORITHM = "ES256";
 /** How long an isolate keeps signing with the key it loaded before asking D1 for the active key. */
@@ -125,8 +126,7 @@ async function newKeyRow(deps: ControlDeps): Promise<typeof signingKeys.$inferIn
 // ---------------------------------------------------------------- AES-GCM under AUTH_ENCRYPTION_KEY
 // (also protects the notification channels' secrets: services/notifications/channel-secrets.ts)
 
-/** The local-only key committed in wrangler.toml's top-level [vars]. */
-export const PUBLIC_DEVELOPMENT_KEY = "bG9jYWwtb25seS1mbHV4Z2F0ZS1kZXYta2V5LTMyYiE=";
+export { PUBLIC_DEVELOPMENT_KEY } from "../../development-key";
 
 async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
   const cached = deps.isolateCache.get("auth-encryption-key") as { source: string; key: CryptoKey } | undefined;
@@ -139,8 +139,8 @@ async function encryptionKey(deps: ControlDeps): Promise<CryptoKey> {
     raw = new Uint8Array();
   }
   if (raw.length !== 32) throw new Error("AUTH_ENCRYPTION_KEY must be the base64 encoding of 32 bytes");
-  // The development key is public (wrangler.toml); outside development it would protect nothing.
-  if (source === PUBLIC_DEVELOPMENT_KEY && deps.config.environment !== "development") {
+  // The development key is public (.dev.vars.example); outside development it would protect nothing.
+  if (isPublishedKeyOutsideDevelopment(source, deps.config.environment)) {
     throw new Error("AUTH_ENCRYPTION_KEY is the public development key; set a secret one for this deployment");
   }
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);

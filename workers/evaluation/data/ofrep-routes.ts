@@ -13,6 +13,7 @@ import type { DataPlane } from "./hono-env";
 import { jsonTextResponse } from "./json-response";
 import { eventStreamsFor } from "./ofrep-sse-auth";
 import { readOfrepContext } from "./request-body";
+import { eventStreamKey } from "./settings";
 import { evaluationStatus, ofrepFlag } from "./result-shapes";
 import { snapshotFor } from "./snapshot-cache";
 import { countServerEvaluations } from "../analytics/server-counts";
@@ -41,7 +42,7 @@ async function evaluateBulk(c: Context<DataPlane>, client: ClientRecord): Promis
     environment: compiled.environment.key,
   };
   if (stale) metadata.stale = true;
-  const eventStreams = await eventStreamsFor(c.req.url, c.env.AUTH_ENCRYPTION_KEY, client, Date.now(), compiled.version);
+  const eventStreams = await eventStreamsFor(c.req.url, eventStreamKey(c.env), client, Date.now(), compiled.version);
   const body = JSON.stringify(eventStreams.length > 0 ? { flags, metadata, eventStreams } : { flags, metadata });
   const etag = await bodyEtag(body);
   if (etagMatches(c.req.header("If-None-Match") ?? null, etag)) {

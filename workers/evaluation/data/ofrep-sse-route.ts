@@ -8,6 +8,7 @@ import type { DataPlane } from "./hono-env";
 import { authorizeStream, loadStreamClient, OFREP_EVENTS_PATH } from "./ofrep-sse-auth";
 import { ofrepEventStream } from "./ofrep-sse-stream";
 import { errorResponse } from "./request-guard";
+import { eventStreamKey } from "./settings";
 
 export const ofrepSseRoutes = new Hono<DataPlane>();
 
@@ -16,7 +17,7 @@ ofrepSseRoutes.get(OFREP_EVENTS_PATH, async (c) => {
   const origin = request.headers.get("Origin");
   let client;
   try {
-    client = await authorizeStream(c.env.DB, c.env.AUTH_ENCRYPTION_KEY, c.req.query("token") ?? null, origin, Date.now());
+    client = await authorizeStream(c.env.DB, eventStreamKey(c.env), c.req.query("token") ?? null, origin, Date.now());
   } catch (error) {
     const response = errorResponse(error, "ofrep");
     applyCors(response.headers, origin, isAnonymousFailure(response.status));

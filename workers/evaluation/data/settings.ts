@@ -1,4 +1,5 @@
 // Tunables read from the Worker's vars (wrangler.toml [vars]); parsed once per distinct value.
+import { isPublishedKeyOutsideDevelopment } from "../../development-key";
 import type { Env } from "../../env";
 
 export interface SnapshotSettings {
@@ -33,4 +34,22 @@ export function snapshotSettings(env: Env): SnapshotSettings {
 function nonNegative(text: string | undefined, fallback: number): number {
   const n = Number(text);
   return text !== undefined && text.trim() !== "" && Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+let warned = false;
+
+/**
+ * The master key of OFREP event-stream tokens (ofrep-sse-token.ts): AUTH_ENCRYPTION_KEY, except the
+ * published development key outside development, which would let anyone mint tokens. Without a
+ * key the bulk answer offers no event stream and GET /ofrep/v1/events answers 401.
+ */
+export function eventStreamKey(env: Env): string | undefined {
+  const key = env.AUTH_ENCRYPTION_KEY;
+  if (!isPublishedKeyOutsideDevelopment(key, env.FLUXGATE_ENV)) return key;
+  if (!warned) {
+    warned = true;
+    console.error("AUTH_ENCRYPTION_KEY is the published development key outside development: OFREP event streams are off; "
+      + "set a secret one with `wrangler secret put AUTH_ENCRYPTION_KEY`");
+  }
+  return undefined;
 }

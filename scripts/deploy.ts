@@ -1,4 +1,5 @@
 // `npm run deploy [-- --dry-run] [--outdir DIR]`: a production deploy of everything, in order.
+// (0. the OpenAPI document the evaluation Worker serves, regenerated from the schemas.)
 // The wrangler.toml files hold production values (FLUXGATE_ENV=production, no secrets); there is
 // no other deployment target, and local-only values live in .dev.vars, which deploys never read.
 //   1. resources: the D1 database `fluxgate` (created when missing) and the FLAGS_KV namespace both
@@ -14,6 +15,7 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildOpenApi } from "./build-openapi";
 import { argValue, ROOT, WRANGLER_ENV } from "./seed";
 
 const WRANGLER_BIN = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -100,6 +102,9 @@ async function checkSecrets(): Promise<void> {
 }
 
 export const DEPLOY_STEPS: DeployStep[] = [
+  { name: "OpenAPI document", run: async () => {
+    console.log(await buildOpenApi() ? "regenerated workers/evaluation/openapi/openapi.json; commit it" : "openapi.json is up to date");
+  } },
   { name: "resources", run: (o) => remote(o, `ensure the D1 database ${DATABASE} and the shared FLAGS_KV namespace`, async () => {
     await ensureDatabase();
     await ensureKvNamespace();

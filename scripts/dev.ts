@@ -1,9 +1,10 @@
-// `npm run dev [-- --port N --persist-to DIR]`: the whole local stack in one command. Copies
-// .dev.vars.example to each Worker's .dev.vars when missing, applies the migrations and seeds the
+// `npm run dev [-- --port N --persist-to DIR]`: the whole local stack in one command. Regenerates
+// the OpenAPI document (scripts/build-openapi.ts), copies .dev.vars.example to each Worker's .dev.vars when missing, applies the migrations and seeds the
 // demo data (idempotent), starts the evaluation Worker on N (default 8787) and the admin Worker on
 // N + 1 (scripts/dev/stack.ts: workerd with local D1, KV and Durable Objects persisted under DIR),
 // waits until both answer, then prints where everything is. Ctrl-C (or SIGTERM) stops wrangler;
 // this process exits with it.
+import { buildOpenApi } from "./build-openapi";
 import { argValue, DEFAULT_PERSIST_DIR, seedLocal } from "./seed";
 import { answers, DEFAULT_PORT, describeStack, devPorts, ensureDevVars, startWorkers } from "./dev/stack";
 
@@ -17,6 +18,7 @@ if (!Number.isInteger(port) || port < 1 || port > 65534) {
   process.exit(2);
 }
 
+if (await buildOpenApi()) console.log("Regenerated workers/evaluation/openapi/openapi.json (the schemas changed)");
 for (const file of await ensureDevVars()) console.log(`Created ${file} from .dev.vars.example (local-only values)`);
 await seedLocal(persistTo);
 

@@ -3,7 +3,7 @@
 //    "counts":[{"flag":"dark_mode","variant":"on","reason":"SPLIT","count":12}]}
 // Counts are attributed to the minute in which their window ended (capped at now). The zod schema
 // checks the shape (and documents it in /openapi.json); the window checks need the clock.
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { epochMinute, REASONS, type EvaluationCount } from "./counts";
 import { batch, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody } from "./ingest-validation";
 
@@ -21,7 +21,7 @@ const countError = `must be a positive integer (at most ${MAX_COUNT})`;
 
 export const EvaluationCountSchema = jsonObject({
   flag: nonEmptyString(MAX_KEY_LENGTH),
-  variant: nonEmptyString(MAX_KEY_LENGTH).nullish().openapi({
+  variant: nonEmptyString(MAX_KEY_LENGTH).nullish().meta({
     description: "Null or absent when no variant was served (an off flag without an off variant, an error).",
   }),
   reason: z.enum(REASONS, {
@@ -29,18 +29,18 @@ export const EvaluationCountSchema = jsonObject({
   }),
   count: z.number({ error: countError }).int({ error: countError })
     .min(1, { error: countError }).max(MAX_COUNT, { error: countError }),
-}).openapi("EvaluationCount");
+}).meta({ id: "EvaluationCount" });
 
 export const EvaluationCountsRequestSchema = jsonObject({
-  sdk: nonEmptyString(100).optional().openapi({ description: "Free text for diagnostics; `unknown` when absent." }),
+  sdk: nonEmptyString(100).optional().meta({ description: "Free text for diagnostics; `unknown` when absent." }),
   windowStart: isoTimestamp,
-  windowEnd: isoTimestamp.openapi({
+  windowEnd: isoTimestamp.meta({
     description: "Not before windowStart, at most 5 minutes ahead of the server's clock; windowStart at " +
       "most 7 days ago. The counts belong to the minute in which the window ended.",
   }),
   // An empty report is accepted (nothing is written): an SDK flushing an idle window is not a mistake.
   counts: batch(EvaluationCountSchema, MAX_COUNT_ENTRIES, 0),
-}).openapi("EvaluationCountsRequest", {
+}).meta({ id: "EvaluationCountsRequest", 
   description: "How often an SDK evaluated each flag locally during one window.",
   example: {
     sdk: "fluxgate-sdk/0.1.0", windowStart: "2026-11-25T17:00:00Z", windowEnd: "2026-11-25T17:01:00Z",

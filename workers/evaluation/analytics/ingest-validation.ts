@@ -2,7 +2,7 @@
 // requests AND generate their /openapi.json description (one source). Each failure is a 400
 // INVALID_REQUEST naming the field and what to send instead, so an SDK author can fix the call from
 // the message alone.
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { ApiError } from "../data/errors";
 
 export const invalid = (path: string, message: string) => new ApiError(400, "INVALID_REQUEST", `${path}: ${message}`, path);
@@ -21,7 +21,7 @@ const TIMESTAMP_ERROR = "must be an ISO-8601 timestamp such as 2026-11-25T17:00:
 export const isoTimestamp = z.string({ error: TIMESTAMP_ERROR })
   .regex(/^\d{4}-\d{2}-\d{2}T/, { error: TIMESTAMP_ERROR })
   .refine((value) => !Number.isNaN(Date.parse(value)), { error: TIMESTAMP_ERROR })
-  .openapi({ format: "date-time", example: "2026-11-25T17:00:00Z" });
+  .meta({ format: "date-time", example: "2026-11-25T17:00:00Z" });
 
 export const batch = <T extends z.ZodType>(entry: T, max: number, min = 1) =>
   z.array(entry, { error: "must be an array" })

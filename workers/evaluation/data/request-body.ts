@@ -1,6 +1,6 @@
 // Request bodies of the evaluation routes: read within limits, then validated with the same zod
 // schemas that document them in /openapi.json. Each problem becomes a typed 400 naming the field.
-import type { z } from "@hono/zod-openapi";
+import type * as z from "zod";
 import type { EvaluationContext } from "../../../engine/types";
 import { EvaluateRequestSchema, OfrepEvaluationRequestSchema } from "../openapi/schemas";
 import { ApiError, parseError } from "./errors";

@@ -1,11 +1,11 @@
 // The Worker's public operations, described once with the zod schemas that validate them. The
 // document at /openapi.json is generated from these route definitions.
 import { createRoute, z } from "@hono/zod-openapi";
+import { EvaluateRequestSchema, OfrepEvaluationRequestSchema } from "./schemas";
 import {
-  EvaluateRequestSchema, EvaluateResultSchema, FluxGateErrorSchema, HealthSchema,
-  OfrepBulkSuccessSchema, OfrepErrorSchema, OfrepEvaluationFailureSchema, OfrepEvaluationRequestSchema,
-  OfrepEvaluationSuccessSchema, OfrepFlagNotFoundSchema,
-} from "./schemas";
+  EvaluateResultSchema, FluxGateErrorSchema, HealthSchema, OfrepBulkSuccessSchema, OfrepErrorSchema,
+  OfrepEvaluationFailureSchema, OfrepEvaluationSuccessSchema, OfrepFlagNotFoundSchema,
+} from "./response-schemas";
 import { HEARTBEAT_MS, RETRY_MS } from "../data/ofrep-sse-stream";
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from "../data/auth-throttle";
 import { EvaluationCountsRequestSchema, MAX_COUNTS_BODY_BYTES } from "../analytics/evaluation-counts-request";

@@ -1,25 +1,9 @@
-// The evaluation API's request and response schemas. One source: the routes validate requests with
-// these zod schemas, and /openapi.json is generated from the same objects.
+// The evaluation API's request schemas: the routes validate request bodies with them, and
+// /openapi.json is generated from the same objects (document.ts, at build time). The response
+// schemas, which only the document needs, are in response-schemas.ts, so the Worker does not
+// build them at startup (docs/BENCHMARKS.md "Worker size and startup").
 // Shapes follow the OFREP spec (shared reference: ofrep-openapi.yaml, v0.3.0).
-import { z } from "@hono/zod-openapi";
-
-const primitive = z.union([z.string(), z.number(), z.boolean()]);
-
-export const MetadataSchema = z.record(z.string(), primitive).openapi("Metadata", {
-  description: "Primitive values only. Flag results always carry `flagSetVersion`; `ruleId` and " +
-    "`rulePriority` when a rule won, `failedPrerequisite` when a prerequisite blocked the flag, and " +
-    "`stale: true` when the snapshot has not been confirmed by its Durable Object for " +
-    "SNAPSHOT_STALE_AFTER_MS (fail static).",
-  example: { flagSetVersion: 7, ruleId: "r-admins", rulePriority: 0 },
-});
-
-/** A flag value of any type; absent when the client should use its code default. */
-export const FlagValueSchema = z
-  .union([z.boolean(), z.string(), z.number(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
-  .openapi("FlagValue", {
-    description: "The evaluated value: boolean, string, number or JSON. Absent when the flag is off and " +
-      "has no off value: the caller's code default applies (OFREP codeDefaultFlag).",
-  });
+import * as z from "zod";
 
 const contextError = (issue: { input: unknown }) =>
   issue.input === undefined
@@ -31,14 +15,14 @@ const contextError = (issue: { input: unknown }) =>
 export const OfrepContextSchema = z
   .looseObject(
     {
-      targetingKey: z.string({ error: "must be a string" }).optional().openapi({
+      targetingKey: z.string({ error: "must be a string" }).optional().meta({
         description: "The subject's id. Flags that bucket (rollouts, splits) answer TARGETING_KEY_MISSING " +
           "without it; other flags evaluate without it.",
       }),
     },
     { error: contextError },
   )
-  .openapi("OfrepContext", {
+  .meta({ id: "OfrepContext", 
     description: "Evaluation context: targetingKey plus any attributes (strings, numbers, booleans, " +
       "string arrays, nested objects addressed by dotted path).",
     example: { targetingKey: "user-123", role: "admin", email: "ada@acme.test" },
@@ -46,85 +30,7 @@ export const OfrepContextSchema = z
 
 export const OfrepEvaluationRequestSchema = z
   .object({ context: OfrepContextSchema }, { error: () => 'request body must be a JSON object: {"context": {...}}' })
-  .openapi("OfrepEvaluationRequest");
-
-const ofrepReason = z
-  .enum(["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "UNKNOWN"])
-  .openapi({
-    description: "OpenFeature resolution reason. DEFAULT (no rule matched) is a standard OpenFeature " +
-      "reason that OFREP's enum omits; OFREP providers pass reasons through unchanged.",
-  });
-
-export const OfrepEvaluationSuccessSchema = z
-  .object({
-    key: z.string(),
-    value: FlagValueSchema.optional(),
-    reason: ofrepReason,
-    variant: z.string().optional(),
-    metadata: MetadataSchema,
-  })
-  .openapi("OfrepEvaluationSuccess", {
-    example: { key: "BetaUsers", value: true, reason: "TARGETING_MATCH", variant: "on",
-      metadata: { flagSetVersion: 3, ruleId: "r1", rulePriority: 0 } },
-  });
-
-export const OfrepEvaluationFailureSchema = z
-  .object({
-    key: z.string(),
-    errorCode: z.enum(["PARSE_ERROR", "TARGETING_KEY_MISSING", "INVALID_CONTEXT", "GENERAL"]),
-    errorDetails: z.string().optional(),
-    metadata: MetadataSchema.optional(),
-  })
-  .openapi("OfrepEvaluationFailure");
-
-export const OfrepFlagNotFoundSchema = z
-  .object({
-    key: z.string(),
-    errorCode: z.literal("FLAG_NOT_FOUND"),
-    errorDetails: z.string().optional(),
-    metadata: MetadataSchema.optional(),
-  })
-  .openapi("OfrepFlagNotFound");
-
-export const OfrepEventStreamSchema = z
-  .object({
-    type: z.literal("sse").openapi({ description: "The push mechanism; only `sse` is defined." }),
-    url: z.url().openapi({
-      description: "Absolute URL of the environment's SSE stream (GET /ofrep/v1/events) with a signed, " +
-        "short-lived token for this client in its query (EventSource cannot send headers; the token is not " +
-        "the client secret, expires after 24-25 h, and stops working when the client is rotated, deleted or " +
-        "disabled). Treat it as sensitive: do not log it.",
-      example: "https://flags.example.com/ofrep/v1/events?token=<environment>.<client>.<expiry>.<signature>",
-    }),
-    inactivityDelaySec: z.number().int().min(1).openapi({
-      description: "Seconds of client inactivity (hidden tab) after which the provider closes the stream.",
-      example: 120,
-    }),
-  })
-  .openapi("OfrepEventStream", { description: "OFREP eventStream: a real-time change notification connection." });
-
-export const OfrepBulkSuccessSchema = z
-  .object({
-    flags: z.array(z.union([OfrepEvaluationSuccessSchema, OfrepEvaluationFailureSchema])),
-    metadata: MetadataSchema.openapi({
-      description: "Flag-set metadata: `flagSetVersion`, `environment` (key), and `stale` when stale.",
-    }),
-    eventStreams: z.array(OfrepEventStreamSchema).optional().openapi({
-      description: "Where to listen for changes instead of polling (absent when the server has no signing key).",
-    }),
-  })
-  .openapi("OfrepBulkEvaluationSuccess");
-
-export const OfrepErrorSchema = z
-  .object({
-    errorCode: z.string().openapi({
-      description: "PARSE_ERROR / INVALID_CONTEXT (400), UNAUTHORIZED (401), FORBIDDEN (403), " +
-        "METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), " +
-        "TOO_MANY_REQUESTS (429), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
-    }),
-    errorDetails: z.string().optional(),
-  })
-  .openapi("OfrepError", { description: "OFREP bulkEvaluationFailure / generalErrorResponse shape." });
+  .meta({ id: "OfrepEvaluationRequest" });
 
 // ---- FluxGate's own evaluation API ------------------------------------------------------------
 
@@ -132,75 +38,19 @@ export const EvaluateContextSchema = z
   .looseObject(
     {
       targetingKey: z.string({ error: "must be a string" }).optional(),
-      bucketingKey: z.string({ error: "must be a string" }).optional().openapi({ description: "Alias of targetingKey." }),
+      bucketingKey: z.string({ error: "must be a string" }).optional().meta({ description: "Alias of targetingKey." }),
     },
     { error: () => "context must be a JSON object" },
   )
-  .openapi("EvaluateContext", { example: { bucketingKey: "user-42", plan: "pro" } });
+  .meta({ id: "EvaluateContext",  example: { bucketingKey: "user-42", plan: "pro" } });
 
 export const EvaluateRequestSchema = z
   .object(
     {
       flagKey: z.string({ error: "flagKey is required and must be a string" })
         .min(1, { error: "flagKey must not be empty" }),
-      context: EvaluateContextSchema.optional().openapi({ description: "Defaults to {}." }),
+      context: EvaluateContextSchema.optional().meta({ description: "Defaults to {}." }),
     },
     { error: () => 'request body must be a JSON object: {"flagKey": "...", "context": {...}}' },
   )
-  .openapi("EvaluateRequest", { example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } });
-
-export const EvaluateResultSchema = z
-  .object({
-    flagKey: z.string(),
-    value: FlagValueSchema.optional(),
-    variant: z.string().optional(),
-    reason: z.enum(["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "ERROR"]),
-    errorCode: z.enum(["FLAG_NOT_FOUND", "PARSE_ERROR", "TARGETING_KEY_MISSING", "INVALID_CONTEXT", "GENERAL"]).optional(),
-    errorDetails: z.string().optional(),
-    metadata: MetadataSchema,
-  })
-  .openapi("EvaluateResult", {
-    description: "200 on success; 404 with errorCode FLAG_NOT_FOUND; 400 with the other error codes.",
-    example: { flagKey: "max_upload_mb", value: 100, variant: "pro", reason: "TARGETING_MATCH",
-      metadata: { flagSetVersion: 3, ruleId: "r1", rulePriority: 0 } },
-  });
-
-export const FluxGateErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({
-        description: "PARSE_ERROR, INVALID_REQUEST, INVALID_CONTEXT (400), UNAUTHORIZED (401), " +
-          "FORBIDDEN (403), NOT_FOUND (404), METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), " +
-          "UNSUPPORTED_MEDIA_TYPE (415), TOO_MANY_REQUESTS (429), GENERAL (500), SNAPSHOT_UNAVAILABLE (503).",
-      }),
-      message: z.string().openapi({ description: "What went wrong and how to fix it." }),
-      path: z.string().optional().openapi({ description: "Dotted path of the offending body field." }),
-    }),
-  })
-  .openapi("FluxGateError", {
-    example: { error: { code: "INVALID_REQUEST", message: "flagKey is required and must be a string", path: "flagKey" } },
-  });
-
-// ---- Operations --------------------------------------------------------------------------------
-
-export const HealthSchema = z
-  .object({
-    status: z.enum(["ok", "degraded"]).openapi({
-      description: "degraded when any snapshot this isolate holds is stale.",
-    }),
-    isolate: z.object({
-      snapshotRevalidateMs: z.number(),
-      snapshotStaleAfterMs: z.number(),
-    }),
-    environments: z.array(z.object({
-      id: z.string(),
-      key: z.string(),
-      version: z.number(),
-      source: z.enum(["kv", "do"]),
-      ageMs: z.number().openapi({ description: "Milliseconds since the Durable Object last confirmed this snapshot." }),
-      stale: z.boolean(),
-      durableObjectReachable: z.boolean(),
-      lastError: z.string().nullable(),
-    })),
-  })
-  .openapi("Health");
+  .meta({ id: "EvaluateRequest",  example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } });

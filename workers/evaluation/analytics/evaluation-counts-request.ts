@@ -3,9 +3,9 @@
 //    "counts":[{"flag":"dark_mode","variant":"on","reason":"SPLIT","count":12}]}
 // Counts are attributed to the minute in which their window ended (capped at now). The zod schema
 // checks the shape (and documents it in /openapi.json); the window checks need the clock.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { epochMinute, REASONS, type EvaluationCount } from "./counts";
-import { batch, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody } from "./ingest-validation";
+import { batch, documented, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody, TIMESTAMP_META } from "./ingest-validation";
 
 export const MAX_COUNT_ENTRIES = 1000;
 /** 1,000 entries with long keys stay well below this. */
@@ -19,28 +19,30 @@ const MAX_COUNT = 1_000_000_000;
 
 const countError = `must be a positive integer (at most ${MAX_COUNT})`;
 
-export const EvaluationCountSchema = jsonObject({
+export const EvaluationCountSchema = documented(jsonObject({
   flag: nonEmptyString(MAX_KEY_LENGTH),
-  variant: nonEmptyString(MAX_KEY_LENGTH).nullish().meta({
+  variant: documented(z.nullish(nonEmptyString(MAX_KEY_LENGTH)), {
     description: "Null or absent when no variant was served (an off flag without an off variant, an error).",
   }),
   reason: z.enum(REASONS, {
     error: `must be one of ${REASONS.join(", ")}`,
   }),
-  count: z.number({ error: countError }).int({ error: countError })
-    .min(1, { error: countError }).max(MAX_COUNT, { error: countError }),
-}).meta({ id: "EvaluationCount" });
+  count: z.int({ error: countError })
+    .check(z.minimum(1, { error: countError }), z.maximum(MAX_COUNT, { error: countError })),
+}), { id: "EvaluationCount" });
 
-export const EvaluationCountsRequestSchema = jsonObject({
-  sdk: nonEmptyString(100).optional().meta({ description: "Free text for diagnostics; `unknown` when absent." }),
-  windowStart: isoTimestamp,
-  windowEnd: isoTimestamp.meta({
+export const EvaluationCountsRequestSchema = documented(jsonObject({
+  sdk: documented(z.optional(nonEmptyString(100)), { description: "Free text for diagnostics; `unknown` when absent." }),
+  windowStart: documented(isoTimestamp(), TIMESTAMP_META),
+  windowEnd: documented(isoTimestamp(), {
+    ...TIMESTAMP_META,
     description: "Not before windowStart, at most 5 minutes ahead of the server's clock; windowStart at " +
       "most 7 days ago. The counts belong to the minute in which the window ended.",
   }),
   // An empty report is accepted (nothing is written): an SDK flushing an idle window is not a mistake.
   counts: batch(EvaluationCountSchema, MAX_COUNT_ENTRIES, 0),
-}).meta({ id: "EvaluationCountsRequest", 
+}), {
+  id: "EvaluationCountsRequest",
   description: "How often an SDK evaluated each flag locally during one window.",
   example: {
     sdk: "fluxgate-sdk/0.1.0", windowStart: "2026-11-25T17:00:00Z", windowEnd: "2026-11-25T17:01:00Z",

@@ -6,8 +6,8 @@
 // occurredAt: optional, defaults to now; at most 7 days old and 5 minutes ahead.
 // The zod schema checks the shape (and documents it in /openapi.json); the time window needs the
 // clock, and the value rules the metric's type (metric-events.ts).
-import * as z from "zod";
-import { batch, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody } from "./ingest-validation";
+import * as z from "zod/mini";
+import { batch, documented, invalid, isoTimestamp, jsonObject, nonEmptyString, parseIngestBody, TIMESTAMP_META } from "./ingest-validation";
 
 export const MAX_TRACK_EVENTS = 500;
 export const MAX_TRACK_BODY_BYTES = 256 * 1024;
@@ -16,27 +16,27 @@ const MAX_TARGETING_KEY_LENGTH = 256;
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 const MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 
-export const TrackEventSchema = jsonObject({
-  metric: nonEmptyString(MAX_KEY_LENGTH).meta({ description: "Key of a metric of the client's team." }),
+export const TrackEventSchema = documented(jsonObject({
+  metric: documented(nonEmptyString(MAX_KEY_LENGTH), { description: "Key of a metric of the client's team." }),
   flag: nonEmptyString(MAX_KEY_LENGTH),
-  variant: nonEmptyString(MAX_KEY_LENGTH).meta({ description: "The variant the user was served." }),
+  variant: documented(nonEmptyString(MAX_KEY_LENGTH), { description: "The variant the user was served." }),
   targetingKey: nonEmptyString(MAX_TARGETING_KEY_LENGTH),
-  value: z.number({ error: "must be a finite number" }).nullish().meta({
+  value: documented(z.nullish(z.number({ error: "must be a finite number" })), {
     description: "Conversion metrics: 1 (converted, the default) or 0 (exposed, not converted). Numeric " +
       "metrics: any finite number; duration metrics: a number >= 0 (required for both).",
   }),
-  occurredAt: isoTimestamp.nullish().meta({
+  occurredAt: documented(z.nullish(documented(isoTimestamp(), TIMESTAMP_META)), {
     description: "Defaults to now; at most 7 days old and 5 minutes ahead of the server's clock.",
   }),
-}).meta({ id: "TrackEvent" });
+}), { id: "TrackEvent" });
 
-export const TrackRequestSchema = jsonObject({ events: batch(TrackEventSchema, MAX_TRACK_EVENTS) })
-  .meta({ id: "TrackRequest", 
-    description: "Metric events for the variant each user was served. Conversions are counted once per " +
-      "metric, flag, environment, user and variant.",
-    example: { events: [{ metric: "checkout_completed", flag: "checkout_button_text", variant: "variant-a",
-      targetingKey: "user-42", value: 1, occurredAt: "2026-11-25T17:00:00Z" }] },
-  });
+export const TrackRequestSchema = documented(jsonObject({ events: batch(TrackEventSchema, MAX_TRACK_EVENTS) }), {
+  id: "TrackRequest",
+  description: "Metric events for the variant each user was served. Conversions are counted once per " +
+    "metric, flag, environment, user and variant.",
+  example: { events: [{ metric: "checkout_completed", flag: "checkout_button_text", variant: "variant-a",
+    targetingKey: "user-42", value: 1, occurredAt: "2026-11-25T17:00:00Z" }] },
+});
 
 export interface TrackEvent {
   metric: string;

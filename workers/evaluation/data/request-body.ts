@@ -1,12 +1,12 @@
 // Request bodies of the evaluation routes: read within limits, then validated with the same zod
 // schemas that document them in /openapi.json. Each problem becomes a typed 400 naming the field.
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { EvaluationContext } from "../../../engine/types";
 import { EvaluateRequestSchema, OfrepEvaluationRequestSchema } from "../openapi/schemas";
 import { ApiError, parseError } from "./errors";
 import { readJsonBody } from "./limits";
 
-function firstIssue(error: z.ZodError): { path: string; message: string } {
+function firstIssue(error: z.core.$ZodError): { path: string; message: string } {
   const issue = error.issues[0]!;
   return { path: issue.path.map(String).join("."), message: issue.message };
 }

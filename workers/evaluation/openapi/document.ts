@@ -1,11 +1,12 @@
-// The evaluation API's OpenAPI 3.1 document, generated from the route definitions (routes.ts) and
-// the zod schemas the routes validate with (schemas.ts, zod's .meta() carrying the names and
-// examples). BUILD TIME ONLY: scripts/build-openapi.ts writes it to openapi.json, which the Worker
+// The evaluation API's OpenAPI 3.1 document, generated from the route definitions (routes.ts), the
+// zod schemas the routes validate with (request-components.ts) and the response schemas
+// (response-schemas.ts). BUILD TIME ONLY: scripts/build-openapi.ts writes it to openapi.json, which the Worker
 // serves (docs-routes.ts). @hono/zod-openapi and its generator would add about 70 KiB gzip to the
 // evaluation Worker and a share of its startup CPU for a document that only changes with the code
 // (docs/BENCHMARKS.md "Worker size and startup"); test/node/openapi-document.test.ts keeps the
 // committed file equal to what this module generates.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestComponents } from "./request-components";
 import { CREDENTIAL_SUBPROTOCOL_PREFIX, STREAM_SUBPROTOCOL } from "../../../protocol/stream";
 import { documentedRoutes } from "./routes";
 
@@ -30,6 +31,9 @@ docsRoutes.openAPIRegistry.registerComponent("securitySchemes", "SubprotocolAuth
   description: "GET /v1/stream only, for browsers (which cannot set headers on a WebSocket): the subprotocol " +
     `list \`${STREAM_SUBPROTOCOL}, ${CREDENTIAL_SUBPROTOCOL_PREFIX}<secret>\`.`,
 });
+for (const [name, schema] of Object.entries(requestComponents())) {
+  docsRoutes.openAPIRegistry.registerComponent("schemas", name, schema);
+}
 for (const route of documentedRoutes) docsRoutes.openAPIRegistry.registerPath(route);
 
 export function openApiDocument(): unknown {

@@ -1,15 +1,15 @@
 // The Worker's public operations, described once with the zod schemas that validate them. The
 // document at /openapi.json is generated from these route definitions.
 import { createRoute, z } from "@hono/zod-openapi";
-import { EvaluateRequestSchema, OfrepEvaluationRequestSchema } from "./schemas";
+import { requestSchemaRef } from "./request-components";
 import {
   EvaluateResultSchema, FluxGateErrorSchema, HealthSchema, OfrepBulkSuccessSchema, OfrepErrorSchema,
   OfrepEvaluationFailureSchema, OfrepEvaluationSuccessSchema, OfrepFlagNotFoundSchema,
 } from "./response-schemas";
 import { HEARTBEAT_MS, RETRY_MS } from "../data/ofrep-sse-stream";
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS } from "../data/auth-throttle";
-import { EvaluationCountsRequestSchema, MAX_COUNTS_BODY_BYTES } from "../analytics/evaluation-counts-request";
-import { MAX_TRACK_BODY_BYTES, TrackRequestSchema } from "../analytics/track-request";
+import { MAX_COUNTS_BODY_BYTES } from "../analytics/evaluation-counts-request";
+import { MAX_TRACK_BODY_BYTES } from "../analytics/track-request";
 import { CREDENTIAL_SUBPROTOCOL_PREFIX, STREAM_PATH, STREAM_SUBPROTOCOL } from "../../../protocol/stream";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -64,7 +64,7 @@ export const ofrepFlagRoute = createRoute({
   security,
   request: {
     params: z.object({ key: z.string().openapi({ example: "BetaUsers" }) }),
-    body: { required: true, content: { "application/json": { schema: OfrepEvaluationRequestSchema } } },
+    body: { required: true, content: { "application/json": { schema: requestSchemaRef("OfrepEvaluationRequest") } } },
   },
   responses: {
     200: json(OfrepEvaluationSuccessSchema, "The evaluated flag."),
@@ -88,7 +88,7 @@ export const ofrepBulkRoute = createRoute({
         description: "ETag of a previous response; 304 when the response would be identical.",
       }),
     }),
-    body: { required: true, content: { "application/json": { schema: OfrepEvaluationRequestSchema } } },
+    body: { required: true, content: { "application/json": { schema: requestSchemaRef("OfrepEvaluationRequest") } } },
   },
   responses: {
     200: {
@@ -143,7 +143,7 @@ export const evaluateRoute = createRoute({
   tags: ["FluxGate"],
   summary: "Evaluate one flag (FluxGate shape; `bucketingKey` accepted as alias of `targetingKey`)",
   security,
-  request: { body: { required: true, content: { "application/json": { schema: EvaluateRequestSchema } } } },
+  request: { body: { required: true, content: { "application/json": { schema: requestSchemaRef("EvaluateRequest") } } } },
   responses: {
     200: json(EvaluateResultSchema, "The evaluated flag."),
     400: {
@@ -199,7 +199,7 @@ export const evaluationCountsRoute = createRoute({
   tags: ["Analytics"],
   summary: "Report how often an SDK evaluated each flag locally (counted in the client's environment)",
   security,
-  request: { body: { required: true, content: { "application/json": { schema: EvaluationCountsRequestSchema } } } },
+  request: { body: { required: true, content: { "application/json": { schema: requestSchemaRef("EvaluationCountsRequest") } } } },
   responses: {
     202: json(AcceptedSchema, "The counts were added to the evaluation rollups; an empty `counts` is accepted (0)."),
     ...ingestErrors(MAX_COUNTS_BODY_BYTES),
@@ -216,7 +216,7 @@ export const trackRoute = createRoute({
     "environment. A metric key the team does not have, or a value its metric type refuses, is 400 " +
     "INVALID_REQUEST naming the event, and nothing of the request is stored.",
   security,
-  request: { body: { required: true, content: { "application/json": { schema: TrackRequestSchema } } } },
+  request: { body: { required: true, content: { "application/json": { schema: requestSchemaRef("TrackRequest") } } } },
   responses: {
     202: json(AcceptedSchema, "Every event was stored."),
     ...ingestErrors(MAX_TRACK_BODY_BYTES),

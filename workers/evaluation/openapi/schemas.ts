@@ -3,7 +3,8 @@
 // schemas, which only the document needs, are in response-schemas.ts, so the Worker does not
 // build them at startup (docs/BENCHMARKS.md "Worker size and startup").
 // Shapes follow the OFREP spec (shared reference: ofrep-openapi.yaml, v0.3.0).
-import * as z from "zod";
+import * as z from "zod/mini";
+import { documented } from "./documented";
 
 const contextError = (issue: { input: unknown }) =>
   issue.input === undefined
@@ -12,45 +13,41 @@ const contextError = (issue: { input: unknown }) =>
 
 // ---- OFREP -------------------------------------------------------------------------------------
 
-export const OfrepContextSchema = z
-  .looseObject(
-    {
-      targetingKey: z.string({ error: "must be a string" }).optional().meta({
-        description: "The subject's id. Flags that bucket (rollouts, splits) answer TARGETING_KEY_MISSING " +
-          "without it; other flags evaluate without it.",
-      }),
-    },
-    { error: contextError },
-  )
-  .meta({ id: "OfrepContext", 
-    description: "Evaluation context: targetingKey plus any attributes (strings, numbers, booleans, " +
-      "string arrays, nested objects addressed by dotted path).",
-    example: { targetingKey: "user-123", role: "admin", email: "ada@acme.test" },
-  });
+export const OfrepContextSchema = documented(z.looseObject(
+  {
+    targetingKey: documented(z.optional(z.string({ error: "must be a string" })), {
+      description: "The subject's id. Flags that bucket (rollouts, splits) answer TARGETING_KEY_MISSING " +
+        "without it; other flags evaluate without it.",
+    }),
+  },
+  { error: contextError },
+), {
+  id: "OfrepContext",
+  description: "Evaluation context: targetingKey plus any attributes (strings, numbers, booleans, " +
+    "string arrays, nested objects addressed by dotted path).",
+  example: { targetingKey: "user-123", role: "admin", email: "ada@acme.test" },
+});
 
-export const OfrepEvaluationRequestSchema = z
-  .object({ context: OfrepContextSchema }, { error: () => 'request body must be a JSON object: {"context": {...}}' })
-  .meta({ id: "OfrepEvaluationRequest" });
+export const OfrepEvaluationRequestSchema = documented(
+  z.object({ context: OfrepContextSchema }, { error: () => 'request body must be a JSON object: {"context": {...}}' }),
+  { id: "OfrepEvaluationRequest" },
+);
 
 // ---- FluxGate's own evaluation API ------------------------------------------------------------
 
-export const EvaluateContextSchema = z
-  .looseObject(
-    {
-      targetingKey: z.string({ error: "must be a string" }).optional(),
-      bucketingKey: z.string({ error: "must be a string" }).optional().meta({ description: "Alias of targetingKey." }),
-    },
-    { error: () => "context must be a JSON object" },
-  )
-  .meta({ id: "EvaluateContext",  example: { bucketingKey: "user-42", plan: "pro" } });
+export const EvaluateContextSchema = documented(z.looseObject(
+  {
+    targetingKey: z.optional(z.string({ error: "must be a string" })),
+    bucketingKey: documented(z.optional(z.string({ error: "must be a string" })), { description: "Alias of targetingKey." }),
+  },
+  { error: () => "context must be a JSON object" },
+), { id: "EvaluateContext", example: { bucketingKey: "user-42", plan: "pro" } });
 
-export const EvaluateRequestSchema = z
-  .object(
-    {
-      flagKey: z.string({ error: "flagKey is required and must be a string" })
-        .min(1, { error: "flagKey must not be empty" }),
-      context: EvaluateContextSchema.optional().meta({ description: "Defaults to {}." }),
-    },
-    { error: () => 'request body must be a JSON object: {"flagKey": "...", "context": {...}}' },
-  )
-  .meta({ id: "EvaluateRequest",  example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } });
+export const EvaluateRequestSchema = documented(z.object(
+  {
+    flagKey: z.string({ error: "flagKey is required and must be a string" })
+      .check(z.minLength(1, { error: "flagKey must not be empty" })),
+    context: documented(z.optional(EvaluateContextSchema), { description: "Defaults to {}." }),
+  },
+  { error: () => 'request body must be a JSON object: {"flagKey": "...", "context": {...}}' },
+), { id: "EvaluateRequest", example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } });

@@ -1,4 +1,4 @@
-// The Worker's side of an environment object's events socket (workers/delivery/event-feed.ts):
+// The Worker's side of an environment object's events socket (workers/evaluation/delivery/event-feed.ts):
 // the current snapshot id first, events after it, a reconnect after the object restarts that
 // never hides a missed version, and a clean end.
 import { env } from "cloudflare:workers";

@@ -2,7 +2,7 @@
 // for a given context and answers exactly what OFREP would answer a client of that environment. It
 // evaluates the environment's published snapshot, taken from its Durable Object (the document
 // evaluation serves, not a re-derivation from D1), with the engine, and renders the result with the
-// OFREP shapes of workers/data/result-shapes.ts.
+// OFREP shapes of workers/evaluation/data/result-shapes.ts.
 import { z } from "zod";
 import { compileFlagSet, evaluateAll, evaluateFlag } from "../../../engine";
 import type { EvaluationContext, EvaluationResult, FlagSetDocument, JsonValue } from "../../../engine/types";

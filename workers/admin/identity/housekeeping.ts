@@ -1,5 +1,5 @@
 // Purging credentials that can no longer do anything, run hourly by the cron job
-// (workers/jobs/housekeeping.ts):
+// (workers/admin/jobs/housekeeping.ts):
 // - Refresh tokens, by family (a login's session): a family is deleted, all its rows at once, when
 //   every row of it ended more than REFRESH_GRACE_MS ago (revoked, or expired). Spent rows (replaced
 //   at a refresh) are kept while their family lives: presenting one again is how reuse is detected

@@ -1,5 +1,5 @@
 // Every minute: approves (and applies) pending requests whose policy's autoApproveAfterHours has
-// elapsed (workers/control/services/auto-approval.ts).
+// elapsed (workers/admin/workflow/auto-approval.ts).
 import { autoApproveDue } from "../workflow/auto-approval";
 import { controlDeps } from "../core/deps";
 import type { ScheduledJob } from "./scheduled";

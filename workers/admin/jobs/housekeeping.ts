@@ -1,6 +1,6 @@
 // Hourly (at minute HOUSEKEEPING_MINUTE of every hour): purges refresh-token families that ended
 // more than a week ago and retired signing keys whose tokens have all expired
-// (workers/control/services/housekeeping.ts).
+// (workers/admin/identity/housekeeping.ts).
 import { controlDeps } from "../core/deps";
 import { purgeSpentCredentials } from "../identity/housekeeping";
 import type { ScheduledJob } from "./scheduled";

@@ -3,7 +3,7 @@
 // status auto_approved, audited — and then applied exactly like a last approval: unless a freeze
 // window covers its environment (it then stays auto_approved until someone applies it), and only
 // if the feature has not changed since the request (else invalidated). Run by the cron job
-// workers/jobs/auto-approval.ts. Fixes the original, whose auto-approval never moved the stage.
+// workers/admin/jobs/auto-approval.ts. Fixes the original, whose auto-approval never moved the stage.
 import { and, asc, eq, lte } from "drizzle-orm";
 import { approvalRequests, features } from "../../../db/schema";
 import type { Principal } from "../identity/authz";

@@ -1,5 +1,5 @@
 // The OFREP event stream (text/event-stream) of one environment, fed by its Durable Object's
-// events socket (workers/delivery/event-feed.ts). Per the OFREP event-stream spec every change is
+// events socket (workers/evaluation/delivery/event-feed.ts). Per the OFREP event-stream spec every change is
 //   event: message / id: <snapshot version> / data: {"type":"refetchEvaluation","etag":"<version>"}
 // The id makes EventSource send Last-Event-ID when it reconnects: if the version moved since, the
 // stream opens with a refetchEvaluation (never a silent gap). A feed that reconnected to its object

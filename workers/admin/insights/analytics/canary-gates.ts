@@ -1,7 +1,7 @@
 // Canary gates of a stage (feature + environment): the canary variant must not regress a team
 // metric against the baseline variant by more than thresholdPct over the last windowMinutes.
 // Team admins change gates and analyse them by hand; members read gates and results. Enabled gates
-// are analysed every minute by the cron job (workers/jobs/canary-gates.ts). A failed analysis with
+// are analysed every minute by the cron job (workers/admin/jobs/canary-gates.ts). A failed analysis with
 // autoRollbackOnFail (or forceRollback) engages the feature's kill switch through the kill-switch
 // service, released again after rollbackInMinutes when set.
 import { and, desc, eq } from "drizzle-orm";

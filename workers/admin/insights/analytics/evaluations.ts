@@ -1,4 +1,4 @@
-// Evaluation analytics read from the D1 per-minute rollups (workers/analytics/rollups.ts). Any member
+// Evaluation analytics read from the D1 per-minute rollups (workers/evaluation/analytics/rollups.ts). Any member
 // of the team owning the environment (or the team) may read; others get NOT_FOUND. Each query is
 // one aggregate statement after the ownership lookup (D1 round trips per request: docs/ANALYTICS.md).
 import { sql } from "drizzle-orm";

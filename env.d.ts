@@ -1,9 +1,10 @@
-// Test-only bindings added by vitest.config.ts.
+// The workers test project's bindings (test/workers/wrangler.toml, vitest.config.ts).
 declare namespace Cloudflare {
   interface Env {
     DB: D1Database;
     FLAGS_KV: KVNamespace;
-    ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentDO>;
+    ADMIN: import("./workers/env").Env["ADMIN"];
+    ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentObject>;
     AUTH_ENCRYPTION_KEY: string;
     FLUXGATE_ENV: string;
     TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
@@ -12,7 +13,7 @@ declare namespace Cloudflare {
 
 declare namespace Cloudflare {
   interface GlobalProps {
-    mainModule: typeof import("./workers/index");
+    mainModule: typeof import("./test/workers/support/test-worker");
     durableNamespaces: "EnvironmentDO";
   }
 }

@@ -17,8 +17,9 @@ export default defineConfig({
         // Engine, Durable Object and Worker tests run inside workerd with real local D1/KV/DO.
         plugins: [
           cloudflareTest({
-            main: "./workers/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
+            // Both Workers in one test Worker (see the config): SELF serves /graphql and OFREP alike.
+            main: "./test/workers/support/test-worker.ts",
+            wrangler: { configPath: "./test/workers/wrangler.toml" },
             miniflare: {
               bindings: { TEST_MIGRATIONS: migrations },
               serviceBindings: { FLAGS_APP: "flags-app" },

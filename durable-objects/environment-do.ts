@@ -5,6 +5,11 @@
 // environment's client records in KV in step with D1. retire() erases all of it once the
 // environment is deleted.
 //
+// The class here is abstract: the alarm's scheduled work (scheduled changes, kill-switch rollbacks)
+// is the control plane's, so it reaches the object through the ScheduledWork port and the Worker
+// that defines the object (the admin Worker, workers/admin/environment-do.ts) wires it. This folder
+// imports nothing from workers/admin, and the evaluation Worker binds the class by script_name.
+//
 // Identity: the object reads its environment id from ctx.id.name (set by getByName/idFromName,
 // also inside alarms), so the EnvironmentHub methods need no id argument and a stub obtained any
 // other way fails with UNNAMED_OBJECT instead of publishing the wrong environment.
@@ -25,13 +30,16 @@ import { enableAutoPong, SocketHub } from "./socket-hub";
 import { buildFlagSet } from "./snapshot-builder";
 import { SnapshotStore } from "./snapshot-store";
 import { retryDelayMs, ScheduleStore, type ScheduleHub, type ScheduleItem, type StoredScheduleItem } from "./schedule-store";
-import { controlDeps } from "../workers/control/services/deps";
-import { runScheduledChange } from "../workers/control/services/scheduled-runner";
 
 /** KV accepts one write per second per key. */
 export const KV_WRITE_INTERVAL_MS = 1000;
 
-export class EnvironmentDO extends DurableObject<Env> implements EnvironmentObjectRpc, ScheduleHub {
+/** Runs one due schedule item (a scheduled_changes row id); throws to be retried with backoff. */
+export interface ScheduledWork {
+  run(scheduledChangeId: string): Promise<void>;
+}
+
+export abstract class EnvironmentObject extends DurableObject<Env> implements EnvironmentObjectRpc, ScheduleHub {
   private store: SnapshotStore;
   private schedules: ScheduleStore;
   /** Live delivery over hibernatable WebSockets (socket-hub.ts); its state is in storage and attachments. */
@@ -42,6 +50,9 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentObje
   private tail: Promise<unknown> = Promise.resolve();
   /** A queued rebuild that has not started reading D1 yet; later callers share it. */
   private queued: Promise<PublishResult> | null = null;
+
+  /** The control plane's runner for due schedule items (wired by the defining Worker). */
+  protected abstract scheduledWork(): ScheduledWork;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -191,7 +202,7 @@ export class EnvironmentDO extends DurableObject<Env> implements EnvironmentObje
 
   private async runScheduled(item: StoredScheduleItem): Promise<void> {
     try {
-      await runScheduledChange(controlDeps(this.env), item.id);
+      await this.scheduledWork().run(item.id);
       this.schedules.delete(item.id);
     } catch (error) {
       console.error("scheduled change failed; retrying", { id: item.id, attempts: item.attempts + 1, error });

@@ -10,7 +10,7 @@ export const SDK_SOCKET_PATH = "/stream";
 export const EVENTS_SOCKET_PATH = "/events";
 
 /**
- * JSON of a SubscriberPrincipal: required on an "sdk" upgrade (set by workers/delivery/stream-route.ts),
+ * JSON of a SubscriberPrincipal: required on an "sdk" upgrade (set by workers/evaluation/delivery/stream-route.ts),
  * optional on an "events" one (a feed serving one client sets it, so the client's revocation closes it).
  */
 export const SUBSCRIBER_HEADER = "X-FluxGate-Subscriber";

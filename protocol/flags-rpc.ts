@@ -1,4 +1,4 @@
-// The evaluation Worker's RPC entrypoint (workers/data/flags-entrypoint.ts) as an app's Worker sees
+// The evaluation Worker's RPC entrypoint (workers/evaluation/data/flags-entrypoint.ts) as an app's Worker sees
 // it through a service binding: OFREP-shaped answers, shared by the Worker and the SDK.
 import type { EvaluationContext, JsonValue, Metadata } from "../engine/types";
 

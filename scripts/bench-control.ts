@@ -202,10 +202,10 @@ async function measure(gql: Gql, list: Scenario[]): Promise<MutationFigures[]> {
 export async function runControlBench(): Promise<ControlBenchResult> {
   const stack = await startDevStack();
   try {
-    const anonymous = client(stack.baseUrl);
+    const anonymous = client(stack.adminUrl);
     const session = await anonymous(`mutation($login: String!, $password: String!) {
       login(input: { login: $login, password: $password }) { accessToken } }`, { login: "admin@acme.test", password: DEMO_PASSWORD });
-    const gql = client(stack.baseUrl, session.login.accessToken as string);
+    const gql = client(stack.adminUrl, session.login.accessToken as string);
     const run = Date.now().toString(36);
     const loadBefore = os.loadavg().map(round);
     const mutations = await measure(gql, scenarios(run));

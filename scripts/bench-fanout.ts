@@ -164,10 +164,10 @@ export async function runFanoutBench(): Promise<FanoutBenchResult> {
   const stack = await startDevStack();
   const subscribers: Subscriber[] = [];
   try {
-    const anonymous = graphql(stack.baseUrl);
+    const anonymous = graphql(stack.adminUrl);
     const session = await anonymous(`mutation($login: String!, $password: String!) {
       login(input: { login: $login, password: $password }) { accessToken } }`, { login: "admin@acme.test", password: DEMO_PASSWORD });
-    const gql = graphql(stack.baseUrl, session.login.accessToken as string);
+    const gql = graphql(stack.adminUrl, session.login.accessToken as string);
     const run = Date.now().toString(36);
 
     // One subscriber and a few changes first: the object, its SQLite and the code paths are warm.

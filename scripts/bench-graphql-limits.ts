@@ -2,7 +2,7 @@
 // how long /graphql takes to refuse each one, and how long a `GET /ping` and an OFREP evaluation
 // sent while it runs take, against the same requests on an idle Worker. Also the size of the
 // largest legitimate body, an importFeatures call with 100 features (the import's maximum), which
-// MAX_GRAPHQL_BODY_BYTES (workers/control/graphql/body-limit.ts) must admit.
+// MAX_GRAPHQL_BODY_BYTES (workers/admin/graphql/body-limit.ts) must admit.
 // Run: npx tsx scripts/bench-graphql-limits.ts
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -11,9 +11,9 @@ import { DEMO_PASSWORD, DEMO_SECRETS, DEMO_TEAM_ID } from "../db/seed/demo-data"
 import { aliasFlood, deepListLiteral, deepSelection, fragmentBomb } from "../test/fixtures/hostile-graphql";
 import { startDevStack } from "../test/e2e/support/dev-stack";
 import { buildClientSchema, getIntrospectionQuery, specifiedRules, validate, type GraphQLSchema, type IntrospectionQuery } from "graphql";
-import { MAX_GRAPHQL_BODY_BYTES } from "../workers/control/graphql/body-limit";
-import { parseWithinLimits } from "../workers/control/graphql/document-size";
-import { aliasLimitRule, costLimitRule, depthLimitRule, directiveLimitRule } from "../workers/control/graphql/query-limits";
+import { MAX_GRAPHQL_BODY_BYTES } from "../workers/admin/graphql/body-limit";
+import { parseWithinLimits } from "../workers/admin/graphql/document-size";
+import { aliasLimitRule, costLimitRule, depthLimitRule, directiveLimitRule } from "../workers/admin/graphql/query-limits";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const IDLE_SAMPLES = 21;

@@ -1,9 +1,11 @@
-// `npm run bench`: the engine benchmark (scripts/bench-engine.ts), the HTTP benchmark
+// `npm run bench`: the engine benchmark (scripts/bench-engine.ts), the Workers' size and startup CPU
+// (scripts/bench-startup.ts, with the evaluation Worker's budget), the HTTP benchmark
 // (scripts/bench-http.ts) and the control-plane mutations (scripts/bench-control.ts), all printed.
 // The engine module is loaded dynamically so the HTTP figures are still produced, and the gap
 // reported, if it is missing or fails.
 import { formatControlBench, runControlBench } from "./bench-control";
 import { formatHttpBench, runHttpBench } from "./bench-http";
+import { formatStartupBench, runStartupBench, withinBudget } from "./bench-startup";
 
 interface EngineBenchModule {
   runEngineBench(): Promise<unknown>;
@@ -36,6 +38,14 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => 
 
 const engine = await engineSection();
 console.log("## Engine\n" + engine.text + "\n");
+try {
+  const startup = await runStartupBench();
+  console.log("## Worker size and startup\n" + formatStartupBench(startup) + "\n");
+  if (!withinBudget(startup)) process.exitCode = 1;
+} catch (error) {
+  console.log(`## Worker size and startup\nstartup benchmark failed: ${describe(error)}\n`);
+  process.exitCode = 1;
+}
 const http = await runHttpBench();
 console.log("## HTTP\n" + formatHttpBench(http));
 try {

@@ -1,61 +1,45 @@
-// `npm run dev [-- --port N --persist-to DIR]`: the whole local stack in one command. Applies the
-// migrations and seeds the demo data (idempotent), starts `wrangler dev` on 127.0.0.1 (workerd with
-// local D1, KV and Durable Objects persisted under DIR), waits until the Worker answers, then prints
-// where everything is. Ctrl-C (or SIGTERM) stops wrangler; this process exits with it.
-import { DEMO_PASSWORD, DEMO_SECRETS } from "../db/seed/demo-data";
-import { argValue, DEFAULT_PERSIST_DIR, seedLocal, spawnWrangler } from "./seed";
+// `npm run dev [-- --port N --persist-to DIR]`: the whole local stack in one command. Regenerates
+// the OpenAPI document (scripts/build-openapi.ts), copies .dev.vars.example to each Worker's .dev.vars when missing, applies the migrations and seeds the
+// demo data (idempotent), starts the evaluation Worker on N (default 8787) and the admin Worker on
+// N + 1 (scripts/dev/stack.ts: workerd with local D1, KV and Durable Objects persisted under DIR),
+// waits until both answer, then prints where everything is. Ctrl-C (or SIGTERM) stops wrangler;
+// this process exits with it.
+import { buildOpenApi } from "./build-openapi";
+import { argValue, DEFAULT_PERSIST_DIR, seedLocal } from "./seed";
+import { answers, DEFAULT_PORT, describeStack, devPorts, ensureDevVars, startWorkers } from "./dev/stack";
 
 const HEALTH_TIMEOUT_MS = 120_000;
 
 const args = process.argv.slice(2);
-const port = Number(argValue(args, "--port") ?? 8787);
+const port = Number(argValue(args, "--port") ?? DEFAULT_PORT);
 const persistTo = argValue(args, "--persist-to") ?? DEFAULT_PERSIST_DIR;
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`--port must be an integer in 1..65535`);
+if (!Number.isInteger(port) || port < 1 || port > 65534) {
+  console.error(`--port must be an integer in 1..65534 (the admin Worker takes the next port)`);
   process.exit(2);
 }
 
+if (await buildOpenApi()) console.log("Regenerated workers/evaluation/openapi/openapi.json (the schemas changed)");
+for (const file of await ensureDevVars()) console.log(`Created ${file} from .dev.vars.example (local-only values)`);
 await seedLocal(persistTo);
 
-const wrangler = spawnWrangler([
-  "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false",
-]);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => wrangler.kill(signal));
+const ports = devPorts(port);
+const children = startWorkers(ports, persistTo);
+const stopAll = (signal: NodeJS.Signals) => children.forEach((child) => child.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(signal));
+// One process ending ends the stack: the other is useless without it.
+for (const child of children) {
+  child.on("exit", (code, signal) => {
+    stopAll("SIGTERM");
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }
-wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
-const base = `http://127.0.0.1:${port}`;
-if (await answers(`${base}/health`, HEALTH_TIMEOUT_MS)) {
-  console.log([
-    "",
-    "FluxGate is running (local D1/KV/Durable Objects, persisted in " + persistTo + ")",
-    `  API          ${base}/evaluate`,
-    `  OFREP        ${base}/ofrep/v1`,
-    `  Live stream  ${base.replace(/^http/, "ws")}/v1/stream  (WebSocket, SDK local mode)`,
-    `  Admin API    ${base}/graphql  (GraphiQL; sign in as admin@acme.test / ${DEMO_PASSWORD})`,
-    `  API docs     ${base}/docs`,
-    `  Health       ${base}/health`,
-    "Demo client secrets (local only):",
-    ...Object.entries(DEMO_SECRETS).map(([name, secret]) => `  ${name.padEnd(12)} ${secret}`),
-    `Try: curl -s -X POST ${base}/ofrep/v1/evaluate/flags/BetaUsers -H 'Authorization: Bearer ${DEMO_SECRETS.development}' \\`,
-    `       -H 'Content-Type: application/json' -d '{"context":{"targetingKey":"user-1","role":"admin"}}'`,
-    "",
-  ].join("\n"));
+const alive = () => children.every((child) => child.exitCode === null);
+const urls = [`http://127.0.0.1:${ports.evaluation}/health`, `http://127.0.0.1:${ports.admin}/health`];
+const ready = await Promise.all(urls.map((url) => answers(url, HEALTH_TIMEOUT_MS, alive)));
+if (ready.every(Boolean)) {
+  console.log(["", ...describeStack(ports, persistTo), ""].join("\n"));
 } else {
-  console.error(`The Worker did not answer on ${base}/health within ${HEALTH_TIMEOUT_MS / 1000} s; wrangler keeps running.`);
-}
-
-/** True once `url` gives any HTTP response (the Worker is serving), false after `timeoutMs`. */
-async function answers(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && wrangler.exitCode === null) {
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      return true;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  return false;
+  const late = urls.filter((_, i) => !ready[i]);
+  console.error(`No answer from ${late.join(", ")} within ${HEALTH_TIMEOUT_MS / 1000} s; wrangler keeps running.`);
 }

@@ -28,8 +28,8 @@ export function argValue(argv: readonly string[], name: string): string | undefi
 }
 
 /** Starts wrangler with the running Node (Node 22 under npm scripts) from the project root. */
-export function spawnWrangler(args: string[], stdio: "inherit" | "pipe" = "inherit") {
-  return spawn(process.execPath, [WRANGLER_BIN, ...args], { cwd: ROOT, env: WRANGLER_ENV, stdio: ["ignore", stdio, stdio] });
+export function spawnWrangler(args: string[], stdio: "inherit" | "pipe" = "inherit", env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [WRANGLER_BIN, ...args], { cwd: ROOT, env: { ...WRANGLER_ENV, ...env }, stdio: ["ignore", stdio, stdio] });
 }
 
 /** Runs one wrangler command quietly; its output is shown only when it fails. */

@@ -1,10 +1,15 @@
-// The bindings and variables the Worker and the Durable Objects receive (see wrangler.toml).
-import type { EnvironmentDO } from "../durable-objects/environment-do";
+// The bindings and variables the Workers and the Durable Objects receive (see wrangler.toml and
+// workers/admin/wrangler.toml). One interface for both Workers: each binds what its routes use.
+import type { EnvironmentObject } from "../durable-objects/environment-do";
+import type { StreamAccessRpc } from "../protocol/stream-access";
 
 export interface Env {
   DB: D1Database;
   FLAGS_KV: KVNamespace;
-  ENVIRONMENTS: DurableObjectNamespace<EnvironmentDO>;
+  /** Defined by the admin Worker; the evaluation Worker binds it with script_name = "fluxgate-admin". */
+  ENVIRONMENTS: DurableObjectNamespace<EnvironmentObject>;
+  /** Evaluation Worker only: the admin Worker's StreamAccess entrypoint (user tokens on /v1/stream). */
+  ADMIN: Service<StreamAccessRpc & Rpc.WorkerEntrypointBranded>;
   EVALS?: AnalyticsEngineDataset;
   /** Milliseconds between revalidations of an isolate's snapshot against the Durable Object. */
   SNAPSHOT_REVALIDATE_MS?: string;

@@ -56,7 +56,7 @@ async function receivedWhere(accept: (r: Received) => boolean, timeoutMs = 20_00
 }
 
 async function gql<T = any>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(`${stack.baseUrl}/graphql`, {
+  const response = await fetch(`${stack.adminUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),

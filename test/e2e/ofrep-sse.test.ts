@@ -58,7 +58,7 @@ describe("OFREP web provider with SSE change detection against the dev stack", (
   it("gets a kill switch engaged through GraphQL as CONFIGURATION_CHANGED with the new value, within the bound", async () => {
     const client = OpenFeature.getClient();
     expect(client.getBooleanDetails("BetaUsers", false)).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
-    const token = await adminToken(stack.baseUrl);
+    const token = await adminToken(stack.adminUrl);
     // Let the stream reach the environment object before the change (it opens right after READY).
     await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -70,7 +70,7 @@ describe("OFREP web provider with SSE change detection against the dev stack", (
       OpenFeature.addHandler(ProviderEvents.ConfigurationChanged, handler);
     });
     const started = Date.now();
-    await graphql(stack.baseUrl, "mutation($id: ID!) { emergencyDisableFeature(id: $id) { killSwitchEnabled } }", { id: DEMO_FEATURE_IDS.BetaUsers }, token);
+    await graphql(stack.adminUrl, "mutation($id: ID!) { emergencyDisableFeature(id: $id) { killSwitchEnabled } }", { id: DEMO_FEATURE_IDS.BetaUsers }, token);
     const event = await Promise.race([
       changed,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no CONFIGURATION_CHANGED within ${DELIVERY_BOUND_MS} ms`)), DELIVERY_BOUND_MS)),

@@ -16,7 +16,7 @@ const DEVELOPMENT_ID = "00000000-0000-4000-8000-0000000000e1";
 /** Evaluations per feature key in the development environment over the last hour (admin API, D1). */
 async function evaluationsByFeature(token: string): Promise<Record<string, number>> {
   const data = await graphql<{ evaluationsByFeature: { features: { featureKey: string; evaluations: number }[] } }>(
-    stack.baseUrl,
+    stack.adminUrl,
     "query($env: ID!, $from: DateTime!) { evaluationsByFeature(environmentId: $env, from: $from) { features { featureKey evaluations } } }",
     { env: DEVELOPMENT_ID, from: new Date(Date.now() - 3_600_000).toISOString() },
     token,
@@ -94,19 +94,19 @@ describe("SDK local mode against the dev stack", () => {
   it("a variant changed through GraphQL reaches the SDK as a delta naming the flag within 2 s", async () => {
     const userA = Array.from({ length: 200 }, (_, i) => `user-${i}`).find((k) => expectedVariant("checkout_button_text", k) === "variant-a")!;
     expect(client.evaluate("checkout_button_text", { targetingKey: userA })).toMatchObject({ value: "Complete purchase", variant: "variant-a" });
-    const token = await adminToken(stack.baseUrl);
+    const token = await adminToken(stack.adminUrl);
     const changes: { version: number; flagsChanged: string[] }[] = [];
     client.events.on("changed", (c) => changes.push(c));
     const before = client.version!;
     const started = Date.now();
-    await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Finish order");
+    await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Finish order");
     const change = await waitFor("checkout_button_text change", () => changes.find((c) => c.flagsChanged.includes("checkout_button_text")), 2_000);
     const elapsed = Date.now() - started;
     expect(change).toEqual({ version: before + 1, flagsChanged: ["checkout_button_text"] });
     expect(client.evaluate("checkout_button_text", { targetingKey: userA })).toMatchObject({ value: "Finish order", variant: "variant-a", reason: "SPLIT" });
     console.log(`GraphQL mutation -> SDK change event: ${elapsed} ms (mutation round trip included)`);
 
-    await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Complete purchase");
+    await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Complete purchase");
     await waitFor("value restored", () => client.evaluate("checkout_button_text", { targetingKey: userA }).value === "Complete purchase", 2_000);
     // The delta path kept the document identical to the server's: OFREP agrees for every context.
     for (const context of CONTEXTS.slice(0, 10)) {
@@ -128,7 +128,7 @@ describe("SDK local mode against the dev stack", () => {
   });
 
   it("posts evaluation counts to /v1/evaluation-counts: accepted (202) and visible in the admin API's analytics", async () => {
-    const token = await adminToken(stack.baseUrl);
+    const token = await adminToken(stack.adminUrl);
     const before = await evaluationsByFeature(token);
     const counting = local({ bootstrap: client.document!, evaluationCounts: { flushIntervalMs: 60_000 } });
     await counting.start();

@@ -52,14 +52,14 @@ describe("server provider through @openfeature/server-sdk", () => {
 
   it("local: emits CONFIGURATION_CHANGED with flagsChanged for a GraphQL change, and serves the new value", async () => {
     const client = ServerOpenFeature.getClient("local");
-    const token = await adminToken(stack.baseUrl);
-    await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Pay now");
+    const token = await adminToken(stack.adminUrl);
+    await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Pay now");
     try {
       const event = await waitFor("CONFIGURATION_CHANGED", () => changed.find((e) => flagsChangedOf(e).includes("checkout_button_text")), 2_000);
       expect(flagsChangedOf(event)).toEqual(["checkout_button_text"]);
       expect(await client.getStringValue("checkout_button_text", "x", { targetingKey: userA })).toBe("Pay now");
     } finally {
-      await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Complete purchase");
+      await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Complete purchase");
     }
     await waitFor("restored", () => local.local!.evaluate("checkout_button_text", { targetingKey: userA }).value === "Complete purchase", 2_000);
   });
@@ -114,14 +114,14 @@ describe("web provider through @openfeature/web-sdk", () => {
     expect(client.getBooleanDetails("BetaUsers", false)).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
     expect(client.getBooleanValue("no_such_flag", true)).toBe(true);
 
-    const token = await adminToken(stack.baseUrl);
-    await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Order now");
+    const token = await adminToken(stack.adminUrl);
+    await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Order now");
     try {
       const event = await waitFor("CONFIGURATION_CHANGED", () => changed.find((e) => flagsChangedOf(e).includes("checkout_button_text")), 5_000);
       expect(flagsChangedOf(event)).toEqual(["checkout_button_text"]);
       expect(client.getStringValue("checkout_button_text", "x")).toBe("Order now");
     } finally {
-      await setVariantValue(stack.baseUrl, token, "checkout_button_text", 1, "Complete purchase");
+      await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Complete purchase");
     }
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { compileFlagSet, evaluateAll, evaluateFlag } from "../../engine/index.ts";
 import type { EvaluationResult } from "../../engine/index.ts";
-import { fluxgateResult, ofrepFlag } from "../../workers/data/result-shapes.ts";
+import { fluxgateResult, ofrepFlag } from "../../workers/evaluation/data/result-shapes.ts";
 import { flag, flagSet, keyWithBucket, META, rule } from "./fixtures.ts";
 
 const set = compileFlagSet(flagSet([

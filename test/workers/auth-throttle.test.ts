@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   AuthFailureThrottle, authFailureThrottle, clientAddress, AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS,
-} from "../../workers/data/auth-throttle";
-import { authenticateClient, clearClientCache } from "../../workers/data/client-auth";
-import { ApiError } from "../../workers/data/errors";
+} from "../../workers/evaluation/data/auth-throttle";
+import { authenticateClient, clearClientCache } from "../../workers/evaluation/data/client-auth";
+import { ApiError } from "../../workers/evaluation/data/errors";
 import { seedDemo } from "./support/seed-demo";
 import { call, DEV_SECRET, ofrep, SINGLE } from "./api-support";
 

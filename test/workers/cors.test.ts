@@ -4,8 +4,8 @@
 // SERVER_CLIENT_IN_BROWSER), never for a disabled client's 403; they always vary by Origin.
 import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTH_FAILURE_LIMIT, authFailureThrottle } from "../../workers/data/auth-throttle";
-import { MAX_BODY_BYTES } from "../../workers/data/limits";
+import { AUTH_FAILURE_LIMIT, authFailureThrottle } from "../../workers/evaluation/data/auth-throttle";
+import { MAX_BODY_BYTES } from "../../workers/evaluation/data/limits";
 import { seedDemo } from "./support/seed-demo";
 import { call, ofrep, SINGLE, WEB_SECRET } from "./api-support";
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS } from "../../db/seed/demo-data";
 import { clientKvKey, type ClientRecord } from "../../protocol/delivery";
 import { sha256Hex } from "../../protocol/secret-hash";
-import { healthRoutes } from "../../workers/data/health-route";
+import { healthRoutes } from "../../workers/evaluation/data/health-route";
 import { seedDemo } from "./support/seed-demo";
 import { call, ofrep } from "./api-support";
 

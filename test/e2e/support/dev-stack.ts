@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 export interface DevStack {
-  /** http://127.0.0.1:<port>, no trailing slash. */
+  /** The evaluation Worker (OFREP, /evaluate, /v1/stream): http://127.0.0.1:<port>, no trailing slash. */
   readonly baseUrl: string;
+  /** The admin Worker (/graphql): http://127.0.0.1:<port + 1>, no trailing slash. */
+  readonly adminUrl: string;
   /** Everything the stack printed so far (bounded), for diagnostics. */
   output(): string;
   /** Kills the whole process group (npm, tsx, wrangler, workerd) and waits until it is gone. */
@@ -18,7 +20,7 @@ export interface DevStack {
 }
 
 export interface DevStackOptions {
-  /** Bound on the wait for `GET /health` to answer 200. */
+  /** Bound on the wait for both Workers' `GET /health` to answer 200. */
   readyTimeoutMs?: number;
   /** Print the stack's output live (the benchmark keeps it quiet). */
   echo?: boolean;
@@ -27,6 +29,32 @@ export interface DevStackOptions {
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 const OUTPUT_LIMIT = 256 * 1024;
 const STOP_GRACE_MS = 10_000;
+
+/** `npm run dev --port P` takes P (evaluation), P + 1 (admin) and keeps P + 2 for the console. */
+const STACK_PORTS = 3;
+
+/**
+ * A loopback port P such that P .. P + STACK_PORTS - 1 are free (the kernel picks P; the
+ * neighbours are checked by binding them), retried a bounded number of times.
+ */
+export async function freePortRange(count = STACK_PORTS): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await freePort();
+    if (first + count - 1 > 65535) continue;
+    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => portIsFree(first + i + 1)));
+    if (rest.every(Boolean)) return first;
+  }
+  throw new Error(`no ${count} consecutive free loopback ports found`);
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
 
 /** Asks the kernel for a free loopback port. */
 export async function freePort(): Promise<number> {
@@ -46,9 +74,10 @@ export async function freePort(): Promise<number> {
 
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
-  const port = await freePort();
+  const port = await freePortRange();
   const persistDir = await mkdtemp(path.join(tmpdir(), "fluxgate-e2e-"));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const adminUrl = `http://127.0.0.1:${port + 1}`;
 
   let output = "";
   const append = (chunk: Buffer) => {
@@ -86,13 +115,13 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
 
   try {
-    await waitForHealth(baseUrl, readyTimeoutMs, exited);
+    await Promise.all([baseUrl, adminUrl].map((url) => waitForHealth(url, readyTimeoutMs, exited)));
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`dev stack did not become healthy: ${reason}\n--- stack output ---\n${output}\n--- end ---`);
   }
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, adminUrl, output: () => output, stop };
 }
 
 async function waitForHealth(baseUrl: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {

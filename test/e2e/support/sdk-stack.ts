@@ -1,11 +1,11 @@
-// Helpers for the SDK e2e tests: the admin API (log in, engage/release the kill switch), the OFREP
+// Helpers for the SDK e2e tests: the admin API on the admin Worker's URL (log in, engage/release the kill switch), the OFREP
 // bulk answer for a context, and polling.
 import { demoVariantId, type DemoFeatureKey } from "../../../db/seed/demo-data";
 
 export const ADMIN_LOGIN = { login: "admin@acme.test", password: "fluxgate-demo" };
 
-export async function graphql<T>(baseUrl: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(`${baseUrl}/graphql`, {
+export async function graphql<T>(adminUrl: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const response = await fetch(`${adminUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -15,9 +15,9 @@ export async function graphql<T>(baseUrl: string, query: string, variables: Reco
   return body.data;
 }
 
-export async function adminToken(baseUrl: string): Promise<string> {
+export async function adminToken(adminUrl: string): Promise<string> {
   const data = await graphql<{ login: { accessToken: string } }>(
-    baseUrl, "mutation($login: String!, $password: String!) { login(input: { login: $login, password: $password }) { accessToken } }", ADMIN_LOGIN,
+    adminUrl, "mutation($login: String!, $password: String!) { login(input: { login: $login, password: $password }) { accessToken } }", ADMIN_LOGIN,
   );
   return data.login.accessToken;
 }
@@ -26,9 +26,9 @@ export async function adminToken(baseUrl: string): Promise<string> {
  * Changes the value of a demo variant through the admin API (updateFeatureVariant); the change is
  * committed and published to every environment of the feature at once.
  */
-export async function setVariantValue(baseUrl: string, token: string, feature: DemoFeatureKey, position: number, value: unknown): Promise<void> {
+export async function setVariantValue(adminUrl: string, token: string, feature: DemoFeatureKey, position: number, value: unknown): Promise<void> {
   await graphql(
-    baseUrl,
+    adminUrl,
     "mutation($input: UpdateFeatureVariantInput!) { updateFeatureVariant(input: $input) { id } }",
     { input: { id: demoVariantId(feature, position), value: JSON.stringify(value) } },
     token,

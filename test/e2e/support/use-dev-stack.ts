@@ -3,7 +3,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { startDevStack, type DevStack } from "./dev-stack";
 
-export function useDevStack(): { readonly baseUrl: string } {
+export function useDevStack(): { readonly baseUrl: string; readonly adminUrl: string } {
   let stack: DevStack | undefined;
   beforeAll(async () => {
     stack = await startDevStack();
@@ -11,10 +11,18 @@ export function useDevStack(): { readonly baseUrl: string } {
   afterAll(async () => {
     await stack?.stop();
   }, 60_000);
+  const running = () => {
+    if (!stack) throw new Error("the dev stack is not running (beforeAll failed?)");
+    return stack;
+  };
   return {
+    /** The evaluation Worker. */
     get baseUrl() {
-      if (!stack) throw new Error("the dev stack is not running (beforeAll failed?)");
-      return stack.baseUrl;
+      return running().baseUrl;
+    },
+    /** The admin Worker (/graphql). */
+    get adminUrl() {
+      return running().adminUrl;
     },
   };
 }

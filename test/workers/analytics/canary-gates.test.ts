@@ -4,9 +4,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
-import { judgeCanary, regressionPct } from "../../../workers/control/services/analytics/canary-analysis";
-import { controlDeps } from "../../../workers/control/services/deps";
-import { runCanaryGates } from "../../../workers/jobs/canary-gates";
+import { judgeCanary, regressionPct } from "../../../workers/admin/insights/analytics/canary-analysis";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { runCanaryGates } from "../../../workers/admin/jobs/canary-gates";
 import { call, ofrep } from "../api-support";
 import { freshStart, tokenOf } from "../control/support/actors";
 import { codes, gql, ok } from "../control/support/graphql";

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_SECRETS } from "../../../db/seed/demo-data";
-import { useEvaluationSink, type RecordingSink } from "../../../workers/analytics/sink";
+import { useEvaluationSink, type RecordingSink } from "../../../workers/evaluation/analytics/sink";
 import { call } from "../api-support";
 import { reseedDemo } from "../support/seed-demo";
 import { currentMinute, recordingSink, rollupRows } from "./support";

@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import {
   evaluationRates, evaluationsByFeature, evaluationSummary, featureEvaluationsBatch,
-} from "../../../workers/control/services/analytics/evaluations";
-import type { Principal } from "../../../workers/control/services/authz";
-import { controlDeps } from "../../../workers/control/services/deps";
+} from "../../../workers/admin/insights/analytics/evaluations";
+import type { Principal } from "../../../workers/admin/identity/authz";
+import { controlDeps } from "../../../workers/admin/core/deps";
 import { freshStart, tokenOf } from "../control/support/actors";
 import { codes, gql, ok } from "../control/support/graphql";
 import { countingD1 } from "../control/support/query-counter";

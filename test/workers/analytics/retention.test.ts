@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
-import { runScheduledJobs } from "../../../workers/jobs/scheduled";
-import { analyticsRetentionJob } from "../../../workers/jobs/analytics-retention";
+import { runScheduledJobs } from "../../../workers/admin/jobs/scheduled";
+import { analyticsRetentionJob } from "../../../workers/admin/jobs/analytics-retention";
 import { reseedDemo } from "../support/seed-demo";
 
 const DEV = DEMO_ENVIRONMENT_IDS.development;

@@ -4,8 +4,8 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS } from "../../../db/seed/demo-data";
-import { flushServerCounts, resetServerCounts } from "../../../workers/analytics/server-counts";
-import { useEvaluationSink, type RecordingSink } from "../../../workers/analytics/sink";
+import { flushServerCounts, resetServerCounts } from "../../../workers/evaluation/analytics/server-counts";
+import { useEvaluationSink, type RecordingSink } from "../../../workers/evaluation/analytics/sink";
 import { call, ofrep, SINGLE } from "../api-support";
 import { reseedDemo } from "../support/seed-demo";
 import { eventually } from "../control/support/actors";

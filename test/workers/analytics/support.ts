@@ -1,7 +1,7 @@
 // Shared helpers of the analytics tests: the rollup rows as stored, and a recording sink installed
 // in place of Analytics Engine for the duration of a test file.
 import { env } from "cloudflare:workers";
-import { RecordingSink, useEvaluationSink } from "../../../workers/analytics/sink";
+import { RecordingSink, useEvaluationSink } from "../../../workers/evaluation/analytics/sink";
 
 export interface RollupRow {
   environment_id: string;

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_SECRETS, DEMO_TEAM_ID, DEMO_USER_IDS, demoStageId } from "../../../db/seed/demo-data";
-import { autoApprovalJob } from "../../../workers/jobs/auto-approval";
+import { autoApprovalJob } from "../../../workers/admin/jobs/auto-approval";
 import { ofrep } from "../api-support";
 import { ALL_ROLES, eventually, freshStart, tokenOf } from "./support/actors";
 import { addFreeze, addPolicy, APPLY, CREATE_POLICY, REJECT, REQUEST_ROLLBACK, requestStatus, stageStatus } from "./support/governance";

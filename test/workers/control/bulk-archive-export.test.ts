@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { call } from "../api-support";
 import { as, failure, ok, poll, pristine, ROLES, tokenFor } from "./support/config";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
 import { codes, gql } from "./support/graphql";
 import { countingD1 } from "./support/query-counter";
 import { OUTSIDER_TEAM_ID, type Role } from "./support/sessions";

@@ -4,10 +4,10 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { approvalPolicies, freezeWindows, type TeamRole } from "../../../db/schema";
-import type { Principal } from "../../../workers/control/services/authz";
-import { assertDirectChangeAllowed, assertFeatureChangeAllowed } from "../../../workers/control/services/change-guard";
-import { controlDeps } from "../../../workers/control/services/deps";
-import { ControlError } from "../../../workers/control/services/errors";
+import type { Principal } from "../../../workers/admin/identity/authz";
+import { assertDirectChangeAllowed, assertFeatureChangeAllowed } from "../../../workers/admin/workflow/change-guard";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { ControlError } from "../../../workers/admin/core/errors";
 import { reseedDemo } from "../support/seed-demo";
 
 const NOW = new Date("2026-06-01T12:00:00.000Z");

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRETS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { sha256Hex } from "../../../protocol/secret-hash";
-import { clearClientCache } from "../../../workers/data/client-auth";
+import { clearClientCache } from "../../../workers/evaluation/data/client-auth";
 import { call } from "../api-support";
 import { as, failure, ok, poll, pristine } from "./support/config";
 import { OUTSIDER_TEAM_ID } from "./support/sessions";

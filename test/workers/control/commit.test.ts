@@ -5,9 +5,9 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { features } from "../../../db/schema";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS } from "../../../db/seed/demo-data";
-import { commit } from "../../../workers/control/services/commit";
-import { controlDeps } from "../../../workers/control/services/deps";
-import { ControlError } from "../../../workers/control/services/errors";
+import { commit } from "../../../workers/admin/core/commit";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { ControlError } from "../../../workers/admin/core/errors";
 import { reseedDemo } from "../support/seed-demo";
 
 const actor = { userId: DEMO_USER_IDS.teamadmin, username: "teamadmin" };

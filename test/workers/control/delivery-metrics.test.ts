@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, demoStageId, type DemoEnvironmentKey, type DemoFeatureKey } from "../../../db/seed/demo-data";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
 import { as, failure, ok, pristine, tokenFor } from "./support/config";
 import { CREATE_FREEZE, CREATE_POLICY } from "./support/governance";
 import { gql } from "./support/graphql";

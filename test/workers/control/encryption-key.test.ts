@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
-import { PUBLIC_DEVELOPMENT_KEY } from "../../../workers/control/services/signing-keys";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
+import { PUBLIC_DEVELOPMENT_KEY } from "../../../workers/admin/identity/signing-keys";
 import { seedDemo } from "../support/seed-demo";
 
 const LOGIN = `mutation { login(input: { login: "admin@acme.test", password: "fluxgate-demo" }) { accessToken } }`;

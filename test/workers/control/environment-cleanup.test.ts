@@ -7,9 +7,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_TEAM_ID, DEMO_USER_IDS } from "../../../db/seed/demo-data";
 import type { FlagSetDocument } from "../../../engine/types";
 import { flagSetKvKey } from "../../../protocol/delivery";
-import type { Principal } from "../../../workers/control/services/authz";
-import { controlDeps } from "../../../workers/control/services/deps";
-import { createEnvironment, deleteEnvironment } from "../../../workers/control/services/environments";
+import type { Principal } from "../../../workers/admin/identity/authz";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { createEnvironment, deleteEnvironment } from "../../../workers/admin/configuration/environments";
 import { as, ok, pristine } from "./support/config";
 
 const CREATE_ENV = `mutation($input: CreateEnvironmentInput!) { createEnvironment(input: $input) { id key } }`;

@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, demoStageId } from "../../../db/seed/demo-data";
-import { FEATURE_LIST_QUERIES } from "../../../workers/control/graphql/modules/features";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
+import { FEATURE_LIST_QUERIES } from "../../../workers/admin/configuration/features.graphql";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
 import { as, codes, failure, ok, pristine, ROLES, tokenFor } from "./support/config";
 import { countingD1, FEATURE_LIST_QUERY } from "./support/query-counter";
 

@@ -10,9 +10,9 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { features, featureStages, prerequisites, rules, variants } from "../../../db/schema";
 import { DEMO_ENVIRONMENT_IDS, DEMO_PIPELINE_ID, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
-import { FEATURE_LIST_QUERIES } from "../../../workers/control/graphql/modules/features";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
-import { MAX_PAGE_SIZE } from "../../../workers/control/services/pagination";
+import { FEATURE_LIST_QUERIES } from "../../../workers/admin/configuration/features.graphql";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
+import { MAX_PAGE_SIZE } from "../../../workers/admin/core/pagination";
 import { pristine, tokenFor } from "./support/config";
 import { countingD1, FEATURE_LIST_QUERY } from "./support/query-counter";
 

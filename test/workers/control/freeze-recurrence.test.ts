@@ -4,7 +4,7 @@
 // activeFreezeWindows reporting the current occurrence, bad input and roles.
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_TEAM_ID, demoStageId } from "../../../db/seed/demo-data";
-import { instantOf, occurrenceAt, wallClock, type FreezeTiming } from "../../../workers/control/services/freeze-occurrence";
+import { instantOf, occurrenceAt, wallClock, type FreezeTiming } from "../../../workers/admin/governance/freeze-occurrence";
 import { ALL_ROLES, freshStart, tokenOf } from "./support/actors";
 import { CREATE_FREEZE, REQUEST_ROLLBACK, stageStatus } from "./support/governance";
 import { codes, gql, ok } from "./support/graphql";

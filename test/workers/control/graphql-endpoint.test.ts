@@ -1,9 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { maskError } from "../../../workers/control/graphql/mask-error";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
-import { badInput, rateLimited } from "../../../workers/control/services/errors";
+import { maskError } from "../../../workers/admin/graphql/mask-error";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
+import { badInput, rateLimited } from "../../../workers/admin/core/errors";
 import { codes, gql } from "./support/graphql";
 
 describe("/graphql endpoint", () => {

@@ -5,11 +5,11 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../../db/seed/demo-data";
-import { MAX_GRAPHQL_BODY_BYTES } from "../../../workers/control/graphql/body-limit";
+import { MAX_GRAPHQL_BODY_BYTES } from "../../../workers/admin/graphql/body-limit";
 import {
   MAX_ALIASES, MAX_COST, MAX_DEPTH, MAX_DIRECTIVES, MAX_NESTING, MAX_TOKENS,
-} from "../../../workers/control/graphql/query-limits";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
+} from "../../../workers/admin/graphql/query-limits";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
 import { aliasFlood, deepListLiteral, deepSelection, fragmentBomb } from "../../fixtures/hostile-graphql";
 import { gql, type GraphQLAnswer } from "./support/graphql";
 import { LOGIN, reseedControl } from "./support/sessions";

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_USER_IDS } from "../../../db/seed/demo-data";
-import { HOUSEKEEPING_MINUTE, housekeepingJob } from "../../../workers/jobs/housekeeping";
+import { HOUSEKEEPING_MINUTE, housekeepingJob } from "../../../workers/admin/jobs/housekeeping";
 import { freshStart } from "./support/actors";
 import { gql, ok } from "./support/graphql";
 import { loginAs, REFRESH } from "./support/sessions";

@@ -8,7 +8,7 @@ import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, de
 import { as, failure, ok, pristine, ROLES, tokenFor } from "./support/config";
 import { APPROVE, CREATE_FREEZE, CREATE_POLICY, REQUEST_ROLLBACK } from "./support/governance";
 import { countingD1 } from "./support/query-counter";
-import { controlYoga } from "../../../workers/control/graphql/yoga";
+import { controlYoga } from "../../../workers/admin/graphql/yoga";
 import { gql } from "./support/graphql";
 import { OUTSIDER_TEAM_ID, type Role } from "./support/sessions";
 

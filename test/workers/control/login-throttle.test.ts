@@ -5,11 +5,11 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DEMO_USER_IDS } from "../../../db/seed/demo-data";
-import { controlDeps, type ControlDeps } from "../../../workers/control/services/deps";
-import { ControlError } from "../../../workers/control/services/errors";
-import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from "../../../workers/control/services/login-throttle";
-import { FIRST_LOCK_MS, LOCK_THRESHOLD, MAX_LOCK_MS } from "../../../workers/control/services/lockout";
-import { changePassword, login } from "../../../workers/control/services/sessions";
+import { controlDeps, type ControlDeps } from "../../../workers/admin/core/deps";
+import { ControlError } from "../../../workers/admin/core/errors";
+import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from "../../../workers/admin/identity/login-throttle";
+import { FIRST_LOCK_MS, LOCK_THRESHOLD, MAX_LOCK_MS } from "../../../workers/admin/identity/lockout";
+import { changePassword, login } from "../../../workers/admin/identity/sessions";
 import { codes, gql, ok } from "./support/graphql";
 import { LOGIN, reseedControl } from "./support/sessions";
 

@@ -7,13 +7,13 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS } from "../../../db/seed/demo-data";
-import { runScheduledJobs } from "../../../workers/jobs/scheduled";
-import { commit, SYSTEM_ACTOR } from "../../../workers/control/services/commit";
-import { controlDeps } from "../../../workers/control/services/deps";
-import { killSwitchChanged } from "../../../workers/control/services/notifications/catalog";
+import { runScheduledJobs } from "../../../workers/admin/jobs/scheduled";
+import { commit, SYSTEM_ACTOR } from "../../../workers/admin/core/commit";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { killSwitchChanged } from "../../../workers/admin/notifications/catalog";
 import {
   BACKOFF_BASE_MS, deliverDue, deliverOne, MAX_ATTEMPTS, type Send,
-} from "../../../workers/control/services/notifications/delivery";
+} from "../../../workers/admin/notifications/delivery";
 import {
   ACCOUNT_SID, ALL_SECRETS, CONFIGURE_WEBHOOK, configureAllChannels, EMAIL_API_KEY, KILL, outbox, SIGNING_SECRET, SMS_AUTH_TOKEN, TEST_SEND,
   WEBHOOK_URL,

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_TEAM_ID, DEMO_USER_IDS, demoStageId } from "../../../db/seed/demo-data";
-import { controlDeps } from "../../../workers/control/services/deps";
-import { deliverOne, type Send } from "../../../workers/control/services/notifications/delivery";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import { deliverOne, type Send } from "../../../workers/admin/notifications/delivery";
 import { ADD_MEMBER, CONFIGURE_EMAIL, EMAIL_API_KEY, outbox } from "./notifications-support";
 import { as, ok, pristine } from "./support/config";
 import { APPROVE, REJECT, REQUEST_DEPLOY, REQUEST_ROLLBACK } from "./support/governance";

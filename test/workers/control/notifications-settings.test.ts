@@ -10,11 +10,11 @@ import {
 } from "./notifications-support";
 import { as, failure, ok, pristine, ROLES } from "./support/config";
 import type { Role } from "./support/sessions";
-import { commit, SYSTEM_ACTOR } from "../../../workers/control/services/commit";
-import { controlDeps } from "../../../workers/control/services/deps";
-import type { Principal } from "../../../workers/control/services/authz";
-import { configureChannel } from "../../../workers/control/services/notifications/channels";
-import { killSwitchChanged } from "../../../workers/control/services/notifications/catalog";
+import { commit, SYSTEM_ACTOR } from "../../../workers/admin/core/commit";
+import { controlDeps } from "../../../workers/admin/core/deps";
+import type { Principal } from "../../../workers/admin/identity/authz";
+import { configureChannel } from "../../../workers/admin/notifications/channels";
+import { killSwitchChanged } from "../../../workers/admin/notifications/catalog";
 
 beforeEach(pristine);
 

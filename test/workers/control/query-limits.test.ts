@@ -4,8 +4,8 @@ import { buildSchema, getNullableType, isListType, isObjectType, parse, validate
 import { describe, expect, it } from "vitest";
 import {
   costLimitRule, depthLimitRule, LIST_FACTOR, LIST_SIZES, MAX_COST, MAX_DEPTH, VALUE_LISTS,
-} from "../../../workers/control/graphql/query-limits";
-import { buildControlSchema } from "../../../workers/control/graphql/schema";
+} from "../../../workers/admin/graphql/query-limits";
+import { buildControlSchema } from "../../../workers/admin/graphql/schema";
 
 const schema = buildSchema(`
   type Query { node: Node }

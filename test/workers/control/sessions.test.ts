@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_USER_IDS } from "../../../db/seed/demo-data";
-import { REFRESH_GRACE_MS } from "../../../workers/control/services/sessions";
+import { REFRESH_GRACE_MS } from "../../../workers/admin/identity/sessions";
 import { codes, gql, ok } from "./support/graphql";
 import { LOGIN, loginAs, REFRESH, reseedControl } from "./support/sessions";
 

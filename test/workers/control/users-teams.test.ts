@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_SECRET_HASHES, DEMO_TEAM_ID, DEMO_USER_IDS } from "../../../db/seed/demo-data";
 import { clientKvKey } from "../../../protocol/delivery";
-import { MAX_COST, MAX_DEPTH } from "../../../workers/control/graphql/query-limits";
+import { MAX_COST, MAX_DEPTH } from "../../../workers/admin/graphql/query-limits";
 import { codes, gql, ok } from "./support/graphql";
 import { loginAs, OUTSIDER_TEAM_ID, OUTSIDER_USER_ID, reseedControl } from "./support/sessions";
 

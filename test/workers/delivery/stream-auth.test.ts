@@ -4,7 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS } from "../../../db/seed/demo-data";
 import { CREDENTIAL_SUBPROTOCOL_PREFIX, STREAM_SUBPROTOCOL } from "../../../protocol/stream";
-import { clearClientCache } from "../../../workers/data/client-auth";
+import { clearClientCache } from "../../../workers/evaluation/data/client-auth";
 import { freshStart, tokenOf } from "../control/support/actors";
 import { SocketClient } from "./support/socket-client";
 import { DEVELOPMENT, developmentHub, hello, STREAM_URL, upgrade } from "./support/stream";

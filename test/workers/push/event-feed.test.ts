@@ -1,4 +1,4 @@
-// The Worker's side of an environment object's events socket (workers/delivery/event-feed.ts):
+// The Worker's side of an environment object's events socket (workers/evaluation/delivery/event-feed.ts):
 // the current snapshot id first, events after it, a reconnect after the object restarts that
 // never hides a missed version, and a clean end.
 import { env } from "cloudflare:workers";
@@ -6,7 +6,7 @@ import { abortAllDurableObjects } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, demoRuleId } from "../../../db/seed/demo-data";
 import { environmentHub } from "../../../durable-objects/hub";
-import { backoffDelayMs, onCurrent, openEventFeed, type FeedItem } from "../../../workers/delivery/event-feed";
+import { backoffDelayMs, onCurrent, openEventFeed, type FeedItem } from "../../../workers/evaluation/delivery/event-feed";
 import { resetEnvironmentObjects } from "../support/environment-objects";
 import { reseedDemo } from "../support/seed-demo";
 

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { DEMO_ENVIRONMENT_IDS } from "../../../../db/seed/demo-data";
 import { publishEnvironments } from "../../../../durable-objects/publish";
-import { clearClientCache } from "../../../../workers/data/client-auth";
+import { clearClientCache } from "../../../../workers/evaluation/data/client-auth";
 import { codes, gql, ok, type GraphQLAnswer } from "./graphql";
 import { loginAs, reseedControl, type Role } from "./sessions";
 

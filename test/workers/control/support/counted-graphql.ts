@@ -2,7 +2,7 @@
 // to count (query-counter.ts), and returns what it asked of D1. The first call per binding also
 // loads the isolate's signing keys: warm up with one request before measuring.
 import { env } from "cloudflare:workers";
-import { controlYoga } from "../../../../workers/control/graphql/yoga";
+import { controlYoga } from "../../../../workers/admin/graphql/yoga";
 import { tokenFor } from "./config";
 import { countingD1, type D1Counts } from "./query-counter";
 import type { Role } from "./sessions";

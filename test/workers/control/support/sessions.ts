@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import {
   DEMO_PASSWORD, DEMO_PASSWORD_HASHES, DEMO_USER_IDS, type DemoUserName,
 } from "../../../../db/seed/demo-data";
-import { controlDeps } from "../../../../workers/control/services/deps";
+import { controlDeps } from "../../../../workers/admin/core/deps";
 import { reseedDemo } from "../../support/seed-demo";
 import { gql, ok } from "./graphql";
 

@@ -1,0 +1,66 @@
+// The architecture, checked: the planes' folders import each other in one direction only, the
+// engine and the wire protocol stay free of the platform, and the evaluation Worker's bundle
+// carries nothing of the admin plane (docs/DESIGN.md "Layout").
+import path from "node:path";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cycles, listSources, planeOf, scanImports, type ImportEdge } from "./support/import-scanner";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SOURCE_FOLDERS = ["engine", "protocol", "durable-objects", "workers", "db", "sdk/src"];
+/** What engine/ and protocol/ may import besides each other: pure libraries, no platform. */
+const PURE_PACKAGES = new Set(["re2js"]);
+
+let edges: ImportEdge[];
+
+beforeAll(async () => {
+  edges = await scanImports(ROOT, await listSources(ROOT, SOURCE_FOLDERS));
+});
+
+describe("import graph", () => {
+  it("has no cycle between the planes' folders", () => {
+    const planeEdges = edges.filter((e) => e.relative).map((e): [string, string] => [planeOf(e.from), planeOf(e.to)]);
+    const found = cycles(planeEdges);
+    const witnesses = found.map((group) => group.join(" <-> ") + ": " + edges
+      .filter((e) => e.relative && group.includes(planeOf(e.from)) && group.includes(planeOf(e.to)) && planeOf(e.from) !== planeOf(e.to))
+      .slice(0, 6).map((e) => `${e.from} -> ${e.to}`).join(", "));
+    expect(witnesses).toEqual([]);
+  });
+
+  it("keeps engine/ and protocol/ free of platform modules and of the other planes", () => {
+    const offending = edges
+      .filter((e) => e.from.startsWith("engine/") || e.from.startsWith("protocol/"))
+      .filter((e) => (e.relative ? !/^(engine|protocol)\//.test(e.to) : !PURE_PACKAGES.has(e.to)))
+      .map((e) => `${e.from} -> ${e.to}`);
+    expect(offending).toEqual([]);
+  });
+
+  it("gives durable-objects/ nothing from the admin plane (the admin Worker wires its scheduled work)", () => {
+    const offending = edges.filter((e) => e.from.startsWith("durable-objects/") && e.to.startsWith("workers/"))
+      .map((e) => `${e.from} -> ${e.to}`);
+    expect(offending).toEqual([]);
+  });
+});
+
+describe("the evaluation Worker's bundle", () => {
+  it("includes no file of workers/admin/ and none of the admin plane's libraries", async () => {
+    const result = await build({
+      entryPoints: [path.join(ROOT, "workers/evaluation/index.ts")],
+      absWorkingDir: ROOT,
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      external: ["cloudflare:*", "node:*"],
+      logLevel: "silent",
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs).toContain("workers/evaluation/index.ts");
+    expect(inputs.filter((file) => file.startsWith("workers/admin/"))).toEqual([]);
+    const adminLibraries = /node_modules\/(graphql|graphql-yoga|@graphql-[^/]+|jose|dataloader)\//;
+    expect(inputs.filter((file) => adminLibraries.test(file))).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+// The admin Worker (`fluxgate-admin`, workers/admin/wrangler.toml): the admin API (GraphQL at
+// /graphql, incl. SSE subscriptions), the cron jobs, and the environment Durable Object's class,
+// which the evaluation Worker binds by script_name. The console binds this Worker as API; the
+// evaluation Worker binds its StreamAccess entrypoint as ADMIN (user tokens on /v1/stream).
+import { Hono } from "hono";
+import { errorResponse } from "../evaluation/data/request-guard";
+import { ApiError } from "../evaluation/data/errors";
+import type { Env } from "../env";
+import { graphqlBodyLimit } from "./graphql/body-limit";
+import { controlYoga, GRAPHQL_PATH } from "./graphql/yoga";
+import { runScheduledJobs } from "./jobs/scheduled";
+
+export { EnvironmentDO } from "./environment-do";
+export { StreamAccess } from "./identity/stream-access";
+
+const app = new Hono<{ Bindings: Env }>();
+// waitUntil: the request's own, so background work (notification delivery) outlives the response.
+app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, graphqlBodyLimit, (c) =>
+  controlYoga().fetch(c.req.raw, { env: c.env, executionCtx: c.executionCtx }));
+// Liveness only (npm run dev waits for it); the evaluation Worker's /health reports snapshots.
+app.get("/health", (c) => c.json({ status: "ok", worker: "fluxgate-admin" }));
+app.notFound((c) => errorResponse(new ApiError(404, "NOT_FOUND", `no route for ${c.req.method} ${c.req.path}; the admin API is POST ${GRAPHQL_PATH}`), "fluxgate"));
+app.onError((error) => errorResponse(error, "fluxgate"));
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(runScheduledJobs(env, new Date(controller.scheduledTime)));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,32 @@
+// POST /v1/evaluation-counts: an SDK reports how often it evaluated each flag locally. Client
+// credential as for OFREP (Authorization: Bearer <secret> or X-API-Key); the client's environment is
+// the one counted. The counts go to Analytics Engine (non-blocking) and are added to the D1 rollups
+// with one statement before answering 202 {"accepted": <entries>}.
+import { Hono, type Context } from "hono";
+import type { ClientRecord } from "../../../protocol/delivery";
+import { preflightResponse } from "../data/cors";
+import { methodNotAllowed } from "../data/errors";
+import type { DataPlane } from "../data/hono-env";
+import { jsonResponse } from "../data/json-response";
+import { readJsonBody } from "../data/limits";
+import { errorResponse, withClient } from "../data/request-guard";
+import { MAX_COUNTS_BODY_BYTES, parseEvaluationCounts } from "./evaluation-counts-request";
+import { addToRollups } from "./rollups";
+import { evaluationSink, foldCounts } from "./sink";
+
+export const EVALUATION_COUNTS_PATH = "/v1/evaluation-counts";
+
+async function ingest(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
+  const body = await readJsonBody(c.req.raw, MAX_COUNTS_BODY_BYTES);
+  const report = parseEvaluationCounts(body, client.environmentId, Date.now());
+  if (report.counts.length > 0) {
+    evaluationSink(c.env.EVALS)?.write(foldCounts(report.counts, "sdk", report.sdk));
+    await addToRollups(c.env.DB, report.counts);
+  }
+  return jsonResponse({ accepted: report.counts.length }, 202);
+}
+
+export const evaluationCountsRoute = new Hono<DataPlane>();
+evaluationCountsRoute.post(EVALUATION_COUNTS_PATH, (c) => withClient(c, "fluxgate", undefined, ingest));
+evaluationCountsRoute.options(EVALUATION_COUNTS_PATH, (c) => preflightResponse(c.req.header("Origin") ?? null));
+evaluationCountsRoute.all(EVALUATION_COUNTS_PATH, () => errorResponse(methodNotAllowed("POST, OPTIONS"), "fluxgate"));

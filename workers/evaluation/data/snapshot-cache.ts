@@ -1,0 +1,267 @@
+// The isolate's cache of compiled environment snapshots: the evaluation hot path reads memory only.
+//
+// Read path: memory -> (miss) the KV copy, compiled and served at once while the Durable Object is
+// asked in the background -> (KV miss too) the Durable Object's getSnapshot(), awaited.
+// A memory entry older than SNAPSHOT_REVALIDATE_MS is still served, and one background call per
+// environment per isolate, getSnapshotIfChanged(version, contentHash), brings it up to date. The
+// content hash is compared too because a Durable Object whose storage was lost restarts at version 1:
+// a version number alone could match a different document.
+//
+// Bounded staleness: a published change reaches evaluation in an isolate within about
+// SNAPSHOT_REVALIDATE_MS (1 s) plus one Durable Object round trip, the first request after that
+// interval being the last one served from the old version. That holds under wrangler dev and in
+// production alike, because revalidation always asks the Durable Object. KV (up to ~60 s stale
+// across locations) only serves a cold isolate until its first revalidation completes.
+//
+// Fail static: when the Durable Object cannot be reached (or times out) the last good snapshot keeps
+// being served; once unconfirmed for SNAPSHOT_STALE_AFTER_MS the caller marks results `stale: true`.
+// Stale means "could not be confirmed", never "had not asked yet": an entry past that age (an
+// isolate idle for a minute) is revalidated before it answers, the wait bounded by
+// SNAPSHOT_CONFIRM_WAIT_MS; only when that fails or is not answered in time is the result stale.
+// An entry whose last attempt failed within SNAPSHOT_REVALIDATE_MS answers stale at once, so an
+// unreachable object is asked at most once per interval, not once per request.
+// Nothing here reads D1.
+import { compileFlagSet, type CompiledFlagSet } from "../../../engine";
+import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../../../engine/types";
+import { ApiError } from "./errors";
+import type { Env } from "../../env";
+import { snapshotSettings, type SnapshotSettings } from "./settings";
+import { platformSnapshotSource, type SnapshotSource } from "./snapshot-source";
+
+/** A Durable Object call slower than this counts as unreachable. */
+export const SNAPSHOT_RPC_TIMEOUT_MS = 5_000;
+/** How long a request holding a stale-aged entry waits for its confirmation before answering stale. */
+export const SNAPSHOT_CONFIRM_WAIT_MS = 300;
+
+interface Entry {
+  environmentId: string;
+  compiled: CompiledFlagSet;
+  version: number;
+  /** The document's contentHash: with the version, what revalidation asks the object about. */
+  contentHash: string;
+  /** Where the snapshot came from: the KV copy or the Durable Object. */
+  source: "kv" | "do";
+  /** When a revalidation last started (or the entry was loaded). */
+  checkedAt: number;
+  /** When the Durable Object last confirmed this version (KV loads count as confirmed at load). */
+  confirmedAt: number;
+  /** Why the last revalidation failed, or null when it succeeded. */
+  lastError: string | null;
+  revalidation: Promise<void> | null;
+}
+
+export interface ServedSnapshot {
+  compiled: CompiledFlagSet;
+  /** Not confirmed by the Durable Object for longer than SNAPSHOT_STALE_AFTER_MS. */
+  stale: boolean;
+}
+
+export interface SnapshotHealth {
+  id: string;
+  key: string;
+  version: number;
+  source: "kv" | "do";
+  /** Milliseconds since the Durable Object last confirmed this snapshot. */
+  ageMs: number;
+  stale: boolean;
+  /** Whether the last revalidation reached the Durable Object. */
+  durableObjectReachable: boolean;
+  lastError: string | null;
+}
+
+/** Where background work (revalidations) is handed over: the request's ExecutionContext. */
+export interface Background {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export class SnapshotCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loads = new Map<string, Promise<Entry>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async get(
+    environmentId: string,
+    source: SnapshotSource,
+    settings: SnapshotSettings,
+    background: Background,
+    /**
+     * A version the caller knows exists (OFREP's flagConfigEtag, from an event-stream notice that
+     * can arrive before this isolate's next revalidation): an older entry is revalidated first,
+     * awaited. Concurrent callers share that one Durable Object call.
+     */
+    atLeastVersion?: number,
+  ): Promise<ServedSnapshot> {
+    let entry = this.entries.get(environmentId);
+    if (entry === undefined) {
+      entry = await this.loadCoalesced(environmentId, source, background);
+    } else if (atLeastVersion !== undefined && entry.version < atLeastVersion) {
+      await this.revalidate(entry, source);
+    } else if (this.isStale(entry, settings)) {
+      await this.confirm(entry, source, settings, background);
+    } else if (entry.revalidation === null && this.now() - entry.checkedAt >= settings.revalidateMs) {
+      background.waitUntil(this.revalidate(entry, source));
+    }
+    return { compiled: entry.compiled, stale: this.isStale(entry, settings) };
+  }
+
+  private isStale(entry: Entry, settings: SnapshotSettings): boolean {
+    return this.now() - entry.confirmedAt > settings.staleAfterMs;
+  }
+
+  /**
+   * Asks the object before answering stale (the revalidation in flight, or a new one unless the
+   * last attempt failed within the revalidation interval), waiting at most SNAPSHOT_CONFIRM_WAIT_MS;
+   * a slower answer still lands in the entry through waitUntil.
+   */
+  private async confirm(entry: Entry, source: SnapshotSource, settings: SnapshotSettings, background: Background): Promise<void> {
+    let revalidation = entry.revalidation;
+    if (revalidation === null) {
+      if (this.now() - entry.checkedAt < settings.revalidateMs) return; // asked just now and failed: stale
+      revalidation = this.revalidate(entry, source);
+      background.waitUntil(revalidation);
+    }
+    await withTimeout(revalidation, SNAPSHOT_CONFIRM_WAIT_MS).catch(() => undefined);
+  }
+
+  describe(settings: SnapshotSettings): SnapshotHealth[] {
+    const now = this.now();
+    return [...this.entries.values()].map((e) => ({
+      id: e.environmentId,
+      key: e.compiled.environment.key,
+      version: e.version,
+      source: e.source,
+      ageMs: now - e.confirmedAt,
+      stale: now - e.confirmedAt > settings.staleAfterMs,
+      durableObjectReachable: e.lastError === null,
+      lastError: e.lastError,
+    }));
+  }
+
+  /** Concurrent cold requests for one environment share one load. */
+  private loadCoalesced(
+    environmentId: string,
+    source: SnapshotSource,
+    background: Background,
+  ): Promise<Entry> {
+    let load = this.loads.get(environmentId);
+    if (load === undefined) {
+      load = this.load(environmentId, source, background).finally(() => this.loads.delete(environmentId));
+      this.loads.set(environmentId, load);
+    }
+    return load;
+  }
+
+  private async load(
+    environmentId: string,
+    source: SnapshotSource,
+    background: Background,
+  ): Promise<Entry> {
+    const stored = await source.readStored(environmentId).catch((error: unknown) => {
+      console.error("KV read of snapshot failed", environmentId, error);
+      return null;
+    });
+    const fromKv = stored === null ? undefined : tryCompile(stored);
+    if (fromKv !== undefined) {
+      const entry = this.remember(environmentId, fromKv, hashOf(stored!), "kv");
+      background.waitUntil(this.revalidate(entry, source));
+      return entry;
+    }
+    let document: FlagSetDocument;
+    try {
+      document = await withTimeout(source.fetchCurrent(environmentId), SNAPSHOT_RPC_TIMEOUT_MS);
+    } catch (error) {
+      console.error("no snapshot available", environmentId, error);
+      throw new ApiError(503, "SNAPSHOT_UNAVAILABLE",
+        "this environment's flag snapshot is not available yet; retry shortly", undefined, { "Retry-After": "1" });
+    }
+    const compiled = tryCompile(document);
+    if (compiled === undefined) {
+      throw new ApiError(503, "SNAPSHOT_UNAVAILABLE", "this environment's flag snapshot could not be read");
+    }
+    return this.remember(environmentId, compiled, hashOf(document), "do");
+  }
+
+  private remember(environmentId: string, compiled: CompiledFlagSet, contentHash: string, source: "kv" | "do"): Entry {
+    const now = this.now();
+    const entry: Entry = {
+      environmentId, compiled, version: compiled.version, contentHash, source,
+      checkedAt: now, confirmedAt: now, lastError: null, revalidation: null,
+    };
+    this.entries.set(environmentId, entry);
+    return entry;
+  }
+
+  /** One call to the Durable Object; on failure the entry keeps serving (fail static). */
+  private revalidate(entry: Entry, source: SnapshotSource): Promise<void> {
+    if (entry.revalidation !== null) return entry.revalidation;
+    entry.checkedAt = this.now();
+    entry.revalidation = (async () => {
+      try {
+        const document = await withTimeout(
+          source.fetchIfChanged(entry.environmentId, entry.version, entry.contentHash), SNAPSHOT_RPC_TIMEOUT_MS);
+        if (document !== null) {
+          const compiled = tryCompile(document);
+          if (compiled === undefined) throw new Error(`unreadable snapshot version ${document.version}`);
+          entry.compiled = compiled;
+          entry.version = compiled.version;
+          entry.contentHash = hashOf(document);
+          entry.source = "do";
+        }
+        entry.confirmedAt = this.now();
+        entry.lastError = null;
+      } catch (error) {
+        entry.lastError = error instanceof Error ? error.message : String(error);
+        console.error("snapshot revalidation failed", entry.environmentId, entry.lastError);
+      } finally {
+        entry.revalidation = null;
+      }
+    })();
+    return entry.revalidation;
+  }
+}
+
+function tryCompile(document: FlagSetDocument): CompiledFlagSet | undefined {
+  if (document?.schemaVersion !== FLAG_SET_SCHEMA_VERSION) {
+    console.error("snapshot with unsupported schemaVersion", document?.schemaVersion);
+    return undefined;
+  }
+  try {
+    return compileFlagSet(document);
+  } catch (error) {
+    console.error("snapshot failed to compile", document.version, error);
+    return undefined;
+  }
+}
+
+/** A KV copy written before documents carried a hash has none: "" never equals a real one. */
+function hashOf(document: FlagSetDocument): string {
+  return typeof document.contentHash === "string" ? document.contentHash : "";
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The isolate's cache: module state lives as long as the isolate. */
+export const snapshotCache = new SnapshotCache();
+
+const sources = new WeakMap<Env, SnapshotSource>();
+
+/**
+ * The snapshot of a client's environment, as the isolate currently serves it. Per request this
+ * allocates nothing but the result: the source is made once per env object (stable within an
+ * isolate), the settings are memoised, and the ExecutionContext itself receives background work.
+ */
+export function snapshotFor(env: Env, ctx: Background, environmentId: string, atLeastVersion?: number): Promise<ServedSnapshot> {
+  let source = sources.get(env);
+  if (source === undefined) {
+    source = platformSnapshotSource(env);
+    sources.set(env, source);
+  }
+  return snapshotCache.get(environmentId, source, snapshotSettings(env), ctx, atLeastVersion);
+}

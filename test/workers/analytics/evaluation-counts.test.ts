@@ -108,18 +108,18 @@ describe("refused requests", () => {
   const one = [{ flag: "dark_mode", variant: "on", reason: "SPLIT", count: 1 }];
 
   it.each([
-    ["no credential", null, 401, "UNAUTHORIZED"],
-    ["an unknown credential", "fg_not_a_client", 401, "UNAUTHORIZED"],
-  ])("answers %s with %i %s", async (_label, secret, status, code) => {
+    ["no credential", 401, "UNAUTHORIZED", null],
+    ["an unknown credential", 401, "UNAUTHORIZED", "fg_not_a_client"],
+  ])("answers %s with %i %s", async (_label, status, code, secret) => {
     const res = await call(PATH, { secret, body: report(one) });
     expect(res.status).toBe(status);
     expect(res.json.error.code).toBe(code);
   });
 
-  it("refuses a server credential used from a browser (403)", async () => {
+  it("refuses a server credential used from a browser (403 SERVER_CLIENT_IN_BROWSER)", async () => {
     const res = await call(PATH, { headers: { Origin: "http://localhost:5173" }, body: report(one) });
     expect(res.status).toBe(403);
-    expect(res.json.error.code).toBe("FORBIDDEN");
+    expect(res.json.error.code).toBe("SERVER_CLIENT_IN_BROWSER");
   });
 
   it.each([

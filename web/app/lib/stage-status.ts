@@ -1,0 +1,15 @@
+// How a stage's deploy status reads in the console.
+export function stageBadge(status: string, killed: boolean): { label: string; tone: "on" | "off" | "killed" | "pending" } {
+  if (killed) return { label: "killed", tone: "killed" };
+  switch (status) {
+    case "DEPLOYED": return { label: "on", tone: "on" };
+    case "DEPLOYMENT_REQUESTED": return { label: "deploy requested", tone: "pending" };
+    case "ROLLBACK_REQUESTED": return { label: "rollback requested", tone: "pending" };
+    case "ROLLED_BACK": return { label: "rolled back", tone: "off" };
+    case "DEPLOYMENT_REJECTED": return { label: "deploy rejected", tone: "off" };
+    case "ROLLBACK_REJECTED": return { label: "on (rollback rejected)", tone: "on" };
+    default: return { label: "off", tone: "off" };
+  }
+}
+
+export const isLive = (status: string) => status === "DEPLOYED" || status === "ROLLBACK_REJECTED" || status === "ROLLBACK_REQUESTED";

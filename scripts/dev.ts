@@ -3,6 +3,7 @@
 // local D1, KV and Durable Objects persisted under DIR), waits until the Worker answers, then prints
 // where everything is. Ctrl-C (or SIGTERM) stops wrangler; this process exits with it.
 import { DEMO_PASSWORD, DEMO_SECRETS } from "../db/seed/demo-data";
+import { consoleReady, startConsole } from "./dev-console";
 import { argValue, DEFAULT_PERSIST_DIR, seedLocal, spawnWrangler } from "./seed";
 
 const HEALTH_TIMEOUT_MS = 120_000;
@@ -10,8 +11,9 @@ const HEALTH_TIMEOUT_MS = 120_000;
 const args = process.argv.slice(2);
 const port = Number(argValue(args, "--port") ?? 8787);
 const persistTo = argValue(args, "--persist-to") ?? DEFAULT_PERSIST_DIR;
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`--port must be an integer in 1..65535`);
+const consolePort = Number(argValue(args, "--console-port") ?? 8789);
+if (![port, consolePort].every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) {
+  console.error(`--port and --console-port must be integers in 1..65535`);
   process.exit(2);
 }
 
@@ -20,16 +22,22 @@ await seedLocal(persistTo);
 const wrangler = spawnWrangler([
   "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false",
 ]);
+// Until the admin Worker is split out (fluxgate-admin), the one Worker named "fluxgate" serves /graphql.
+const adminConsole = await startConsole({ port: consolePort, persistTo: `${persistTo}/console`, apiWorker: "fluxgate" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => wrangler.kill(signal));
+  process.on(signal, () => {
+    adminConsole.stop(signal);
+    wrangler.kill(signal);
+  });
 }
 wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 const base = `http://127.0.0.1:${port}`;
-if (await answers(`${base}/health`, HEALTH_TIMEOUT_MS)) {
+if (await answers(`${base}/health`, HEALTH_TIMEOUT_MS) && await consoleReady(adminConsole)) {
   console.log([
     "",
     "FluxGate is running (local D1/KV/Durable Objects, persisted in " + persistTo + ")",
+    `  Console      ${adminConsole.url}  (sign in as teamadmin / ${DEMO_PASSWORD})`,
     `  API          ${base}/evaluate`,
     `  OFREP        ${base}/ofrep/v1`,
     `  Live stream  ${base.replace(/^http/, "ws")}/v1/stream  (WebSocket, SDK local mode)`,
@@ -43,7 +51,7 @@ if (await answers(`${base}/health`, HEALTH_TIMEOUT_MS)) {
     "",
   ].join("\n"));
 } else {
-  console.error(`The Worker did not answer on ${base}/health within ${HEALTH_TIMEOUT_MS / 1000} s; wrangler keeps running.`);
+  console.error(`The Worker (${base}/health) or the console (${adminConsole.url}) did not answer in time; wrangler keeps running.`);
 }
 
 /** True once `url` gives any HTTP response (the Worker is serving), false after `timeoutMs`. */

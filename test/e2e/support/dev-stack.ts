@@ -11,6 +11,8 @@ import path from "node:path";
 export interface DevStack {
   /** http://127.0.0.1:<port>, no trailing slash. */
   readonly baseUrl: string;
+  /** The admin console (wrangler pages dev), http://127.0.0.1:<port>. */
+  readonly consoleUrl: string;
   /** Everything the stack printed so far (bounded), for diagnostics. */
   output(): string;
   /** Kills the whole process group (npm, tsx, wrangler, workerd) and waits until it is gone. */
@@ -49,6 +51,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const port = await freePort();
   const persistDir = await mkdtemp(path.join(tmpdir(), "fluxgate-e2e-"));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const consolePort = await freePort();
 
   let output = "";
   const append = (chunk: Buffer) => {
@@ -58,7 +61,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
 
   // detached: the child leads a new process group, so one kill reaches wrangler and workerd too.
-  const child = spawn("npm", ["run", "dev", "--", "--port", String(port), "--persist-to", persistDir], {
+  const child = spawn("npm", ["run", "dev", "--", "--port", String(port), "--console-port", String(consolePort), "--persist-to", persistDir], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -92,7 +95,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`dev stack did not become healthy: ${reason}\n--- stack output ---\n${output}\n--- end ---`);
   }
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, consoleUrl: `http://127.0.0.1:${consolePort}`, output: () => output, stop };
 }
 
 async function waitForHealth(baseUrl: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {

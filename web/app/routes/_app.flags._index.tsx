@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { KillSwitchButton } from "~/components/KillSwitchButton";
+import { ReEnableButton } from "~/components/ReEnableButton";
 import { FormError } from "~/components/FormError";
 import type { FeatureFilter, Lifecycle, ValueType } from "~/gql/graphql";
 import { FlagsListDoc } from "~/lib/docs/flags";
@@ -141,18 +142,6 @@ function StageToggle({ stage, envName, featureKey, killed }: { stage: { id: stri
       </button>
       {fetcher.data && !fetcher.data.ok && <span className="field-error" role="alert">{fetcher.data.error.message}</span>}
       {fetcher.data?.ok && <span className="small muted" role="status">{fetcher.data.message}</span>}
-    </fetcher.Form>
-  );
-}
-
-export function ReEnableButton({ featureId, featureKey, disabled }: { featureId: string; featureKey: string; disabled?: string }) {
-  const fetcher = useFetcher<StageActionResult>();
-  return (
-    <fetcher.Form method="post">
-      <input type="hidden" name="featureId" value={featureId} />
-      <button type="submit" name="intent" value="enable" disabled={Boolean(disabled) || fetcher.state !== "idle"} title={disabled}
-        aria-label={`Re-enable ${featureKey}`}>Re-enable</button>
-      {fetcher.data && !fetcher.data.ok && <span className="field-error" role="alert">{fetcher.data.error.message}</span>}
     </fetcher.Form>
   );
 }

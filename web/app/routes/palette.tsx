@@ -4,7 +4,7 @@ import { graphql } from "~/gql";
 import { requireTeam } from "~/lib/team.server";
 
 const PaletteFlagsDoc = graphql(`
-  query PaletteFlags($teamId: ID!) { features(teamId: $teamId, first: 500) { nodes { id key name } } }
+  query PaletteFlags($teamId: ID!) { features(teamId: $teamId, first: 100) { nodes { id key name } } }
 `);
 
 export async function loader({ context }: LoaderFunctionArgs) {

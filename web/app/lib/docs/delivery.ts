@@ -7,7 +7,7 @@ export const ApprovalsDoc = graphql(`
     }
     pendingApprovals(teamId: $teamId) { id }
     team(id: $teamId) { environments { id name } members(first: 100) { nodes { user { id username } } } }
-    features(teamId: $teamId, first: 500) { nodes { id key } }
+    features(teamId: $teamId, first: 100) { nodes { id key } }
     me { id }
   }
 `);

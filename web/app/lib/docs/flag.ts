@@ -19,7 +19,7 @@ export const FlagPageDoc = graphql(`
     }
     team(id: $teamId) { id myRole }
     segments(teamId: $teamId, first: 100) { nodes { key } }
-    features(teamId: $teamId, first: 500) { nodes { id key } }
+    features(teamId: $teamId, first: 100) { nodes { id key } }
   }
 `);
 

@@ -30,7 +30,8 @@ export interface RunningConsole {
 /** `npm run build` in web/: runs codegen against the API's schema, then `remix vite:build`. */
 export function buildConsole(stdio: "inherit" | "pipe" = "inherit"): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "build", "--silent"], { cwd: WEB_DIR, env: WRANGLER_ENV, stdio: ["ignore", stdio, stdio] });
+    // NODE_ENV=production whoever calls (vitest sets "test", which would bundle React's development build).
+    const child = spawn("npm", ["run", "build", "--silent"], { cwd: WEB_DIR, env: { ...WRANGLER_ENV, NODE_ENV: "production" }, stdio: ["ignore", stdio, stdio] });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk));
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk));

@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import {
-  isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError,
+  isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData,
 } from "@remix-run/react";
 import { themeFromCookie } from "./lib/theme";
 import styles from "./styles.css?url";
@@ -15,7 +15,8 @@ export function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const data = useLoaderData<typeof loader>() as { theme?: string } | undefined;
+  // useRouteLoaderData: Layout also renders the error boundary, where useLoaderData is not allowed.
+  const data = useRouteLoaderData<typeof loader>("root");
   const theme = data?.theme ?? "system";
   return (
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>

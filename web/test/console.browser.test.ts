@@ -21,6 +21,16 @@ async function firstRuleIs(page: import("playwright-core").Page, name: string) {
   expect(await page.locator("li.rule").first().getAttribute("data-rule")).toBe(name);
 }
 
+/** Clicks a submit button and waits until its action answered and the page re-read its data. */
+async function submit(page: import("playwright-core").Page, button: import("playwright-core").Locator) {
+  const revalidated = page.waitForResponse((r) => r.request().method() === "GET" && r.url().includes(".data"));
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(".data")),
+    button.click(),
+  ]);
+  await revalidated;
+}
+
 let stack: DevStack;
 let browser: Browser;
 
@@ -68,7 +78,7 @@ describe("admin console", () => {
     await page.getByLabel("Rule 1 group 1 condition 1 attribute").fill("country");
     await page.getByLabel("Rule 1 group 1 condition 1 value").fill("DE");
     await page.getByLabel("Variant served by Rule 1").selectOption("order");
-    await page.getByRole("button", { name: "Save rules" }).click();
+    await submit(page, page.getByRole("button", { name: "Save rules" }));
     await (page.getByText("the rules change is waiting for approval")).waitFor({ state: "visible" });
 
     // The approver's inbox receives it live (no reload) and approves.
@@ -126,7 +136,7 @@ describe("admin console", () => {
       await page.getByLabel(`Name of rule ${index}`).fill(name);
       await page.getByLabel(`Variant served by ${name}`).selectOption(variant);
     }
-    await page.getByRole("button", { name: "Save rules" }).click();
+    await submit(page, page.getByRole("button", { name: "Save rules" }));
     await (page.getByText("Rules saved.")).waitFor({ state: "visible" });
     if (await page.getByRole("button", { name: "Request deploy to Development" }).isVisible()) {
       await page.getByRole("button", { name: "Request deploy to Development" }).click();
@@ -140,7 +150,7 @@ describe("admin console", () => {
     await page.keyboard.press("ArrowUp");
     await page.keyboard.press("Space");
     await firstRuleIs(page, "second");
-    await page.getByRole("button", { name: "Save rules" }).click();
+    await submit(page, page.getByRole("button", { name: "Save rules" }));
     await (page.getByText("Rules saved.")).waitFor({ state: "visible" });
     expect((await ofrepUntil(stack.baseUrl, DEVELOPMENT_SECRET, key, user, (b) => b.variant === "variant-a")).variant).toBe("variant-a");
 
@@ -155,7 +165,7 @@ describe("admin console", () => {
     await page.mouse.move(to.x + 20, to.y + 5, { steps: 10 });
     await page.mouse.up();
     await firstRuleIs(page, "first");
-    await page.getByRole("button", { name: "Save rules" }).click();
+    await submit(page, page.getByRole("button", { name: "Save rules" }));
     await (page.getByText("Rules saved.")).waitFor({ state: "visible" });
     expect((await ofrepUntil(stack.baseUrl, DEVELOPMENT_SECRET, key, user, (b) => b.variant === "control")).variant).toBe("control");
     await admin.context.close();

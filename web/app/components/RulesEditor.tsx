@@ -48,7 +48,7 @@ export function RulesEditor({ stageId, stageVersion, rules, variants, segments, 
       <input type="hidden" name="rules" value={JSON.stringify(toRuleInputs(drafts))} />
       <p className="sr-only" aria-live="polite">{announcement}</p>
       {drafts.length === 0 && <p className="empty">No rules in {envName}: everyone gets the default variant.</p>}
-      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}
+      <DndContext id={`rules-${stageId}`} sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}
         accessibility={{ announcements: {
           onDragStart: ({ active }) => `Picked up ${describe(drafts, active.id)}.`,
           onDragOver: ({ active, over }) => over ? `${describe(drafts, active.id)} is over position ${drafts.findIndex((r) => r.key === over.id) + 1}.` : "",

@@ -8,7 +8,15 @@ export interface ApiFailure {
   field?: string;
 }
 
+// The Pages function and the Remix build each bundle this module, so `instanceof` checks a brand
+// shared through the global symbol registry rather than the class object.
+const BRAND = Symbol.for("fluxgate.console.ApiError");
+
 export class ApiError extends Error implements ApiFailure {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+  readonly [BRAND] = true;
   readonly code: string;
   readonly reason?: string;
   readonly field?: string;

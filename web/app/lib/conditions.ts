@@ -1,6 +1,7 @@
 // The condition builder's model: every operator of the evaluation engine (EVALUATION.md) with the
 // input it needs, and the conversion between the editor's text fields and the API's
 // ConditionGroupInput (match = OR of groups; a group combines its conditions with AND or OR).
+import type { ConditionGroupInput } from "../gql/graphql";
 export type InputKind = "text" | "list" | "number" | "date" | "semver" | "regex" | "segment" | "segments" | "none";
 
 export interface OperatorInfo {
@@ -122,11 +123,14 @@ export function fromConditionValue(value: ConditionValue): ConditionDraft {
   };
 }
 
-export const toGroupInputs = (groups: GroupDraft[]): GroupValue[] =>
-  groups.map((g) => ({ operator: g.operator, conditions: g.conditions.map(toConditionInput) }));
+export const toGroupInputs = (groups: GroupDraft[]): ConditionGroupInput[] =>
+  groups.map((g) => ({
+    operator: g.operator === "OR" ? "or" : "and",
+    conditions: g.conditions.map(toConditionInput) as ConditionGroupInput["conditions"],
+  }));
 
 export const fromGroupValues = (groups: GroupValue[]): GroupDraft[] =>
-  groups.map((g) => ({ operator: g.operator === "OR" ? "OR" : "AND", conditions: g.conditions.map(fromConditionValue) }));
+  groups.map((g) => ({ operator: g.operator.toLowerCase() === "or" ? "OR" : "AND", conditions: g.conditions.map(fromConditionValue) }));
 
 /** Changing the operator keeps the value only when the new operator reads the same kind of input. */
 export function withOperator(draft: ConditionDraft, operator: OperatorName): ConditionDraft {

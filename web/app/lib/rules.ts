@@ -1,5 +1,6 @@
 // A stage's rules as the editor holds them, and their conversion to the API's RuleInput list
 // (the list order is the evaluation order).
+import type { RuleInput } from "../gql/graphql";
 import { fromGroupValues, conditionProblem, toGroupInputs, type GroupDraft, type GroupValue } from "./conditions";
 import { parseRollout, splitProblem, type Allocation } from "./splits";
 
@@ -57,7 +58,8 @@ export function ruleProblems(rules: RuleDraft[]): Map<string, string> {
   return problems;
 }
 
-export function toRuleInputs(rules: RuleDraft[]) {
+/** Typed against the schema's RuleInput, so a schema change that breaks it fails the typecheck. */
+export function toRuleInputs(rules: RuleDraft[]): RuleInput[] {
   return rules.map((rule) => ({
     ...(rule.id ? { id: rule.id } : {}),
     name: rule.name.trim() || undefined,

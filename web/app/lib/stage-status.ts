@@ -12,4 +12,10 @@ export function stageBadge(status: string, killed: boolean): { label: string; to
   }
 }
 
+const ENVIRONMENT_ORDER: Record<string, number> = { development: 0, staging: 1, production: 2 };
+
+/** Environments in pipeline order (development, staging, production), then by name. */
+export const byEnvironmentOrder = <T extends { type: string; name: string }>(a: T, b: T) =>
+  (ENVIRONMENT_ORDER[a.type] ?? 3) - (ENVIRONMENT_ORDER[b.type] ?? 3) || a.name.localeCompare(b.name);
+
 export const isLive = (status: string) => status === "DEPLOYED" || status === "ROLLBACK_REJECTED" || status === "ROLLBACK_REQUESTED";

@@ -14,7 +14,7 @@ import {
 } from "~/lib/docs/flag";
 import { optionalText, text } from "~/lib/form";
 import { runStageIntent } from "~/lib/stage-actions.server";
-import { isLive, stageBadge } from "~/lib/stage-status";
+import { byEnvironmentOrder, isLive, stageBadge } from "~/lib/stage-status";
 import { requireTeam } from "~/lib/team.server";
 import { useLive } from "~/lib/use-live";
 import type { ValueTypeName } from "~/lib/variant-values";
@@ -32,8 +32,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const diff = Number.isInteger(diffVersion) && diffVersion > 1
     ? (await context.auth.query(DiffDoc, { featureId: params.id!, from: diffVersion - 1, to: diffVersion })).diffFeatureVersions
     : null;
+  const stages = [...page.feature.stages].sort((a, b) => byEnvironmentOrder(a.environment, b.environment));
   return {
-    feature: page.feature, role: page.team.myRole, segments: page.segments.nodes.map((s) => s.key),
+    feature: { ...page.feature, stages }, role: page.team.myRole, segments: page.segments.nodes.map((s) => s.key),
     otherFlags: page.features.nodes.filter((f) => f.id !== params.id), versions: versions.featureVersions.nodes, diff, diffVersion,
   };
 }
@@ -60,7 +61,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       if (!isFailure(saved)) return ok("Rules saved.");
       if (saved.error.reason !== "APPROVAL_REQUIRED") return saved;
       // A protected environment: the same list goes through an approval request.
-      const requested = await attempt(() => context.auth.gql(RequestRulesChangeDoc, { stageId, rules: input, comment: optionalText(form, "comment") }));
+      // A request proposes the whole list afresh: the API takes no rule ids there.
+      const proposed = input.map(({ id: _id, ...rule }) => rule);
+      const requested = await attempt(() => context.auth.gql(RequestRulesChangeDoc, { stageId, rules: proposed, comment: optionalText(form, "comment") }));
       return isFailure(requested) ? requested : ok("This environment is protected: the rules change is waiting for approval.");
     }
     case "stageVariants": {

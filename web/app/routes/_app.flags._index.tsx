@@ -6,7 +6,7 @@ import { FormError } from "~/components/FormError";
 import type { FeatureFilter, Lifecycle, ValueType } from "~/gql/graphql";
 import { FlagsListDoc } from "~/lib/docs/flags";
 import { runStageIntent, type StageActionResult } from "~/lib/stage-actions.server";
-import { isLive, stageBadge } from "~/lib/stage-status";
+import { byEnvironmentOrder, isLive, stageBadge } from "~/lib/stage-status";
 import { requireTeam } from "~/lib/team.server";
 import { useLive } from "~/lib/use-live";
 
@@ -37,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const data = await context.auth.query(FlagsListDoc, {
     teamId: team.id, filter: filterFromSearch(params), first: PAGE_SIZE, after: params.get("after") || null,
   });
-  return { team: data.team, features: data.features.nodes, pageInfo: data.features.pageInfo };
+  return { team: { ...data.team, environments: [...data.team.environments].sort(byEnvironmentOrder) }, features: data.features.nodes, pageInfo: data.features.pageInfo };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -103,6 +103,18 @@ describe("admin console", () => {
     await inbox.locator("li", { hasText: key }).getByRole("button", { name: "Approve" }).click();
     expect((await ofrepUntil(stack.baseUrl, PRODUCTION_SECRET, key, de, (b) => b.value === "Order")).value).toBe("Order");
 
+    // "Try it" evaluates the deployed flag for a typed context through the API.
+    await page.goto("/flags?q=" + key);
+    await page.getByRole("link", { name: key }).click();
+    await page.getByRole("tab", { name: /Production/ }).click();
+    await page.getByRole("button", { name: "Add attribute" }).click();
+    await page.getByLabel("Attribute 1 name").fill("country");
+    await page.getByLabel("Attribute 1 value").fill("DE");
+    await page.getByRole("button", { name: "Evaluate" }).click();
+    const tried = page.getByTestId("try-result");
+    await tried.waitFor();
+    expect(await tried.textContent()).toMatch(/^Value"Order"VariantorderReasonTARGETING_MATCHRule[0-9a-f-]{36}$/);
+
     // A team admin kills it from the flags list; the monitor counts down; OFREP answers DISABLED.
     const admin = await signIn(browser, stack.consoleUrl, "teamadmin");
     await admin.page.goto(`/flags?q=${key}`);

@@ -4,6 +4,7 @@
 import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
+import { useHere } from "~/lib/use-here";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useId, useState } from "react";
 import { fromRuleValue, moveItem, newRule, ruleProblems, toRuleInputs, type RuleDraft, type RuleValue } from "~/lib/rules";
@@ -21,6 +22,7 @@ interface Props {
 }
 
 export function RulesEditor({ stageId, stageVersion, rules, variants, segments, canEdit, envName }: Props) {
+  const here = useHere();
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => rules.map(fromRuleValue));
   const [announcement, setAnnouncement] = useState("");
   const busy = useNavigation().state === "submitting";
@@ -41,7 +43,7 @@ export function RulesEditor({ stageId, stageVersion, rules, variants, segments, 
     move(drafts.findIndex((r) => r.key === active.id), drafts.findIndex((r) => r.key === over.id));
   };
   return (
-    <Form method="post" className="stack" onSubmit={(e) => { if (problems.size > 0) e.preventDefault(); }}>
+    <Form method="post" action={here} className="stack" onSubmit={(e) => { if (problems.size > 0) e.preventDefault(); }}>
       <input type="hidden" name="intent" value="saveRules" />
       <input type="hidden" name="stageId" value={stageId} />
       <input type="hidden" name="expectedVersion" value={stageVersion} />

@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { useHere } from "~/lib/use-here";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import type { RuleInput } from "~/gql/graphql";
 import { FormError } from "~/components/FormError";
 import { KillSwitchButton } from "~/components/KillSwitchButton";
 import { RulesEditor } from "~/components/RulesEditor";
+import { ScheduledChanges } from "~/components/ScheduledChanges";
 import { VariantValueInput } from "~/components/VariantValueInput";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
 import {
-  CreateVariantDoc, DiffDoc, EvaluateDoc, FlagPageDoc, RemovePrerequisiteDoc, RequestRulesChangeDoc, RollbackVersionDoc,
+  CancelScheduledChangeDoc, CreateScheduledChangeDoc, CreateVariantDoc, DiffDoc, ScheduledChangesDoc, EvaluateDoc, FlagPageDoc, RemovePrerequisiteDoc, RequestRulesChangeDoc, RollbackVersionDoc,
   SetPrerequisiteDoc, SetStageRulesDoc, SetStageVariantsDoc, UpdateFeatureDoc, VersionsDoc,
 } from "~/lib/docs/flag";
 import { optionalText, text } from "~/lib/form";
@@ -24,9 +26,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const team = await requireTeam(context);
   const url = new URL(request.url);
-  const [page, versions] = await Promise.all([
+  const [page, versions, schedules] = await Promise.all([
     context.auth.query(FlagPageDoc, { id: params.id!, teamId: team.id }),
     context.auth.query(VersionsDoc, { featureId: params.id! }),
+    context.auth.query(ScheduledChangesDoc, { teamId: team.id, featureId: params.id! }),
   ]);
   const diffVersion = Number(url.searchParams.get("diff"));
   const diff = Number.isInteger(diffVersion) && diffVersion > 1
@@ -36,11 +39,18 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   return {
     feature: { ...page.feature, stages }, role: page.team.myRole, segments: page.segments.nodes.map((s) => s.key),
     otherFlags: page.features.nodes.filter((f) => f.id !== params.id), versions: versions.featureVersions.nodes, diff, diffVersion,
+    schedules: schedules.scheduledChanges,
   };
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await request.formData();
+  // "Promote to <next>" deploys the next stage along the pipeline.
+  const promote = text(form, "promoteStageId");
+  if (promote) {
+    form.set("intent", "deploy");
+    form.set("stageId", promote);
+  }
   const stageResult = await runStageIntent(context, form);
   if (stageResult) return stageResult;
   const featureId = params.id!;
@@ -108,6 +118,23 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       const result = await attempt(() => context.auth.gql(EvaluateDoc, { environmentId: text(form, "environmentId"), featureKey: text(form, "featureKey"), context: evaluationContext }));
       return isFailure(result) ? result : { ok: true as const, message: "Evaluated.", evaluation: result.evaluateFeature };
     }
+    case "schedule": {
+      // datetime-local is wall time in the browser's zone; offsetMinutes (getTimezoneOffset) makes it an instant.
+      const local = Date.parse(`${text(form, "runAt")}:00Z`);
+      if (Number.isNaN(local)) return failure({ code: "BAD_USER_INPUT", field: "runAt", message: "Choose when the change runs." });
+      const runAt = new Date(local + Number(text(form, "offsetMinutes") || 0) * 60_000).toISOString();
+      const action = text(form, "action") as "stage_change" | "set_rollout" | "enable" | "disable";
+      const result = await attempt(() => context.auth.gql(CreateScheduledChangeDoc, { input: {
+        featureId, action, runAt, timezone: optionalText(form, "timezone"),
+        ...(action === "stage_change" ? { stageId: text(form, "stageId"), stageChange: text(form, "stageChange") as "deploy" | "rollback" } : {}),
+        ...(action === "set_rollout" ? { ruleId: text(form, "ruleId"), percentage: Number(text(form, "percentage")) } : {}),
+      } }));
+      return isFailure(result) ? result : ok("Change scheduled.");
+    }
+    case "cancelSchedule": {
+      const result = await attempt(() => context.auth.gql(CancelScheduledChangeDoc, { id: text(form, "scheduleId") }));
+      return isFailure(result) ? result : ok("Scheduled change cancelled.");
+    }
     case "rollbackVersion": {
       const result = await attempt(() => context.auth.gql(RollbackVersionDoc, { featureId, version: Number(text(form, "version")), comment: optionalText(form, "comment") }));
       if (isFailure(result)) return result;
@@ -121,13 +148,16 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 const CAN_EDIT = new Set(["team_admin", "requester"]);
 
 export default function FlagPage() {
-  const { feature, role, segments, otherFlags, versions, diff, diffVersion } = useLoaderData<typeof loader>();
+  const here = useHere();
+  const { feature, role, segments, otherFlags, versions, diff, diffVersion, schedules } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params, setParams] = useSearchParams();
   const stage = feature.stages.find((s) => s.environment.key === params.get("env")) ?? feature.stages[0];
   useLive("features", stage ? { environmentId: stage.environment.id } : {});
   useLive("approvals");
   const canEdit = role === null || CAN_EDIT.has(role);
+  // Promotion: the next environment along the pipeline order.
+  const nextStage = stage ? feature.stages[feature.stages.indexOf(stage) + 1] : undefined;
   const isAdmin = role === null || role === "team_admin";
   const variantKeys = feature.variants.length ? feature.variants.map((v) => v.key) : feature.type === "BOOLEAN" ? ["on", "off"] : [];
   return (
@@ -163,10 +193,15 @@ export default function FlagPage() {
         </div>
         {stage && (
           <div className="stack" role="tabpanel" aria-label={stage.environment.name} style={{ marginTop: "0.75rem" }}>
-            <Form method="post" className="row">
+            <Form method="post" action={here} className="row">
               <input type="hidden" name="stageId" value={stage.id} />
               <label htmlFor="stage-comment" className="sr-only">Comment for the deploy or rollback</label>
               <input id="stage-comment" name="comment" placeholder="Comment (optional)" />
+              {isLive(stage.status) && nextStage && !isLive(nextStage.status) && (
+                <button type="submit" name="promoteStageId" value={nextStage.id} className="primary" disabled={!canEdit || nextStage.status === "DEPLOYMENT_REQUESTED"}>
+                  Promote to {nextStage.environment.name}
+                </button>
+              )}
               {isLive(stage.status)
                 ? <button type="submit" name="intent" value="rollback" disabled={!canEdit}>Request rollback in {stage.environment.name}</button>
                 : <button type="submit" name="intent" value="deploy" className="primary" disabled={!canEdit || stage.status === "DEPLOYMENT_REQUESTED"}>Request deploy to {stage.environment.name}</button>}
@@ -175,7 +210,7 @@ export default function FlagPage() {
             <RulesEditor key={stage.id} stageId={stage.id} stageVersion={feature.version} rules={stage.rules} variants={variantKeys}
               segments={segments} canEdit={canEdit} envName={stage.environment.name} />
             <h3>Default and off variants</h3>
-            <Form method="post" className="row" key={`v-${stage.id}`}>
+            <Form method="post" action={here} className="row" key={`v-${stage.id}`}>
               <input type="hidden" name="intent" value="stageVariants" />
               <input type="hidden" name="stageId" value={stage.id} />
               <div className="field"><label htmlFor="defaultVariant">Default (no rule matched)</label>
@@ -192,7 +227,7 @@ export default function FlagPage() {
       <div className="grid-2">
         <section className="card" aria-labelledby="overview-title">
           <h2 id="overview-title">Overview</h2>
-          <Form method="post" className="stack" key={`o-${feature.version}`}>
+          <Form method="post" action={here} className="stack" key={`o-${feature.version}`}>
             <input type="hidden" name="intent" value="overview" />
             <input type="hidden" name="version" value={feature.version} />
             <div className="field"><label htmlFor="ov-name">Name</label><input id="ov-name" name="name" defaultValue={feature.name} /></div>
@@ -214,7 +249,7 @@ export default function FlagPage() {
             ? <p className="muted">{feature.type === "BOOLEAN" ? "Implicit on = true, off = false." : "No variants yet."}</p>
             : <ul>{feature.variants.map((v) => <li key={v.id}><span className="mono">{v.key}</span> = <code>{v.value}</code>{v.description && <span className="muted"> · {v.description}</span>}</li>)}</ul>}
           {canEdit && (
-            <Form method="post" className="stack">
+            <Form method="post" action={here} className="stack">
               <input type="hidden" name="intent" value="addVariant" />
               <input type="hidden" name="type" value={feature.type} />
               <div className="field"><label htmlFor="nv-key">New variant key</label><input id="nv-key" name="key" required className="mono" /></div>
@@ -228,12 +263,12 @@ export default function FlagPage() {
             {feature.prerequisites.map((p) => (
               <li key={p.feature.id} className="row">
                 <Link className="mono" to={`/flags/${p.feature.id}`}>{p.feature.key}</Link> must serve {p.variant ? <code>{p.variant}</code> : "true"}
-                {canEdit && <Form method="post"><input type="hidden" name="intent" value="removePrerequisite" /><input type="hidden" name="requiredFeatureId" value={p.feature.id} /><button type="submit" aria-label={`Remove prerequisite ${p.feature.key}`}>Remove</button></Form>}
+                {canEdit && <Form method="post" action={here}><input type="hidden" name="intent" value="removePrerequisite" /><input type="hidden" name="requiredFeatureId" value={p.feature.id} /><button type="submit" aria-label={`Remove prerequisite ${p.feature.key}`}>Remove</button></Form>}
               </li>
             ))}
           </ul>
           {canEdit && (
-            <Form method="post" className="row">
+            <Form method="post" action={here} className="row">
               <input type="hidden" name="intent" value="addPrerequisite" />
               <div className="field"><label htmlFor="pr-flag">Requires flag</label>
                 <select id="pr-flag" name="requiredFeatureId" required>{otherFlags.map((f) => <option key={f.id} value={f.id}>{f.key}</option>)}</select></div>
@@ -243,6 +278,11 @@ export default function FlagPage() {
           )}
         </section>
       </div>
+
+      <section className="card" aria-labelledby="schedule-title">
+        <h2 id="schedule-title">Scheduled changes</h2>
+        <ScheduledChanges changes={schedules} stages={feature.stages} canEdit={canEdit} />
+      </section>
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
@@ -259,7 +299,7 @@ export default function FlagPage() {
                     <td className="row">
                       {v.version > 1 && <Link to={`?${new URLSearchParams({ ...Object.fromEntries(params), diff: String(v.version) })}#history-title`} preventScrollReset>Diff</Link>}
                       {v.version !== feature.version && canEdit && (
-                        <Form method="post"><input type="hidden" name="intent" value="rollbackVersion" /><input type="hidden" name="version" value={v.version} />
+                        <Form method="post" action={here}><input type="hidden" name="intent" value="rollbackVersion" /><input type="hidden" name="version" value={v.version} />
                           <button type="submit" aria-label={`Roll back to version ${v.version}`}>Roll back to this</button></Form>
                       )}
                     </td>

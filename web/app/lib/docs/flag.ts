@@ -88,3 +88,17 @@ export const CreateFeatureDoc = graphql(`
 export const PipelinesDoc = graphql(`
   query Pipelines($teamId: ID!) { pipelines(teamId: $teamId, first: 50) { nodes { id name } } }
 `);
+
+export const ScheduledChangesDoc = graphql(`
+  query ScheduledChanges($teamId: ID!, $featureId: ID!) {
+    scheduledChanges(teamId: $teamId, featureId: $featureId) { id action status runAt timezone result environmentId payload }
+  }
+`);
+
+export const CreateScheduledChangeDoc = graphql(`
+  mutation CreateScheduledChange($input: CreateScheduledChangeInput!) { createScheduledChange(input: $input) { id runAt } }
+`);
+
+export const CancelScheduledChangeDoc = graphql(`
+  mutation CancelScheduledChange($id: ID!) { cancelScheduledChange(id: $id) { id status } }
+`);

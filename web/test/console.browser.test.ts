@@ -73,6 +73,7 @@ describe("admin console", () => {
 
     // A rule in production: country equals DE -> order. Production is protected: it becomes a request.
     await page.getByRole("tab", { name: /Production/ }).click();
+    await page.waitForURL(/env=production/);
     await page.getByRole("button", { name: "Add rule" }).click();
     await page.getByRole("button", { name: "Add conditions" }).click();
     await page.getByLabel("Rule 1 group 1 condition 1 attribute").fill("country");
@@ -107,6 +108,7 @@ describe("admin console", () => {
     await page.goto("/flags?q=" + key);
     await page.getByRole("link", { name: key }).click();
     await page.getByRole("tab", { name: /Production/ }).click();
+    await page.waitForURL(/env=production/);
     await page.getByRole("button", { name: "Add attribute" }).click();
     await page.getByLabel("Attribute 1 name").fill("country");
     await page.getByLabel("Attribute 1 value").fill("DE");

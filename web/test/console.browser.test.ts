@@ -131,7 +131,7 @@ describe("admin console", () => {
     await (row.locator("time.countdown")).waitFor({ state: "visible" });
     expect(await (row.locator("time.countdown")).textContent()).toMatch(/^1[45]:\d\d$/);
     await admin.page.getByRole("button", { name: `Re-enable ${key}` }).click();
-    await (admin.page.getByText("No kill switch is engaged.")).waitFor({ state: "visible" });
+    await row.waitFor({ state: "detached" });
     expect((await ofrepUntil(stack.baseUrl, PRODUCTION_SECRET, key, de, (b) => b.value === "Order")).value).toBe("Order");
 
     for (const session of [requester, approver, admin]) await session.context.close();
@@ -160,9 +160,13 @@ describe("admin console", () => {
 
     // Keyboard: focus the second rule's handle, Space, ArrowUp, Space.
     await page.getByRole("button", { name: /^Reorder second/ }).focus();
+    // Each step waits for dnd-kit's screen-reader announcement, which is what a keyboard user hears.
     await page.keyboard.press("Space");
+    await page.getByText("Picked up second.").waitFor({ state: "attached" });
     await page.keyboard.press("ArrowUp");
+    await page.getByText("second is over position 1.").waitFor({ state: "attached" });
     await page.keyboard.press("Space");
+    await page.getByText("second dropped at position 1.").waitFor({ state: "attached" });
     await firstRuleIs(page, "second");
     await submit(page, page.getByRole("button", { name: "Save rules" }));
     await (page.getByText("Rules saved.")).waitFor({ state: "visible" });

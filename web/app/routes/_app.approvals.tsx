@@ -67,7 +67,7 @@ export default function Approvals() {
         {requests.map((r) => {
           const own = r.requestedBy === me;
           const eligible = waiting.includes(r.id);
-          const why = r.status !== "pending" ? `This request is ${r.status}.` : own ? "You made this request: someone else must approve it." : !eligible ? "You are not among this request's approvers (or already voted)." : undefined;
+          const why = own ? "You made this request: someone else must approve it." : !eligible ? "You are not among this request's approvers (or already voted)." : undefined;
           return (
             <li key={r.id} className="card stack" data-request={r.id}>
               <div className="row">
@@ -82,7 +82,7 @@ export default function Approvals() {
                 <pre className="mono small" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{JSON.stringify(r.payload, null, 2)}</pre>
               </details>
               {r.votes.length > 0 && <ul className="small">{r.votes.map((v) => <li key={v.userId}>{users[v.userId] ?? v.userId}: {v.vote}{v.comment && ` — “${v.comment}”`}</li>)}</ul>}
-              <Vote requestId={r.id} disabledReason={why} />
+              {r.status === "pending" && <Vote requestId={r.id} disabledReason={why} />}
             </li>
           );
         })}

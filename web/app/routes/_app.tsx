@@ -19,7 +19,7 @@ export function useShell() {
   return useRouteLoaderData<typeof loader>("routes/_app")!;
 }
 
-const THEME_LABEL: Record<Theme, string> = { system: "Theme: system", dark: "Theme: dark", light: "Theme: light" };
+const THEME_LABEL: Record<Theme, string> = { system: "◐ System", dark: "☾ Dark", light: "☀ Light" };
 
 export default function AppShell() {
   const { me, teams, current } = useLoaderData<typeof loader>();
@@ -63,14 +63,14 @@ export default function AppShell() {
           </Form>
         )}
         <button type="button" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K" title="Command palette (Ctrl+K)">
-          Search <kbd className="small muted">Ctrl K</kbd>
+          Search <kbd className="small muted" aria-hidden="true">Ctrl K</kbd>
         </button>
         <Form method="post" action="/theme">
           <input type="hidden" name="next" value={here} />
           <input type="hidden" name="theme" value={nextTheme(theme)} />
-          <button type="submit" aria-label={`${THEME_LABEL[theme]}; switch to ${nextTheme(theme)}`}>{THEME_LABEL[theme]}</button>
+          <button type="submit" aria-label={`Theme: ${theme}; switch to ${nextTheme(theme)}`} title="Colour theme">{THEME_LABEL[theme]}</button>
         </Form>
-        <span className="small muted" title={me.email}>{me.displayName || me.username}{current?.myRole ? ` · ${current.myRole.replace("_", " ")}` : me.isSystemAdmin ? " · system admin" : ""}</span>
+        <span className="small muted who" title={me.email}>{me.displayName || me.username}{current?.myRole ? ` · ${current.myRole.replace("_", " ")}` : me.isSystemAdmin ? " · system admin" : ""}</span>
         <Form method="post" action="/logout"><button type="submit">Sign out</button></Form>
       </header>
       <main id="main" className="main">

@@ -31,6 +31,13 @@ async function submit(page: import("playwright-core").Page, button: import("play
   await revalidated;
 }
 
+/** After saving, the editor re-reads the rules from the server (Save is disabled again when clean). */
+async function saveRules(page: import("playwright-core").Page) {
+  await submit(page, page.getByRole("button", { name: "Save rules" }));
+  await page.getByText("Rules saved.").waitFor();
+  await page.getByRole("button", { name: "Save rules" }).and(page.locator(":disabled")).waitFor();
+}
+
 let stack: DevStack;
 let browser: Browser;
 
@@ -150,8 +157,7 @@ describe("admin console", () => {
       await page.getByLabel(`Name of rule ${index}`).fill(name);
       await page.getByLabel(`Variant served by ${name}`).selectOption(variant);
     }
-    await submit(page, page.getByRole("button", { name: "Save rules" }));
-    await (page.getByText("Rules saved.")).waitFor({ state: "visible" });
+    await saveRules(page);
     if (await page.getByRole("button", { name: "Request deploy to Development" }).isVisible()) {
       await page.getByRole("button", { name: "Request deploy to Development" }).click();
     }
@@ -159,17 +165,15 @@ describe("admin console", () => {
     expect((await ofrepUntil(stack.baseUrl, DEVELOPMENT_SECRET, key, user, (b) => b.variant === "control")).variant).toBe("control");
 
     // Keyboard: focus the second rule's handle, Space, ArrowUp, Space.
-    await page.getByRole("button", { name: /^Reorder second/ }).focus();
     // Each step waits for dnd-kit's screen-reader announcement, which is what a keyboard user hears.
-    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: /^Reorder second/ }).press("Space");
     await page.getByText("Picked up second.").waitFor({ state: "attached" });
     await page.keyboard.press("ArrowUp");
     await page.getByText("second is over position 1.").waitFor({ state: "attached" });
     await page.keyboard.press("Space");
     await page.getByText("second dropped at position 1.").waitFor({ state: "attached" });
     await firstRuleIs(page, "second");
-    await submit(page, page.getByRole("button", { name: "Save rules" }));
-    await (page.getByText("Rules saved.")).waitFor({ state: "visible" });
+    await saveRules(page);
     expect((await ofrepUntil(stack.baseUrl, DEVELOPMENT_SECRET, key, user, (b) => b.variant === "variant-a")).variant).toBe("variant-a");
 
     // Pointer: drag "first" (now second) above "second".
@@ -183,8 +187,7 @@ describe("admin console", () => {
     await page.mouse.move(to.x + 20, to.y + 5, { steps: 10 });
     await page.mouse.up();
     await firstRuleIs(page, "first");
-    await submit(page, page.getByRole("button", { name: "Save rules" }));
-    await (page.getByText("Rules saved.")).waitFor({ state: "visible" });
+    await saveRules(page);
     expect((await ofrepUntil(stack.baseUrl, DEVELOPMENT_SECRET, key, user, (b) => b.variant === "control")).variant).toBe("control");
     await admin.context.close();
   }, 120_000);

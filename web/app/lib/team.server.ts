@@ -1,24 +1,33 @@
-// The team the console shows: the one chosen with the team switcher (kept in the session cookie)
-// when the user can still see it, else their first team.
+// The team the console shows: the one chosen with the team switcher (kept in the session cookie),
+// else the user's first team. Loaders use the cookie's choice directly, so they query in parallel
+// with the shell; the API authorises every team id anyway (a team the user left answers NOT_FOUND),
+// and the shell drops a choice the user can no longer see.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { AllTeamsDoc } from "./docs/identity";
+import { ShellDoc } from "./docs/identity";
 
-export interface TeamChoice {
-  teams: { id: string; name: string; myRole: string | null }[];
-  current: { id: string; name: string; myRole: string | null } | null;
+type Team = { id: string; name: string; myRole: string | null };
+
+export interface Shell {
+  me: { id: string; username: string; displayName: string; email: string; isSystemAdmin: boolean; mustChangePassword: boolean };
+  teams: Team[];
+  current: Team | null;
 }
 
-export function loadTeams(context: AppLoadContext): Promise<TeamChoice> {
-  return context.auth.memo("teams", async () => {
-    const [{ teams }, chosen] = await Promise.all([context.auth.query(AllTeamsDoc, {}), context.auth.teamId()]);
-    const nodes = teams.nodes;
-    return { teams: nodes, current: nodes.find((t) => t.id === chosen) ?? nodes[0] ?? null };
+/** The user and their teams, once per request. */
+export function loadShell(context: AppLoadContext): Promise<Shell> {
+  return context.auth.memo("shell", async () => {
+    const [{ me, teams }, chosen] = await Promise.all([context.auth.query(ShellDoc, {}), context.auth.teamId()]);
+    const current = teams.nodes.find((t) => t.id === chosen) ?? teams.nodes[0] ?? null;
+    if (current && current.id !== chosen) await context.auth.setTeamId(current.id);
+    return { me, teams: teams.nodes, current };
   });
 }
 
-/** The current team, or a 404 page explaining there is none. */
-export async function requireTeam(context: AppLoadContext) {
-  const { current } = await loadTeams(context);
+/** The current team's id (the cookie's choice without waiting for the shell), or a 404 page. */
+export async function requireTeam(context: AppLoadContext): Promise<{ id: string }> {
+  const chosen = await context.auth.teamId();
+  if (chosen) return { id: chosen };
+  const { current } = await loadShell(context);
   if (!current) {
     throw Response.json({ code: "NOT_FOUND", message: "You are not a member of any team yet: ask a system admin to add you to one." }, { status: 404 });
   }

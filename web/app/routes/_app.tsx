@@ -2,17 +2,16 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Form, NavLink, Outlet, useLoaderData, useLocation, useRouteLoaderData, useSubmit } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { MeDoc } from "~/lib/docs/identity";
-import { loadTeams } from "~/lib/team.server";
+import { loadShell } from "~/lib/team.server";
 import { nextTheme, type Theme } from "~/lib/theme";
 import type { loader as rootLoader } from "~/root";
 
 const CommandPalette = lazy(() => import("~/components/CommandPalette"));
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const [{ me }, teams] = await Promise.all([context.auth.query(MeDoc, {}), loadTeams(context)]);
+  const { me, teams, current } = await loadShell(context);
   if (me.mustChangePassword) throw redirect("/password");
-  return { me, teams: teams.teams, current: teams.current };
+  return { me, teams, current };
 }
 
 export function useShell() {

@@ -1,13 +1,13 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/cloudflare";
 import { safeNext, text } from "~/lib/form";
-import { loadTeams } from "~/lib/team.server";
+import { loadShell } from "~/lib/team.server";
 
 export const loader = () => redirect("/flags");
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const teamId = text(form, "teamId");
-  const { teams } = await loadTeams(context);
+  const { teams } = await loadShell(context);
   if (!teams.some((t) => t.id === teamId)) {
     throw Response.json({ code: "NOT_FOUND", message: "No such team among yours." }, { status: 404 });
   }

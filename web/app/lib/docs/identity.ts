@@ -31,6 +31,10 @@ export const MeDoc = graphql(`
   }
 `);
 
-export const AllTeamsDoc = graphql(`
-  query AllTeams { teams(first: 100) { nodes { id name myRole } } }
+/** The signed-in shell in one call: the user and the teams they can see. */
+export const ShellDoc = graphql(`
+  query Shell {
+    me { id username displayName email isSystemAdmin mustChangePassword }
+    teams(first: 100) { nodes { id name myRole } }
+  }
 `);

@@ -35,7 +35,11 @@ async function submit(page: import("playwright-core").Page, button: import("play
 async function saveRules(page: import("playwright-core").Page) {
   await submit(page, page.getByRole("button", { name: "Save rules" }));
   await page.getByText("Rules saved.").waitFor();
-  await page.getByRole("button", { name: "Save rules" }).and(page.locator(":disabled")).waitFor();
+  // The editor has re-read the saved list once every rule carries its server id (new rules remount then).
+  await page.waitForFunction(() => {
+    const input = document.querySelector<HTMLInputElement>('input[name="rules"]');
+    return input !== null && (JSON.parse(input.value) as { id?: string }[]).every((rule) => typeof rule.id === "string");
+  });
 }
 
 let stack: DevStack;

@@ -6,7 +6,7 @@ import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalList
 import { CSS } from "@dnd-kit/utilities";
 import { useHere } from "~/lib/use-here";
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { fromRuleValue, moveItem, newRule, ruleProblems, toRuleInputs, type RuleDraft, type RuleValue } from "~/lib/rules";
 import { ConditionBuilder } from "./ConditionBuilder";
 import { SplitEditor } from "./SplitEditor";
@@ -25,6 +25,9 @@ export function RulesEditor({ stageId, stageVersion, rules, variants, segments, 
   const here = useHere();
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => rules.map(fromRuleValue));
   const [announcement, setAnnouncement] = useState("");
+  // dnd-kit keeps the first announcements object it is given: read the current list through a ref.
+  const current = useRef(drafts);
+  current.current = drafts;
   const busy = useNavigation().state === "submitting";
   // New data from the server (saved, or changed by someone else) replaces the drafts.
   const serverKey = JSON.stringify(rules);
@@ -52,9 +55,9 @@ export function RulesEditor({ stageId, stageVersion, rules, variants, segments, 
       {drafts.length === 0 && <p className="empty">No rules in {envName}: everyone gets the default variant.</p>}
       <DndContext id={`rules-${stageId}`} sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}
         accessibility={{ announcements: {
-          onDragStart: ({ active }) => `Picked up ${describe(drafts, active.id)}.`,
-          onDragOver: ({ active, over }) => over ? `${describe(drafts, active.id)} is over position ${drafts.findIndex((r) => r.key === over.id) + 1}.` : "",
-          onDragEnd: ({ active, over }) => over ? `${describe(drafts, active.id)} dropped at position ${drafts.findIndex((r) => r.key === over.id) + 1}.` : "Dropped.",
+          onDragStart: ({ active }) => `Picked up ${describe(current.current, active.id)}.`,
+          onDragOver: ({ active, over }) => over ? `${describe(current.current, active.id)} is over position ${current.current.findIndex((r) => r.key === over.id) + 1}.` : "",
+          onDragEnd: ({ active, over }) => over ? `${describe(current.current, active.id)} dropped at position ${current.current.findIndex((r) => r.key === over.id) + 1}.` : "Dropped.",
           onDragCancel: () => "Reordering cancelled.",
         } }}>
         <SortableContext items={drafts.map((r) => r.key)} strategy={verticalListSortingStrategy}>

@@ -48,6 +48,18 @@ export default defineConfig({
         test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
       },
       {
+        // The admin console (web/): its editors' models, and Debian's Chromium against `npm run dev`.
+        test: {
+          name: "console",
+          include: ["web/test/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 420_000,
+          fileParallelism: false,
+          globalSetup: ["./web/test/global-setup.ts"],
+        },
+      },
+      {
         // Starts the real `npm run dev` stack and drives it with real OpenFeature clients.
         test: {
           name: "e2e",

@@ -56,12 +56,13 @@ export function startWorkers(ports: DevPorts, persistTo: string): ChildProcess[]
   ];
 }
 
-/** The URLs both Workers answer on, for the startup banner. */
-export function describeStack(ports: DevPorts, persistTo: string): string[] {
+/** The URLs the console and both Workers answer on, for the startup banner. */
+export function describeStack(ports: DevPorts, persistTo: string, consoleUrl?: string): string[] {
   const evaluation = `http://127.0.0.1:${ports.evaluation}`;
   const admin = `http://127.0.0.1:${ports.admin}`;
   return [
     "FluxGate is running (local D1/KV/Durable Objects, persisted in " + persistTo + ")",
+    ...(consoleUrl ? [`Admin console (fluxgate-console) ${consoleUrl}  (sign in as teamadmin / ${DEMO_PASSWORD})`] : []),
     `Evaluation Worker (fluxgate)    ${evaluation}`,
     `  OFREP        ${evaluation}/ofrep/v1`,
     `  API          ${evaluation}/evaluate`,

@@ -13,6 +13,8 @@ export interface DevStack {
   readonly baseUrl: string;
   /** The admin Worker (/graphql): http://127.0.0.1:<port + 1>, no trailing slash. */
   readonly adminUrl: string;
+  /** The admin console (wrangler pages dev), http://127.0.0.1:<port>. */
+  readonly consoleUrl: string;
   /** Everything the stack printed so far (bounded), for diagnostics. */
   output(): string;
   /** Kills the whole process group (npm, tsx, wrangler, workerd) and waits until it is gone. */
@@ -78,6 +80,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const persistDir = await mkdtemp(path.join(tmpdir(), "fluxgate-e2e-"));
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminUrl = `http://127.0.0.1:${port + 1}`;
+  const consolePort = await freePort();
 
   let output = "";
   const append = (chunk: Buffer) => {
@@ -87,7 +90,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
 
   // detached: the child leads a new process group, so one kill reaches wrangler and workerd too.
-  const child = spawn("npm", ["run", "dev", "--", "--port", String(port), "--persist-to", persistDir], {
+  const child = spawn("npm", ["run", "dev", "--", "--port", String(port), "--console-port", String(consolePort), "--persist-to", persistDir], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -121,7 +124,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`dev stack did not become healthy: ${reason}\n--- stack output ---\n${output}\n--- end ---`);
   }
-  return { baseUrl, adminUrl, output: () => output, stop };
+  return { baseUrl, adminUrl, consoleUrl: `http://127.0.0.1:${consolePort}`, output: () => output, stop };
 }
 
 async function waitForHealth(baseUrl: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {

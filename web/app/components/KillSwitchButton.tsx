@@ -1,0 +1,44 @@
+// Engaging a kill switch is behind a confirmation: a dialog asking for the reason and the automatic
+// re-enable delay (5-60 minutes).
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useId, useRef } from "react";
+import type { StageActionResult } from "~/lib/stage-actions.server";
+
+export function KillSwitchButton({ featureId, featureKey, disabled }: { featureId: string; featureKey: string; disabled?: string }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const fetcher = useFetcher<StageActionResult>();
+  const id = useId();
+  const result = fetcher.data;
+  useEffect(() => {
+    if (fetcher.state === "idle" && result?.ok) dialog.current?.close();
+  }, [fetcher.state, result]);
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => dialog.current?.showModal()} disabled={Boolean(disabled)}
+        title={disabled} aria-label={`Kill ${featureKey}`}>
+        Kill
+      </button>
+      <dialog ref={dialog} aria-labelledby={`${id}-title`}>
+        <fetcher.Form method="post" className="stack">
+          <h2 id={`${id}-title`}>Kill <span className="mono">{featureKey}</span>?</h2>
+          <p className="muted">Every environment answers DISABLED (off variant) at once. No approval is needed.</p>
+          <input type="hidden" name="intent" value="kill" />
+          <input type="hidden" name="featureId" value={featureId} />
+          <div className="field">
+            <label htmlFor={`${id}-reason`}>Reason</label>
+            <input id={`${id}-reason`} name="reason" required placeholder="e.g. checkout errors spiking" />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-minutes`}>Re-enable automatically after (minutes, 5–60)</label>
+            <input id={`${id}-minutes`} name="rollbackInMinutes" type="number" min={5} max={60} step={1} defaultValue={30} required />
+          </div>
+          {result && !result.ok && <p className="error" role="alert">{result.error.message}</p>}
+          <div className="row">
+            <button type="submit" className="danger" disabled={fetcher.state !== "idle"}>Engage kill switch</button>
+            <button type="button" onClick={() => dialog.current?.close()}>Cancel</button>
+          </div>
+        </fetcher.Form>
+      </dialog>
+    </>
+  );
+}

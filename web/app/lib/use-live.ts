@@ -1,0 +1,27 @@
+// Re-reads the page's data when the API reports a change on a live topic (GraphQL subscription over
+// SSE, proxied by the console's own /live route with the session's credentials).
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+
+export type LiveTopic = "approvals" | "kill-switches" | "features";
+
+export function useLive(topic: LiveTopic, params: Record<string, string> = {}, onEvent?: (data: unknown) => void) {
+  const revalidator = useRevalidator();
+  const latest = useRef({ revalidator, onEvent });
+  latest.current = { revalidator, onEvent };
+  const query = new URLSearchParams({ topic, ...params }).toString();
+  useEffect(() => {
+    const source = new EventSource(`/live?${query}`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    source.addEventListener("next", (event) => {
+      latest.current.onEvent?.(JSON.parse((event as MessageEvent<string>).data));
+      // Several changes in a burst cost one reload.
+      clearTimeout(timer);
+      timer = setTimeout(() => latest.current.revalidator.revalidate(), 150);
+    });
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [query]);
+}

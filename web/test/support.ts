@@ -1,0 +1,93 @@
+// Browser-test support: the real stack (`npm run dev` through test/e2e/support/dev-stack.ts, with a
+// private wrangler dev registry) and Debian's Chromium driven by playwright-core.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startDevStack, type DevStack } from "../../test/e2e/support/dev-stack";
+
+export const PASSWORD = "fluxgate-demo";
+export const PRODUCTION_SECRET = "fg_local_production_demo_secret";
+export const DEVELOPMENT_SECRET = "fg_local_development_demo_secret";
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../test-results/screenshots");
+
+export async function startStack(): Promise<DevStack> {
+  // Our wrangler processes find each other here, and nobody else's Workers of the same name.
+  process.env.WRANGLER_REGISTRY_PATH = mkdtempSync(path.join(tmpdir(), "fluxgate-console-registry-"));
+  const stack = await startDevStack({ readyTimeoutMs: 240_000 });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${stack.consoleUrl}/login`, { redirect: "manual" });
+      await res.arrayBuffer();
+      if (res.status === 200) return stack;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stack.stop();
+  throw new Error(`the console did not answer on ${stack.consoleUrl}\n${stack.output()}`);
+}
+
+export const launch = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
+
+export async function signIn(browser: Browser, baseURL: string, login: string, options: { colorScheme?: "light" | "dark"; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL, colorScheme: options.colorScheme ?? "light",
+    viewport: { width: options.width ?? 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Username or email").fill(login);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/flags/);
+  return { context, page };
+}
+
+/** axe-core's serious and critical violations on the page, as "rule: target" lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
+
+/** OFREP single-flag evaluation against the evaluation Worker. */
+export async function ofrep(baseUrl: string, secret: string, key: string, context: Record<string, unknown>) {
+  const res = await fetch(`${baseUrl}/ofrep/v1/evaluate/flags/${key}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ context }),
+  });
+  return { status: res.status, body: (await res.json()) as { value?: unknown; variant?: string; reason?: string } };
+}
+
+/** Polls OFREP until `accept` holds (live delivery takes a moment), bounded. */
+export async function ofrepUntil(baseUrl: string, secret: string, key: string, context: Record<string, unknown>, accept: (b: { value?: unknown; reason?: string; variant?: string }) => boolean) {
+  const deadline = Date.now() + 15_000;
+  let last = await ofrep(baseUrl, secret, key, context);
+  while (!accept(last.body) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    last = await ofrep(baseUrl, secret, key, context);
+  }
+  return last.body;
+}
+
+/** GraphQL as a user, straight to the admin API (test set-up only). */
+export async function adminGraphQL<T>(adminUrl: string, login: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const call = async (q: string, v: Record<string, unknown>, token?: string) => {
+    const res = await fetch(`${adminUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: q, variables: v }),
+    });
+    const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(body.errors[0]!.message);
+    return body.data as never;
+  };
+  const { login: session } = await call(`mutation($l:String!,$p:String!){ login(input:{login:$l,password:$p}){ accessToken } }`, { l: login, p: PASSWORD }) as { login: { accessToken: string } };
+  return call(query, variables, session.accessToken) as Promise<T>;
+}

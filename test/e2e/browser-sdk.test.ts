@@ -30,9 +30,9 @@ beforeAll(async () => {
   const bundle = path.join(scratch, `${BROWSER_BUNDLE.bundle}.js`);
   allowed = await serveExamplePage(stack.baseUrl, bundle);
   refused = await serveExamplePage(stack.baseUrl, bundle);
-  token = await adminToken(stack.baseUrl);
+  token = await adminToken(stack.adminUrl);
   // The test page's origin joins the demo web client's list, as a developer would add theirs.
-  await graphql(stack.baseUrl, "mutation($input: UpdateClientInput!) { updateClient(input: $input) { id } }",
+  await graphql(stack.adminUrl, "mutation($input: UpdateClientInput!) { updateClient(input: $input) { id } }",
     { input: { id: DEMO_CLIENT_IDS.web, webOrigins: [...DEMO_WEB_ORIGINS, allowed.origin] } }, token);
   await waitFor("the new origin to be accepted", async () => {
     const response = await fetch(`${stack.baseUrl}/ofrep/v1/evaluate/flags`, {
@@ -77,10 +77,10 @@ describe("the browser build in Chromium, no bundler", () => {
     expect(requests.filter((url) => url.startsWith(allowed.origin))).toEqual([`${allowed.origin}/`, `${allowed.origin}/fluxgate.js`]);
 
     const carousel = { hero: "carousel", columns: 4 };
-    await setVariantValue(stack.baseUrl, token, "homepage_layout", 1, carousel); // modern, what user-42 gets
+    await setVariantValue(stack.adminUrl, token, "homepage_layout", 1, carousel); // modern, what user-42 gets
     await page.waitForFunction((hero) => document.querySelector("#flags")?.textContent?.includes(hero), "carousel", { timeout: 10_000 });
     expect(JSON.parse((await text(page, "#flags"))!)).toEqual({ betaBanner: true, layout: carousel });
-    await setVariantValue(stack.baseUrl, token, "homepage_layout", 1, LAYOUT_MODERN);
+    await setVariantValue(stack.adminUrl, token, "homepage_layout", 1, LAYOUT_MODERN);
     await page.close();
   });
 });

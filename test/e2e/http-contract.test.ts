@@ -140,18 +140,21 @@ describe("credentials and origins", () => {
     expect(res.status).toBe(200);
   });
 
-  it("refuses a server secret sent from a browser (any Origin) with 403", async () => {
+  it("refuses a server secret sent from a browser (any Origin) with 403 SERVER_CLIENT_IN_BROWSER", async () => {
     const res = await call(`${SINGLE}/BetaUsers`, { headers: { origin: "http://localhost:5173" }, body: admin });
     expect(res.status).toBe(403);
+    expect((res.responseJson as { errorCode: string }).errorCode).toBe("SERVER_CLIENT_IN_BROWSER");
   });
 
-  it("lets the web client call from a listed origin (with CORS headers) and refuses other origins with 403", async () => {
+  it("lets the web client call from a listed origin (with CORS headers) and refuses other origins with a readable 403 ORIGIN_NOT_ALLOWED", async () => {
     const allowed = await call(SINGLE, { secret: WEB_CLIENT_SECRET, headers: { origin: "http://localhost:5173" }, body: admin });
     expect(allowed.status).toBe(200);
     expect(allowed.responseHeaders.get("access-control-allow-origin")).toBe("http://localhost:5173");
     const refused = await call(SINGLE, { secret: WEB_CLIENT_SECRET, headers: { origin: "https://evil.example" }, body: admin });
     expect(refused.status).toBe(403);
-    expect(refused.responseHeaders.get("access-control-allow-origin")).toBeNull();
+    // Readable by the refused page (its secret is public anyway), so the developer sees the reason.
+    expect(refused.responseHeaders.get("access-control-allow-origin")).toBe("https://evil.example");
+    expect((refused.responseJson as { errorCode: string }).errorCode).toBe("ORIGIN_NOT_ALLOWED");
   });
 });
 

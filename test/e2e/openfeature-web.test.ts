@@ -128,7 +128,7 @@ describe("the stock OFREP web provider's change events", () => {
     try {
       const changed = { hero: "carousel", columns: 4 };
       // classic is homepage_layout's first variant (position 0), what user-7 is served.
-      await setVariantValue(stack.baseUrl, await adminToken(stack.baseUrl), "homepage_layout", 0, changed);
+      await setVariantValue(stack.adminUrl, await adminToken(stack.adminUrl), "homepage_layout", 0, changed);
       await waitFor("homepage_layout to change", () => (client.getObjectValue("homepage_layout", {}) as { hero?: string }).hero === "carousel" || undefined);
       expect(changes.map((details) => details.flagsChanged)).toEqual([["homepage_layout"]]);
     } finally {

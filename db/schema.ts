@@ -437,12 +437,25 @@ export const evaluationRollups = sqliteTable("evaluation_rollups", {
   flagKey: text("flag_key").notNull(),
   variant: text("variant").notNull().default(""),
   reason: text("reason").notNull(),
+  /** The client credential that evaluated; "" when not known (rows written before clients were counted). */
+  clientId: text("client_id").notNull().default(""),
   count: integer("count").notNull(),
+  /** Of `count`, how many were answered from the evaluator's in-memory snapshot (docs/ANALYTICS.md). */
+  cacheHits: integer("cache_hits").notNull().default(0),
 }, (t) => [
-  primaryKey({ columns: [t.environmentId, t.minute, t.flagKey, t.variant, t.reason] }),
+  primaryKey({ columns: [t.environmentId, t.minute, t.flagKey, t.variant, t.reason, t.clientId] }),
   index("evaluation_rollups_flag_idx").on(t.environmentId, t.flagKey, t.minute),
   index("evaluation_rollups_minute_idx").on(t.minute),
 ]);
+
+/**
+ * Count batches already added to evaluation_rollups, by batch id: a flush retried after its D1 write
+ * succeeded (the writer restarted before it could forget the batch) is recognised and not added twice.
+ */
+export const rollupBatches = sqliteTable("rollup_batches", {
+  id: text("id").primaryKey(),
+  appliedAt: integer("applied_at").notNull(),
+}, (t) => [index("rollup_batches_applied_idx").on(t.appliedAt)]);
 
 export const METRIC_TYPES = ["conversion", "numeric", "duration"] as const;
 export type MetricType = (typeof METRIC_TYPES)[number];

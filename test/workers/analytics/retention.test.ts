@@ -14,7 +14,7 @@ const cutoffMinute = (NOW - 90 * DAY) / 60_000;
 
 beforeAll(async () => {
   await reseedDemo(env);
-  const rollup = env.DB.prepare("INSERT INTO evaluation_rollups VALUES (?1, ?2, 'dark_mode', 'on', 'SPLIT', 1)");
+  const rollup = env.DB.prepare("INSERT INTO evaluation_rollups (environment_id, minute, flag_key, variant, reason, count) VALUES (?1, ?2, 'dark_mode', 'on', 'SPLIT', 1)");
   const event = env.DB.prepare(`INSERT INTO metric_events (metric_id, environment_id, flag_key, variant, targeting_key, value, converted, occurred_at)
     VALUES ('m1', ?1, 'dark_mode', 'on', ?2, 1, NULL, ?3)`);
   const result = env.DB.prepare(`INSERT INTO canary_results (id, gate_id, analyzed_at, outcome, reason, baseline_sample_size, canary_sample_size, trigger)

@@ -12,6 +12,10 @@ export interface EvaluationCount {
   variant: string | null;
   reason: Reason;
   count: number;
+  /** The client credential that evaluated ("" or absent when not known). */
+  clientId?: string;
+  /** Of `count`, how many were answered from the in-memory snapshot (docs/ANALYTICS.md). */
+  cacheHits?: number;
 }
 
 /** Where counted evaluations came from: an SDK's own report, or the Worker's evaluation routes. */

@@ -161,7 +161,20 @@ export interface ApprovalRequestEvent {
   at: string;
 }
 
-export type DeliveryEvent = FlagsChangedEvent | KillSwitchEvent | ApprovalRequestEvent;
+/**
+ * New evaluation counts of this environment landed in the D1 rollups (the environment object's
+ * flush, at most once per flush interval): live analytics subscriptions re-read and push. Other
+ * consumers (OFREP SSE, SDK streams) ignore it.
+ */
+export interface EvaluationsCountedEvent {
+  type: "evaluations_counted";
+  environmentId: string;
+  /** The epoch minutes whose rollups changed. */
+  minutes: number[];
+  at: string;
+}
+
+export type DeliveryEvent = FlagsChangedEvent | KillSwitchEvent | ApprovalRequestEvent | EvaluationsCountedEvent;
 
 // ---------------------------------------------------------------- errors and close codes
 

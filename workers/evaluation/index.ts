@@ -4,9 +4,7 @@
 // data plane: the admin API, the cron jobs and the environment Durable Object's class live in the
 // admin Worker (workers/admin/index.ts), reached through the ENVIRONMENTS (script_name) and ADMIN
 // bindings; test/node/import-graph.test.ts keeps workers/admin out of this bundle.
-import { Hono } from "hono";
-import { evaluationCountsRoute } from "./analytics/evaluation-counts-route";
-import { trackRoute } from "./analytics/track-route";
+import { Hono, type ErrorHandler, type NotFoundHandler } from "hono";
 import { evaluateRoute } from "./data/evaluate-route";
 import { dialectOf } from "./data/errors";
 import { unmatchedRequest } from "./data/fallback";
@@ -18,21 +16,37 @@ import { errorResponse } from "./data/request-guard";
 import { docsRoutes } from "./openapi/docs-routes";
 import type { Env } from "../env";
 import { streamRoute } from "./delivery/stream-route";
+import { lazyRoutes } from "./lazy-routes";
 
 // RPC for apps' service bindings (entrypoint = "FlagsEntrypoint").
 export { FlagsEntrypoint } from "./data/flags-entrypoint";
+
+const notFound: NotFoundHandler<DataPlane> = (c) => unmatchedRequest(c.req.raw);
+const onError: ErrorHandler<DataPlane> = (error, c) => errorResponse(error, dialectOf(c.req.path));
 
 const app = new Hono<DataPlane>();
 app.route("/", ofrepRoutes);
 app.route("/", ofrepSseRoutes);
 app.route("/", evaluateRoute);
-app.route("/", evaluationCountsRoute);
-app.route("/", trackRoute);
+// Analytics ingestion loads on its first request: its zod schemas are the largest part of what the
+// bundle's top level would otherwise build at every isolate's startup (docs/BENCHMARKS.md).
+app.route("/", lazyRoutes({
+  paths: ["/v1/evaluation-counts"],
+  load: async () => (await import("./analytics/evaluation-counts-route")).evaluationCountsRoute,
+  onError,
+  notFound,
+}));
+app.route("/", lazyRoutes({
+  paths: ["/v1/track"],
+  load: async () => (await import("./analytics/track-route")).trackRoute,
+  onError,
+  notFound,
+}));
 app.route("/", healthRoutes);
 app.route("/", docsRoutes);
 app.route("/", streamRoute); // live delivery: GET /v1/stream (WebSocket)
-app.notFound((c) => unmatchedRequest(c.req.raw));
-app.onError((error, c) => errorResponse(error, dialectOf(c.req.path)));
+app.notFound(notFound);
+app.onError(onError);
 
 export default {
   fetch: app.fetch,

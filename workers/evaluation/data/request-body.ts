@@ -2,7 +2,7 @@
 // schemas that document them in /openapi.json. Each problem becomes a typed 400 naming the field.
 import type * as z from "zod/mini";
 import type { EvaluationContext } from "../../../engine/types";
-import { EvaluateRequestSchema, OfrepEvaluationRequestSchema } from "../openapi/schemas";
+import { evaluateRequestSchema, ofrepEvaluationRequestSchema } from "../openapi/schemas";
 import { ApiError, parseError } from "./errors";
 import { readJsonBody } from "./limits";
 import type { ReasonNames } from "./reason-names";
@@ -22,7 +22,7 @@ export async function readOfrepContext(request: Request): Promise<EvaluationCont
 
 /** The same checks on a body already parsed (the RPC entrypoint's `{context}`). */
 export function parseOfrepRequest(body: unknown): EvaluationContext {
-  const parsed = OfrepEvaluationRequestSchema.safeParse(body);
+  const parsed = ofrepEvaluationRequestSchema().safeParse(body);
   if (parsed.success) return parsed.data.context;
   const { path, message } = firstIssue(parsed.error);
   if (path === "") throw parseError(message);
@@ -37,7 +37,7 @@ export interface EvaluateRequest {
 
 /** FluxGate `{flagKey, context?, reasonNames?}`: INVALID_REQUEST for the envelope, INVALID_CONTEXT for the context. */
 export async function readEvaluateRequest(request: Request): Promise<EvaluateRequest> {
-  const parsed = EvaluateRequestSchema.safeParse(await readJsonBody(request));
+  const parsed = evaluateRequestSchema().safeParse(await readJsonBody(request));
   if (parsed.success) {
     const { flagKey, context = {}, reasonNames = "openfeature" } = parsed.data;
     return { flagKey, context, reasonNames };

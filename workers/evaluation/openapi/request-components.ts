@@ -5,16 +5,16 @@
 import * as z from "zod/mini";
 import { EvaluationCountSchema, EvaluationCountsRequestSchema } from "../analytics/evaluation-counts-request";
 import { TrackEventSchema, TrackRequestSchema } from "../analytics/track-request";
-import { EvaluateContextSchema, EvaluateRequestSchema, OfrepContextSchema, OfrepEvaluationRequestSchema } from "./schemas";
+import { evaluateContextSchema, evaluateRequestSchema, ofrepContextSchema, ofrepEvaluationRequestSchema } from "./schemas";
 
 /** The request bodies (referenced by the routes) and the named schemas nested in them. */
 const REQUEST_BODIES = {
-  OfrepEvaluationRequest: OfrepEvaluationRequestSchema,
-  EvaluateRequest: EvaluateRequestSchema,
+  OfrepEvaluationRequest: ofrepEvaluationRequestSchema(),
+  EvaluateRequest: evaluateRequestSchema(),
   EvaluationCountsRequest: EvaluationCountsRequestSchema,
   TrackRequest: TrackRequestSchema,
 };
-const NESTED = [OfrepContextSchema, EvaluateContextSchema, EvaluationCountSchema, TrackEventSchema];
+const NESTED = [ofrepContextSchema(), evaluateContextSchema(), EvaluationCountSchema, TrackEventSchema];
 
 const COMPONENTS = "#/components/schemas/";
 

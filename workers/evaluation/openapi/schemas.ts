@@ -1,11 +1,19 @@
 // The evaluation API's request schemas: the routes validate request bodies with them, and
 // /openapi.json is generated from the same objects (document.ts, at build time). The response
 // schemas, which only the document needs, are in response-schemas.ts, so the Worker does not
-// build them at startup (docs/BENCHMARKS.md "Worker size and startup").
+// build them at startup; these are built on first use for the same reason: each is a function that
+// returns one schema object, the same object on every call (docs/BENCHMARKS.md "Worker size and
+// startup").
 // Shapes follow the OFREP spec (shared reference: ofrep-openapi.yaml, v0.3.0).
 import * as z from "zod/mini";
 import { documented } from "./documented";
 import { REASON_NAME_SETS } from "../data/reason-names";
+
+/** `build()` on the first call; its result on every call. */
+const onFirstUse = <T>(build: () => T) => {
+  let built: T | undefined;
+  return () => (built ??= build());
+};
 
 const contextError = (issue: { input: unknown }) =>
   issue.input === undefined
@@ -14,7 +22,7 @@ const contextError = (issue: { input: unknown }) =>
 
 // ---- OFREP -------------------------------------------------------------------------------------
 
-export const OfrepContextSchema = documented(z.looseObject(
+export const ofrepContextSchema = onFirstUse(() => documented(z.looseObject(
   {
     targetingKey: documented(z.optional(z.string({ error: "must be a string" })), {
       description: "The subject's id. Flags that bucket (rollouts, splits) answer TARGETING_KEY_MISSING " +
@@ -27,28 +35,28 @@ export const OfrepContextSchema = documented(z.looseObject(
   description: "Evaluation context: targetingKey plus any attributes (strings, numbers, booleans, " +
     "string arrays, nested objects addressed by dotted path).",
   example: { targetingKey: "user-123", role: "admin", email: "ada@acme.test" },
-});
+}));
 
-export const OfrepEvaluationRequestSchema = documented(
-  z.object({ context: OfrepContextSchema }, { error: () => 'request body must be a JSON object: {"context": {...}}' }),
+export const ofrepEvaluationRequestSchema = onFirstUse(() => documented(
+  z.object({ context: ofrepContextSchema() }, { error: () => 'request body must be a JSON object: {"context": {...}}' }),
   { id: "OfrepEvaluationRequest" },
-);
+));
 
 // ---- FluxGate's own evaluation API ------------------------------------------------------------
 
-export const EvaluateContextSchema = documented(z.looseObject(
+export const evaluateContextSchema = onFirstUse(() => documented(z.looseObject(
   {
     targetingKey: z.optional(z.string({ error: "must be a string" })),
     bucketingKey: documented(z.optional(z.string({ error: "must be a string" })), { description: "Alias of targetingKey." }),
   },
   { error: () => "context must be a JSON object" },
-), { id: "EvaluateContext", example: { bucketingKey: "user-42", plan: "pro" } });
+), { id: "EvaluateContext", example: { bucketingKey: "user-42", plan: "pro" } }));
 
-export const EvaluateRequestSchema = documented(z.object(
+export const evaluateRequestSchema = onFirstUse(() => documented(z.object(
   {
     flagKey: z.string({ error: "flagKey is required and must be a string" })
       .check(z.minLength(1, { error: "flagKey must not be empty" })),
-    context: documented(z.optional(EvaluateContextSchema), {
+    context: documented(z.optional(evaluateContextSchema()), {
       description: "Defaults to {}. `environment_id` / `environmentId` / `environment_key` / `environmentKey`, when "
         + "present, must name the credential's environment (its id or key), else 403 ENVIRONMENT_MISMATCH.",
     }),
@@ -58,4 +66,4 @@ export const EvaluateRequestSchema = documented(z.object(
     }),
   },
   { error: () => 'request body must be a JSON object: {"flagKey": "...", "context": {...}}' },
-), { id: "EvaluateRequest", example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } });
+), { id: "EvaluateRequest", example: { flagKey: "max_upload_mb", context: { targetingKey: "user-1", plan: "pro" } } }));

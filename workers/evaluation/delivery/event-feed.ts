@@ -48,7 +48,8 @@ export interface EventFeedOptions {
   now?: () => Date;
 }
 
-type Namespace = Pick<DurableObjectNamespace, "getByName">;
+/** Where feeds open their socket: relays (relay-door.ts relayNamespace) or an environment object namespace. */
+type Namespace = { getByName(environmentId: string): { fetch(request: Request): Promise<Response> } };
 
 /** Full jitter: uniformly random in [0, min(max, base * 2^attempt)]. */
 export function backoffDelayMs(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random = Math.random): number {

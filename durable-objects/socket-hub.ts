@@ -66,6 +66,8 @@ export interface VersionDelivery {
 export class SocketHub {
   /** Frames this hub sent to its sockets since the object started (the load figures count them). */
   framesSent = 0;
+  /** The frame in progress per socket (memory only: an evicted object had none in progress). */
+  private readonly inbox = new Map<WebSocket, Promise<void>>();
 
   constructor(private readonly ctx: DurableObjectState, private readonly log: DeltaLog, private readonly host: HubHost) {}
 
@@ -105,7 +107,19 @@ export class SocketHub {
   }
 
   /** webSocketMessage: the sdk protocol. Events sockets have nothing to say; their frames are ignored. */
-  async message(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+  message(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    // One socket's frames are handled in order: a hello may wait on the host (a relay registering
+    // with its environment object) while the client's next frame arrives.
+    const run = (this.inbox.get(ws) ?? Promise.resolve()).then(() => this.handle(ws, frame));
+    const tail = run.catch(() => undefined);
+    this.inbox.set(ws, tail);
+    void tail.then(() => {
+      if (this.inbox.get(ws) === tail) this.inbox.delete(ws);
+    });
+    return run;
+  }
+
+  private async handle(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
     const attachment = ws.deserializeAttachment() as Attachment;
     if (attachment.kind !== "sdk") return;
     const message = parseClientFrame(frame);
@@ -125,12 +139,13 @@ export class SocketHub {
         } else {
           frames = (since && this.log.since(since, current)) || snapshotFrames(current);
         }
-        for (const text of frames) ws.send(text);
+        for (const text of frames) this.send(ws, text);
         ws.serializeAttachment({ ...attachment, ready: true, acked: current.version } satisfies Attachment);
         return;
       }
       case "ack": {
-        const current = await this.host.snapshot();
+        // Acks only count versions this hub sent: the held document suffices (no relay registration).
+        const current = this.host.current() ?? await this.host.snapshot();
         if (message.version > current.version) {
           return fail(ws, "PROTOCOL_ERROR", `ack of version ${message.version}, which was never sent (current ${current.version})`);
         }
@@ -139,7 +154,7 @@ export class SocketHub {
       }
       case "resync": {
         const current = await this.host.snapshot();
-        for (const text of snapshotFrames(current)) ws.send(text);
+        for (const text of snapshotFrames(current)) this.send(ws, text);
         ws.serializeAttachment({ ...attachment, acked: current.version } satisfies Attachment);
         return;
       }

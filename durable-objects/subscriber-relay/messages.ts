@@ -6,6 +6,7 @@
 import type { FlagSetDocument } from "../../engine/types";
 import type { DeliveryEvent, FlagsChangedEvent, SnapshotId } from "../../protocol/stream";
 import type { Delivered } from "../delivery-error";
+import type { LoggedDelta } from "../delta-log";
 
 export type RelayPush =
   /**
@@ -28,8 +29,11 @@ export interface RelayAck {
   subscribers: number;
 }
 
-/** What a relay behind on versions gets: the missed deltas (frames, in order) or the snapshot. */
-export type RelayCatchUp = { deltas: string[] } | { snapshot: FlagSetDocument };
+/**
+ * What a relay behind on versions gets: the missed deltas (frames, in order), or the snapshot with
+ * the environment's delta log leading to it (the relay's log then serves resumes as the object's would).
+ */
+export type RelayCatchUp = { deltas: string[] } | { snapshot: FlagSetDocument; log: LoggedDelta[] };
 
 /** The environment object's methods its relays call (answers as values: delivery-error.ts). */
 export interface RelayUpstream {

@@ -67,5 +67,5 @@ export class RelayRegistry {
 export function catchUp(log: DeltaLog, current: FlagSetDocument, since: SnapshotId): RelayCatchUp {
   if (since.version === current.version && since.contentHash === current.contentHash) return { deltas: [] };
   const deltas = log.since(since, current);
-  return deltas ? { deltas } : { snapshot: current };
+  return deltas ? { deltas } : { snapshot: current, log: log.entries() };
 }

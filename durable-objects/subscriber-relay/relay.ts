@@ -138,6 +138,9 @@ export class SubscriberRelay extends DurableObject<Env> implements RelayDownstre
     if ("snapshot" in answer) {
       this.hold(answer.snapshot);
       if (held) this.sockets.deliver(answer.snapshot, { delta: null, deltaText: null, fromHash: null, event: flagsChanged(answer.snapshot, null) });
+      // After the hub's own bookkeeping (deliver empties the log): the object's log, for resumes.
+      const last = answer.log.at(-1);
+      if (last && (JSON.parse(last.text) as DeltaMessage).version === answer.snapshot.version) this.log.replace(answer.log);
       else this.log.clear();
       return;
     }

@@ -16,6 +16,7 @@ import {
 import { eventsSocketRequest, SUBSCRIBER_HEADER, type SubscriberPrincipal } from "../../../durable-objects/subscriber";
 
 export type FeedItem =
+  /** A stream joining a shared feed (shared-feed.ts) may know the version only: contentHash is then "". */
   | { type: "current"; snapshot: SnapshotId }
   /** `resynced`: made up after a reconnect because the version moved while the feed was away. */
   | { type: "event"; event: DeliveryEvent; resynced?: true };

@@ -41,6 +41,8 @@ export class SubscriberRelay extends DurableObject<Env> implements RelayDownstre
   private readonly enabled = new Set<string>();
   /** Counts revocation pushes, so a confirmation that raced a revocation is asked again. */
   private revocations = 0;
+  /** Upgrades in progress: they count as subscribers, so a push meanwhile does not get this relay forgotten. */
+  private upgrading = 0;
   /** Serialises pushes, registrations and catch-ups: versions are applied in order. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -55,10 +57,15 @@ export class SubscriberRelay extends DurableObject<Env> implements RelayDownstre
   /** WebSocket upgrades from the Worker (/stream, /events); 503 RELAY_FULL once the shard is full. */
   override async fetch(request: Request): Promise<Response> {
     const capacity = shardCapacity(this.env.RELAY_SHARD_CAPACITY);
-    if (this.sockets.socketCount() >= capacity) {
+    if (this.subscribers() >= capacity) {
       return Response.json({ error: { code: "RELAY_FULL", message: `this relay shard holds its ${capacity} sockets; use the next shard` } }, { status: 503 });
     }
-    return this.sockets.upgrade(request);
+    this.upgrading++;
+    try {
+      return await this.sockets.upgrade(request);
+    } finally {
+      this.upgrading--;
+    }
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -72,7 +79,7 @@ export class SubscriberRelay extends DurableObject<Env> implements RelayDownstre
   /** RPC from the environment object: one change for every socket here. */
   async receive(push: RelayPush): Promise<RelayAck> {
     await this.serially(() => this.apply(push));
-    const subscribers = this.sockets.socketCount();
+    const subscribers = this.subscribers();
     // Answering 0 gets this relay forgotten: it must register again before it serves anyone.
     if (subscribers === 0) this.unregistered();
     return { subscribers };
@@ -87,7 +94,7 @@ export class SubscriberRelay extends DurableObject<Env> implements RelayDownstre
     switch (push.type) {
       case "version": {
         // Without sockets nothing is kept current: the next registration catches up.
-        if (this.sockets.socketCount() === 0) return;
+        if (this.subscribers() === 0) return;
         const held = this.document();
         if (!held || sameSnapshot(held, push.current)) return;
         if (push.deltaText !== null && held.version === push.current.version - 1 && held.contentHash === push.fromHash) {
@@ -169,6 +176,10 @@ export class SubscriberRelay extends DurableObject<Env> implements RelayDownstre
       current: () => this.document(),
       credentialEnabled: (secretHash) => this.credentialEnabled(secretHash),
     });
+  }
+
+  private subscribers(): number {
+    return this.sockets.socketCount() + this.upgrading;
   }
 
   private unregistered(): void {

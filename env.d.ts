@@ -6,6 +6,7 @@ declare namespace Cloudflare {
     ADMIN: import("./workers/env").Env["ADMIN"];
     ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentObject>;
     RELAYS: DurableObjectNamespace<import("./durable-objects/subscriber-relay/relay").SubscriberRelay>;
+    RELAY_SHARD_CAPACITY: string;
     AUTH_ENCRYPTION_KEY: string;
     FLUXGATE_ENV: string;
     TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];

@@ -1,0 +1,53 @@
+// Part 2 of `npm run bench:scale`: the relay tier. R relays x 250 subscribers (RELAY_SHARD_CAPACITY
+// is 250 in this config, so the Worker fills four shards of one region), 20 changes published
+// through the environment object: change-to-delivery time per socket (from just before the publish
+// to the delta's arrival) at p50/p99, and the messages the environment object itself sent per change
+// (RPC pushes to relays plus frames to sockets of its own). Prints one BENCH_SCALE_PART line.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect, it } from "vitest";
+import type { EnvironmentObject } from "../../durable-objects/environment-do";
+import type { DeltaMessage } from "../../protocol/stream";
+import { freshStart } from "../../test/workers/control/support/actors";
+import type { SocketClient } from "../../test/workers/delivery/support/socket-client";
+import { changeDevelopment, DEVELOPMENT, hello, openStream } from "../../test/workers/delivery/support/stream";
+import { registeredRelays } from "../../test/workers/support/environment-objects";
+
+const RELAYS = 4;
+const PER_RELAY = 250;
+const CHANGES = 20;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const stats = () => runInDurableObject(env.ENVIRONMENTS.getByName(DEVELOPMENT), (instance: EnvironmentObject) => instance.deliveryStats());
+
+it(`relay tier: ${RELAYS} relays x ${PER_RELAY} subscribers, ${CHANGES} changes`, async () => {
+  await freshStart();
+  const sockets: SocketClient[] = [];
+  for (let i = 0; i < RELAYS * PER_RELAY; i += 50) sockets.push(...await Promise.all(Array.from({ length: 50 }, () => openStream())));
+  for (const socket of sockets) hello(socket);
+  await Promise.all(sockets.map((socket) => socket.next(30_000)));
+  expect(await registeredRelays(env.ENVIRONMENTS, DEVELOPMENT)).toHaveLength(RELAYS);
+
+  const before = await stats();
+  const delays: number[] = [];
+  for (let change = 0; change < CHANGES; change++) {
+    const arrivals = sockets.map((socket) => socket.next<DeltaMessage>(10_000).then((delta) => ({ delta, at: performance.now() })));
+    const started = performance.now();
+    const version = await changeDevelopment();
+    for (const { delta, at } of await Promise.all(arrivals)) {
+      expect(delta).toMatchObject({ type: "delta", version });
+      delays.push(at - started);
+    }
+    for (const socket of sockets) socket.send({ type: "ack", version });
+  }
+  const after = await stats();
+  delays.sort((a, b) => a - b);
+  const figures = {
+    part: "relay", relays: RELAYS, subscribers: sockets.length,
+    deliveryP50Ms: Math.round(percentile(delays, 50)), deliveryP99Ms: Math.round(percentile(delays, 99)),
+    objectSendsPerChange: (after.relayPushes - before.relayPushes + after.framesSent - before.framesSent) / CHANGES,
+  };
+  console.log(`BENCH_SCALE_PART ${JSON.stringify(figures)}`);
+  for (const socket of sockets) socket.close();
+  await Promise.all(sockets.map((socket) => socket.closeFrame(10_000).catch(() => null)));
+}, 300_000);

@@ -13,6 +13,10 @@
 // stream to ask for an item opens a new one in its own request; the replacement's first `current`
 // is compared with the last version seen (onCurrent), so a version published in between becomes a
 // resynced flags_changed and nothing is missed or repeated.
+// Resolving a promise that another request created fails in workerd ("Cannot perform I/O on behalf
+// of a different request", measured here), so the owner's stream is woken directly and every other
+// stream looks at its queue every POLL_MS with a timer of its own request: at most POLL_MS of added
+// latency for them, and an idle stream costs POLL_MS⁻¹ timer wake-ups per second (10).
 import { onCurrent, type EventFeed, type EventFeedOptions, type FeedEndReason, type FeedItem } from "./event-feed";
 import type { SubscriberPrincipal } from "../../../durable-objects/subscriber";
 
@@ -38,6 +42,9 @@ interface Group {
 }
 
 const groups = new Map<string, Group>();
+
+/** How often a stream that does not own the socket looks for new items. */
+export const POLL_MS = 100;
 
 const principalKey = (principal: SubscriberPrincipal | undefined) =>
   principal === undefined ? "-" : principal.type === "client" ? `client:${principal.secretHash}` : `user:${principal.userId}`;
@@ -73,8 +80,8 @@ export function sharedEventFeed(open: Open, environmentId: string, options: Even
       if (groups.get(key) === shared) groups.delete(key);
       replaceFeed(shared);
     } else if (shared.owner === view) {
+      // The others poll: the first to look next opens the replacement in its own request.
       replaceFeed(shared);
-      for (const other of shared.views) wake(other);
     }
   };
   if (signal?.aborted) leave();
@@ -93,7 +100,8 @@ export function sharedEventFeed(open: Open, environmentId: string, options: Even
             if (item !== undefined) return { value: item, done: false };
             if (view.done) return { value: undefined, done: true };
             if (shared.feed === null) start(shared, view);
-            await new Promise<void>((resolve) => (view.wake = resolve));
+            if (shared.owner === view) await new Promise<void>((resolve) => (view.wake = resolve));
+            else await new Promise<void>((resolve) => setTimeout(resolve, POLL_MS));
           }
         },
         async return(): Promise<IteratorResult<FeedItem>> {
@@ -155,6 +163,7 @@ function end(view: View, reason: FeedEndReason | null): void {
 }
 
 function wake(view: View): void {
+  // Only the owner ever waits on a promise (resolved from its own request's pump or calls).
   const resolve = view.wake;
   view.wake = null;
   resolve?.();

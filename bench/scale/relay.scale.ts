@@ -6,7 +6,8 @@
 // isolate here), so the D1 rebuild before it is not counted (endToEndP99Ms adds it: from just
 // before the D1 write). Also the messages the environment object itself sent per change (RPC
 // pushes to relays plus frames to sockets of its own). Subscribers ack every 5 versions (the
-// slow-consumer bound is 10), after the round's deliveries; one warm-up change is not measured. Prints one BENCH_SCALE_PART line.
+// slow-consumer bound is 10), after the round's deliveries, and the next change waits until the
+// relays recorded them (acksSettled); one warm-up change is not measured. Prints one BENCH_SCALE_PART line.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
@@ -24,6 +25,22 @@ const CHANGES = 20;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const stats = () => runInDurableObject(env.ENVIRONMENTS.getByName(DEVELOPMENT), (instance: EnvironmentObject) => instance.deliveryStats());
 
+/**
+ * Waits (bounded) until every relay recorded the acks of `version`: a burst of 1,000 acks makes the
+ * relays' next events queue behind 250 ack messages each (+300-800 ms here), which is ack-burst
+ * processing, not the delivery of a change; real clients' acks trickle in.
+ */
+async function acksSettled(version: number): Promise<void> {
+  const relays = await registeredRelays(env.ENVIRONMENTS, DEVELOPMENT);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const behind = await Promise.all(relays.map((name) => runInDurableObject(env.RELAYS.getByName(name), (_i, state) =>
+      state.getWebSockets("sdk").filter((ws) => (ws.deserializeAttachment() as { acked: number }).acked < version).length)));
+    if (behind.every((n) => n === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`acks of version ${version} not settled within 10 s`);
+}
+
 it(`relay tier: ${RELAYS} relays x ${PER_RELAY} subscribers, ${CHANGES} changes`, async () => {
   await freshStart();
   const sockets: SocketClient[] = [];
@@ -37,7 +54,7 @@ it(`relay tier: ${RELAYS} relays x ${PER_RELAY} subscribers, ${CHANGES} changes`
   const warmVersion = await changeDevelopment();
   for (const delta of await Promise.all(warmUp)) expect(delta).toMatchObject({ type: "delta", version: warmVersion });
   for (const socket of sockets) socket.send({ type: "ack", version: warmVersion });
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await acksSettled(warmVersion);
 
   const before = await stats();
   const delays: number[] = [];
@@ -53,7 +70,7 @@ it(`relay tier: ${RELAYS} relays x ${PER_RELAY} subscribers, ${CHANGES} changes`
     }
     if (change % 5 === 4) {
       for (const socket of sockets) socket.send({ type: "ack", version });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await acksSettled(version);
     }
   }
   const after = await stats();

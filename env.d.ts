@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     FLAGS_KV: KVNamespace;
     ADMIN: import("./workers/env").Env["ADMIN"];
     ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentObject>;
+    RELAYS: DurableObjectNamespace<import("./durable-objects/subscriber-relay/relay").SubscriberRelay>;
+    RELAY_SHARD_CAPACITY: string;
     AUTH_ENCRYPTION_KEY: string;
     FLUXGATE_ENV: string;
     TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
@@ -14,6 +16,6 @@ declare namespace Cloudflare {
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./test/workers/support/test-worker");
-    durableNamespaces: "EnvironmentDO";
+    durableNamespaces: "EnvironmentDO" | "SubscriberRelay";
   }
 }

@@ -6,6 +6,15 @@ import { fitsInBytes } from "./stream-frames";
 
 export const DELTA_LOG_LIMIT = 100;
 
+/** At most this much delta text (UTF-16 characters) crosses to a relay in one catch-up. */
+export const LOG_TRANSFER_CHARS = 4_000_000;
+
+/** One logged delta: its frame text and the content hash of the snapshot it starts from. */
+export interface LoggedDelta {
+  fromHash: string;
+  text: string;
+}
+
 
 export class DeltaLog {
   constructor(private readonly sql: SqlStorage) {
@@ -44,6 +53,28 @@ export class DeltaLog {
     if (rows.length !== current.version - since.version) return null;
     const last = JSON.parse(rows[rows.length - 1]!.delta) as DeltaMessage;
     return last.contentHash === current.contentHash ? rows.map((row) => row.delta) : null;
+  }
+
+  /**
+   * The newest logged deltas, oldest first, whose frames total at most `maxChars` (a relay taking a
+   * snapshot takes these too, so resumes it serves work exactly as here).
+   */
+  entries(maxChars = LOG_TRANSFER_CHARS): LoggedDelta[] {
+    const rows = this.sql.exec<{ from_hash: string; delta: string }>("SELECT from_hash, delta FROM delta_log ORDER BY version DESC").toArray();
+    const kept: LoggedDelta[] = [];
+    let total = 0;
+    for (const row of rows) {
+      total += row.delta.length;
+      if (total > maxChars) break;
+      kept.push({ fromHash: row.from_hash, text: row.delta });
+    }
+    return kept.reverse();
+  }
+
+  /** Replaces the log with these entries (consecutive, oldest first). */
+  replace(entries: readonly LoggedDelta[]): void {
+    this.clear();
+    for (const entry of entries) this.append(JSON.parse(entry.text) as DeltaMessage, entry.text, entry.fromHash);
   }
 
   clear(): void {

@@ -19,14 +19,16 @@ import { drizzle } from "drizzle-orm/d1";
 import { environments } from "../db/schema";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
 import { clientKvKey, flagSetKvKey, type ClientRecord, type PublishResult } from "../protocol/delivery";
-import type { DeliveryEvent } from "../protocol/stream";
+import type { DeliveryEvent, SnapshotId } from "../protocol/stream";
 import { flagSetContentHash } from "../protocol/flag-set-delta";
 import type { Env } from "../workers/env";
 import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./client-records";
 import { delivered, DeliveryError, type Delivered } from "./delivery-error";
 import type { EnvironmentObjectRpc } from "./hub";
 import { DeltaLog } from "./delta-log";
-import { enableAutoPong, SocketHub } from "./socket-hub";
+import { completeClose, enableAutoPong, SocketHub } from "./socket-hub";
+import type { RelayCatchUp, RelayUpstream } from "./subscriber-relay/messages";
+import { catchUp, RelayRegistry } from "./subscriber-relay/registry";
 import { buildFlagSet } from "./snapshot-builder";
 import { SnapshotStore } from "./snapshot-store";
 import { retryDelayMs, ScheduleStore, type ScheduleHub, type ScheduleItem, type StoredScheduleItem } from "./schedule-store";
@@ -39,11 +41,13 @@ export interface ScheduledWork {
   run(scheduledChangeId: string): Promise<void>;
 }
 
-export abstract class EnvironmentObject extends DurableObject<Env> implements EnvironmentObjectRpc, ScheduleHub {
+export abstract class EnvironmentObject extends DurableObject<Env> implements EnvironmentObjectRpc, ScheduleHub, RelayUpstream {
   private store: SnapshotStore;
   private schedules: ScheduleStore;
   /** Live delivery over hibernatable WebSockets (socket-hub.ts); its state is in storage and attachments. */
   private sockets: SocketHub;
+  /** The relays holding this environment's subscribers: each change goes once to each (subscriber-relay/). */
+  private relays: RelayRegistry;
   /** The stored document, read lazily once per object lifetime (undefined: not read yet). */
   private cached: FlagSetDocument | null | undefined;
   /** Serialises rebuilds and KV flushes: a rebuild started later always reads D1 later. */
@@ -59,6 +63,7 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     this.store = new SnapshotStore(ctx.storage);
     this.schedules = new ScheduleStore(ctx.storage.sql);
     this.sockets = this.socketHub();
+    this.relays = new RelayRegistry(ctx.storage.sql, env.RELAYS);
     enableAutoPong(ctx);
   }
 
@@ -72,22 +77,44 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    // Completes the closing handshake where the runtime does not do it by itself.
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
-    } catch {
-      // already closed
-    }
+    completeClose(ws, code);
   }
 
   /** Sends a delivery event (kill switch, approval request) to the events sockets. */
   async announce(event: DeliveryEvent): Promise<void> {
     this.sockets.announce(event);
+    void this.relays.push({ type: "event", event });
   }
 
   /** Closes the sockets opened with this user's token (the user lost access). */
   async revokeUser(userId: string): Promise<void> {
     this.sockets.revokeUser(userId);
+    void this.relays.push({ type: "revoke_user", userId });
+  }
+
+  // RPC from relays (subscriber-relay/relay.ts). Pushes to relays are never awaited here: a relay
+  // may be waiting on this object (a registration) while it receives one.
+
+  registerRelay(name: string): Promise<Delivered<SnapshotId>> {
+    return delivered(async () => {
+      // Registered first: a version published while the snapshot is read is pushed to it as well.
+      this.relays.register(name);
+      const current = await this.currentSnapshot();
+      return { version: current.version, contentHash: current.contentHash };
+    });
+  }
+
+  relayCatchUp(since: SnapshotId): Promise<Delivered<RelayCatchUp>> {
+    return delivered(async () => catchUp(new DeltaLog(this.ctx.storage.sql), await this.currentSnapshot(), since));
+  }
+
+  credentialEnabled(secretHash: string): Promise<boolean> {
+    return this.credentialStillEnabled(secretHash);
+  }
+
+  /** Counters of what this object sent since it started: frames to its own sockets, RPCs to relays. */
+  deliveryStats(): { framesSent: number; relayPushes: number; relays: string[] } {
+    return { framesSent: this.sockets.framesSent, relayPushes: this.relays.pushes, relays: this.relays.names() };
   }
 
   // RPC: expected failures (ENVIRONMENT_NOT_FOUND, ENVIRONMENT_EXISTS) are answered as values.
@@ -153,12 +180,14 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
       }
       await this.env.FLAGS_KV.delete(flagSetKvKey(environmentId));
       this.sockets.retire();
+      void this.relays.push({ type: "retired" });
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
       // deleteAll drops the SQLite tables too: give this instance empty ones for any late call.
       this.store = new SnapshotStore(this.ctx.storage);
       this.schedules = new ScheduleStore(this.ctx.storage.sql);
       this.sockets = this.socketHub();
+      this.relays = new RelayRegistry(this.ctx.storage.sql, this.env.RELAYS);
       this.cached = undefined;
     });
   }
@@ -220,16 +249,18 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     return new SocketHub(this.ctx, new DeltaLog(this.ctx.storage.sql), {
       snapshot: () => this.currentSnapshot(),
       current: () => this.document(),
-      credentialEnabled: async (secretHash) => {
-        // A rebuild stores the document before it syncs the client records: wait for one in flight.
-        await this.tail;
-        if (this.credentialKnownEnabled(secretHash)) return true;
-        // The Worker found the credential valid in KV but this object does not know it: its records
-        // may be behind (a sync cut short by a restart). Re-read D1 once before refusing.
-        await this.serially(() => this.syncClientRecords(drizzle(this.env.DB), this.environmentId));
-        return this.credentialKnownEnabled(secretHash);
-      },
+      credentialEnabled: (secretHash) => this.credentialStillEnabled(secretHash),
     });
+  }
+
+  private async credentialStillEnabled(secretHash: string): Promise<boolean> {
+    // A rebuild stores the document before it syncs the client records: wait for one in flight.
+    await this.tail;
+    if (this.credentialKnownEnabled(secretHash)) return true;
+    // The Worker found the credential valid in KV but this object does not know it: its records
+    // may be behind (a sync cut short by a restart). Re-read D1 once before refusing.
+    await this.serially(() => this.syncClientRecords(drizzle(this.env.DB), this.environmentId));
+    return this.credentialKnownEnabled(secretHash);
   }
 
   private credentialKnownEnabled(secretHash: string): boolean {
@@ -269,7 +300,11 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
       };
       this.store.saveDocument(current, contentHash);
       this.cached = current;
-      this.sockets.published(previous, current);
+      const delivery = this.sockets.published(previous, current);
+      void this.relays.push({
+        type: "version", current: { version: current.version, contentHash }, deltaText: delivery.deltaText,
+        fromHash: delivery.fromHash, event: delivery.event,
+      });
     }
     await this.syncClientRecords(db, environmentId);
     await this.flushKv();
@@ -308,7 +343,9 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
    */
   private async syncClientRecords(db: ReturnType<typeof drizzle>, environmentId: string): Promise<void> {
     const { put, stale } = diffClientRecords(this.store.clientRecords(), await loadClientRecords(db, environmentId));
-    this.sockets.revoke([...put.filter((p) => !(JSON.parse(p.json) as ClientRecord).enabled).map((p) => p.secretHash), ...stale]);
+    const revoked = [...put.filter((p) => !(JSON.parse(p.json) as ClientRecord).enabled).map((p) => p.secretHash), ...stale];
+    this.sockets.revoke(revoked);
+    if (revoked.length > 0) void this.relays.push({ type: "revoke", secretHashes: revoked });
     for (const { secretHash, json } of put) {
       await this.env.FLAGS_KV.put(clientKvKey(secretHash), json);
       this.store.putClientRecord(secretHash, json);

@@ -8,7 +8,7 @@ import type { FlagSetDocument } from "../engine/types";
 import { changedFlagKeys, compareKeys, diffFlagSets } from "../protocol/flag-set-delta";
 import {
   CLOSE_CODES, MAX_SERVER_FRAME_BYTES, PING, PONG, STREAM_SUBPROTOCOL,
-  type DeliveryEvent, type EventMessage, type StreamErrorCode,
+  type DeliveryEvent, type DeltaMessage, type EventMessage, type FlagsChangedEvent, type StreamErrorCode,
 } from "../protocol/stream";
 import { asDeliveryError } from "./delivery-error";
 import type { DeltaLog } from "./delta-log";
@@ -42,7 +42,33 @@ export function enableAutoPong(ctx: DurableObjectState): void {
   ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
 }
 
+/** webSocketClose: completes the closing handshake where the runtime does not do it by itself. */
+export function completeClose(ws: WebSocket, code: number): void {
+  try {
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+  } catch {
+    // already closed
+  }
+}
+
+/**
+ * One new version as the sockets receive it: the delta from the snapshot `fromHash` names (null
+ * when the version does not follow its predecessor: subscribers then get the snapshot), and the
+ * flags_changed event for events sockets. The environment object hands this to its relays as is.
+ */
+export interface VersionDelivery {
+  delta: DeltaMessage | null;
+  deltaText: string | null;
+  fromHash: string | null;
+  event: FlagsChangedEvent;
+}
+
 export class SocketHub {
+  /** Frames this hub sent to its sockets since the object started (the load figures count them). */
+  framesSent = 0;
+  /** The frame in progress per socket (memory only: an evicted object had none in progress). */
+  private readonly inbox = new Map<WebSocket, Promise<void>>();
+
   constructor(private readonly ctx: DurableObjectState, private readonly log: DeltaLog, private readonly host: HubHost) {}
 
   /** The object's fetch: a WebSocket upgrade on /stream (sdk, from the Worker) or /events. */
@@ -81,7 +107,19 @@ export class SocketHub {
   }
 
   /** webSocketMessage: the sdk protocol. Events sockets have nothing to say; their frames are ignored. */
-  async message(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+  message(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
+    // One socket's frames are handled in order: a hello may wait on the host (a relay registering
+    // with its environment object) while the client's next frame arrives.
+    const run = (this.inbox.get(ws) ?? Promise.resolve()).then(() => this.handle(ws, frame));
+    const tail = run.catch(() => undefined);
+    this.inbox.set(ws, tail);
+    void tail.then(() => {
+      if (this.inbox.get(ws) === tail) this.inbox.delete(ws);
+    });
+    return run;
+  }
+
+  private async handle(ws: WebSocket, frame: string | ArrayBuffer): Promise<void> {
     const attachment = ws.deserializeAttachment() as Attachment;
     if (attachment.kind !== "sdk") return;
     const message = parseClientFrame(frame);
@@ -101,12 +139,13 @@ export class SocketHub {
         } else {
           frames = (since && this.log.since(since, current)) || snapshotFrames(current);
         }
-        for (const text of frames) ws.send(text);
+        for (const text of frames) this.send(ws, text);
         ws.serializeAttachment({ ...attachment, ready: true, acked: current.version } satisfies Attachment);
         return;
       }
       case "ack": {
-        const current = await this.host.snapshot();
+        // Acks only count versions this hub sent: the held document suffices (no relay registration).
+        const current = this.host.current() ?? await this.host.snapshot();
         if (message.version > current.version) {
           return fail(ws, "PROTOCOL_ERROR", `ack of version ${message.version}, which was never sent (current ${current.version})`);
         }
@@ -115,7 +154,7 @@ export class SocketHub {
       }
       case "resync": {
         const current = await this.host.snapshot();
-        for (const text of snapshotFrames(current)) ws.send(text);
+        for (const text of snapshotFrames(current)) this.send(ws, text);
         ws.serializeAttachment({ ...attachment, acked: current.version } satisfies Attachment);
         return;
       }
@@ -123,17 +162,28 @@ export class SocketHub {
   }
 
   /**
-   * After a publish stored `next`: logs the delta from `previous`, sends it (or, if it does not
-   * follow or fit in a frame, the snapshot) to every ready sdk socket, closes consumers that fell
-   * too far behind, and tells the events sockets which flags changed.
+   * After a publish stored `next`: the delta from `previous` (null when it does not follow), then
+   * `deliver`. The environment object calls this; a relay, which receives the delta, calls deliver.
    */
-  published(previous: FlagSetDocument | null, next: FlagSetDocument): void {
+  published(previous: FlagSetDocument | null, next: FlagSetDocument): VersionDelivery {
     const delta = previous && previous.version === next.version - 1 ? diffFlagSets(previous, next) : null;
+    const delivery: VersionDelivery = delta
+      ? { delta, deltaText: JSON.stringify(delta), fromHash: previous!.contentHash, event: flagsChanged(next, delta) }
+      : { delta: null, deltaText: null, fromHash: null, event: flagsChanged(next, null) };
+    this.deliver(next, delivery);
+    return delivery;
+  }
+
+  /**
+   * Logs the version's delta, sends it (or, if it does not follow or fit in a frame, the
+   * snapshot) to every ready sdk socket, closes consumers that fell too far behind, and tells the
+   * events sockets which flags changed.
+   */
+  deliver(next: FlagSetDocument, { delta, deltaText, fromHash, event }: VersionDelivery): void {
     let frames: string[];
-    if (delta) {
-      const text = JSON.stringify(delta);
-      this.log.append(delta, text, previous!.contentHash);
-      frames = fitsInBytes(text, MAX_SERVER_FRAME_BYTES) ? [text] : snapshotFrames(next);
+    if (delta && deltaText !== null && fromHash !== null) {
+      this.log.append(delta, deltaText, fromHash);
+      frames = fitsInBytes(deltaText, MAX_SERVER_FRAME_BYTES) ? [deltaText] : snapshotFrames(next);
     } else {
       this.log.clear();
       frames = snapshotFrames(next);
@@ -145,16 +195,29 @@ export class SocketHub {
         fail(ws, "SLOW_CONSUMER", `more than ${MAX_UNACKED_VERSIONS} versions unacknowledged; reconnect with since`);
         continue;
       }
-      for (const text of frames) send(ws, text);
+      for (const text of frames) this.send(ws, text);
     }
-    const flags = delta ? changedFlagKeys(delta) : next.flags.map((f) => f.key).sort(compareKeys);
-    this.announce({ type: "flags_changed", environmentId: next.environment.id, version: next.version, flags, at: next.generatedAt });
+    this.announce(event);
   }
 
   /** Sends the event to every events socket. */
   announce(event: DeliveryEvent): void {
     const text = JSON.stringify({ type: "event", event } satisfies EventMessage);
-    for (const ws of this.ctx.getWebSockets("events")) send(ws, text);
+    for (const ws of this.ctx.getWebSockets("events")) this.send(ws, text);
+  }
+
+  /** Open sockets of both kinds (a relay shard's load). */
+  socketCount(): number {
+    return this.ctx.getWebSockets().length;
+  }
+
+  private send(ws: WebSocket, text: string): void {
+    this.framesSent++;
+    try {
+      ws.send(text);
+    } catch {
+      // closing: its webSocketClose follows
+    }
   }
 
   /** Closes the sockets (sdk and events) opened for these now disabled, rotated or deleted credentials. */
@@ -185,12 +248,9 @@ function fail(ws: WebSocket, code: StreamErrorCode, message: string): void {
   }
 }
 
-function send(ws: WebSocket, text: string): void {
-  try {
-    ws.send(text);
-  } catch {
-    // closing: its webSocketClose follows
-  }
+export function flagsChanged(next: FlagSetDocument, delta: DeltaMessage | null): FlagsChangedEvent {
+  const flags = delta ? changedFlagKeys(delta) : next.flags.map((f) => f.key).sort(compareKeys);
+  return { type: "flags_changed", environmentId: next.environment.id, version: next.version, flags, at: next.generatedAt };
 }
 
 function jsonError(status: number, code: string, message: string): Response {

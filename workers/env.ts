@@ -1,6 +1,7 @@
 // The bindings and variables the Workers and the Durable Objects receive (see wrangler.toml and
 // workers/admin/wrangler.toml). One interface for both Workers: each binds what its routes use.
 import type { EnvironmentObject } from "../durable-objects/environment-do";
+import type { SubscriberRelay } from "../durable-objects/subscriber-relay/relay";
 import type { StreamAccessRpc } from "../protocol/stream-access";
 
 export interface Env {
@@ -8,6 +9,13 @@ export interface Env {
   FLAGS_KV: KVNamespace;
   /** Defined by the admin Worker; the evaluation Worker binds it with script_name = "fluxgate-admin". */
   ENVIRONMENTS: DurableObjectNamespace<EnvironmentObject>;
+  /**
+   * The relays holding subscriber sockets (durable-objects/subscriber-relay/), named
+   * `${environmentId}#${region}:${shard}`; defined by the admin Worker, bound by script_name here.
+   */
+  RELAYS: DurableObjectNamespace<SubscriberRelay>;
+  /** Sockets per relay shard before the next shard is used (default 5,000). */
+  RELAY_SHARD_CAPACITY?: string;
   /** Evaluation Worker only: the admin Worker's StreamAccess entrypoint (user tokens on /v1/stream). */
   ADMIN: Service<StreamAccessRpc & Rpc.WorkerEntrypointBranded>;
   EVALS?: AnalyticsEngineDataset;

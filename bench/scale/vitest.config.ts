@@ -14,7 +14,8 @@ export default defineConfig({
     cloudflareTest({
       main: "./test/workers/support/test-worker.ts",
       wrangler: { configPath: "./test/workers/wrangler.toml" },
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+      // relay.scale.ts: 250 sockets per relay shard, so 1,000 subscribers fill four relays.
+      miniflare: { bindings: { TEST_MIGRATIONS: migrations, RELAY_SHARD_CAPACITY: "250" } },
     }),
   ],
   test: {

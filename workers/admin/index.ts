@@ -11,6 +11,7 @@ import { controlYoga, GRAPHQL_PATH } from "./graphql/yoga";
 import { runScheduledJobs } from "./jobs/scheduled";
 
 export { EnvironmentDO } from "./environment-do";
+export { SubscriberRelay } from "../../durable-objects/subscriber-relay/relay";
 export { StreamAccess } from "./identity/stream-access";
 
 const app = new Hono<{ Bindings: Env }>();

@@ -1,4 +1,5 @@
-// Fan-out at scale, bounded: 1,000 subscribers on one environment all receive one change.
+// Fan-out at scale, bounded: 1,000 subscribers on one environment all receive one change (through
+// five relay shards of 200 sockets in the test Worker).
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS } from "../../../db/seed/demo-data";
@@ -33,5 +34,6 @@ describe("fan-out", () => {
     expect(new Set(deltas.map((d) => JSON.stringify(d))).size).toBe(1);
     expect(elapsed).toBeLessThan(10_000);
     for (const socket of sockets) socket.close();
+    await Promise.all(sockets.map((socket) => socket.closeFrame(10_000)));
   }, 90_000);
 });

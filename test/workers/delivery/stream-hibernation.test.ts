@@ -1,7 +1,8 @@
 // The hub survives its object being evicted (hibernation: the sockets stay open, their state is in
 // attachments and the delta log in storage), and clients resync after a deploy-like disconnect.
+// Subscribers' sockets live on a relay (durable-objects/subscriber-relay/): it is the relay that is
+// evicted here, and the environment object's next push wakes it.
 import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_SECRET_HASHES } from "../../../db/seed/demo-data";
 import { eventsSocketRequest } from "../../../durable-objects/subscriber";
@@ -9,11 +10,11 @@ import { applyDelta } from "../../../protocol/flag-set-delta";
 import { PING, PONG, type DeltaMessage } from "../../../protocol/stream";
 import { freshStart, tokenOf } from "../control/support/actors";
 import { SocketClient } from "./support/socket-client";
-import { changeDevelopment, DEVELOPMENT, developmentHub, hello, openStream, subscribed, upgrade } from "./support/stream";
+import { changeDevelopment, DEVELOPMENT, developmentHub, developmentRelay, hello, openStream, subscribed, upgrade } from "./support/stream";
 
 beforeEach(freshStart);
 
-const stub = () => env.ENVIRONMENTS.getByName(DEVELOPMENT);
+const stub = () => developmentRelay();
 const attachments = () => runInDurableObject(stub(), (_instance, state) =>
   state.getWebSockets("sdk").map((ws) => ({ tags: state.getTags(ws), attachment: ws.deserializeAttachment() as unknown })));
 

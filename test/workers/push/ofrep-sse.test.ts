@@ -6,6 +6,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
 import { environmentHub } from "../../../durable-objects/hub";
+import { relayName } from "../../../durable-objects/subscriber-relay/naming";
 import { clearClientCache } from "../../../workers/evaluation/data/client-auth";
 import { mintSseToken, sseTokenKey } from "../../../workers/evaluation/data/ofrep-sse-token";
 import { eventually, freshStart, tokenOf } from "../control/support/actors";
@@ -208,7 +209,8 @@ describe("SSE stream delivery", () => {
   });
 
   it("closes its events socket when the client goes away", async () => {
-    const sockets = () => runInDurableObject(env.ENVIRONMENTS.getByName(DEVELOPMENT), (_instance, state) => state.getWebSockets("events").length);
+    // The stream's feed is a socket on the environment's relay (no location in tests: region "any").
+    const sockets = () => runInDurableObject(env.RELAYS.getByName(relayName(DEVELOPMENT, "any", 0)), (_instance, state) => state.getWebSockets("events").length);
     const before = await sockets();
     const sse = new SseReader(await open(await streamUrl()));
     await sse.next((f) => f.id !== undefined);

@@ -4,6 +4,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { relayName } from "../../../durable-objects/subscriber-relay/naming";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
 import { eventually, freshStart, makeScheduleDue, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
@@ -48,9 +49,9 @@ async function subscribe(role: Role | null, query: string, variables: Record<str
 beforeEach(freshStart);
 afterEach(cancelOpenReaders);
 
-/** Events sockets the environment's object holds open. */
+/** Events sockets the environment's relay holds open (the admin Worker's feeds use region "any"). */
 const eventsSockets = (environmentId: string) =>
-  runInDurableObject(env.ENVIRONMENTS.getByName(environmentId), (_instance, state) => state.getWebSockets("events").length);
+  runInDurableObject(env.RELAYS.getByName(relayName(environmentId, "any", 0)), (_instance, state) => state.getWebSockets("events").length);
 
 /**
  * Waits until the subscription's feeds reached their objects (they open asynchronously, and an

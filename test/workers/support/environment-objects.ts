@@ -1,13 +1,27 @@
 // Durable Object storage persists for a whole test file; these helpers give each test a fresh
-// environment object without leaving the real runtime.
+// environment object (and fresh relays for it) without leaving the real runtime.
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import type { EnvironmentObject } from "../../../durable-objects/environment-do";
 
 type Namespace = DurableObjectNamespace<EnvironmentObject>;
 
-/** Erases the objects' storage and alarms, then restarts every object so no memory survives. */
+/** The relays an environment object has registered (its `relays` table). */
+export async function registeredRelays(namespace: Namespace, environmentId: string): Promise<string[]> {
+  return runInDurableObject(namespace.getByName(environmentId), (_instance: EnvironmentObject, state) => {
+    const exists = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'relays'").one().n;
+    return exists ? state.storage.sql.exec<{ name: string }>("SELECT name FROM relays ORDER BY name").toArray().map((r) => r.name) : [];
+  });
+}
+
+/** Erases the objects' storage and alarms (and their relays'), then restarts every object so no memory survives. */
 export async function resetEnvironmentObjects(namespace: Namespace, environmentIds: readonly string[]): Promise<void> {
   for (const id of environmentIds) {
+    for (const relay of await registeredRelays(namespace, id)) {
+      await runInDurableObject(env.RELAYS.getByName(relay), async (_instance, state) => {
+        await state.storage.deleteAll();
+      });
+    }
     await runInDurableObject(namespace.getByName(id), async (_instance: EnvironmentObject, state) => {
       await state.storage.deleteAlarm();
       await state.storage.deleteAll();

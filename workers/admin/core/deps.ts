@@ -8,6 +8,8 @@ import { environmentHub } from "../../../durable-objects/hub";
 import { environmentScheduler, type Scheduler } from "../../../durable-objects/schedule-client";
 import type { DeliveryEvent } from "../../../protocol/stream";
 import { openEventFeed, type EventFeed, type EventFeedOptions } from "../../evaluation/delivery/event-feed";
+import { relayNamespace } from "../../evaluation/delivery/relay-door";
+import { sharedEventFeed } from "../../evaluation/delivery/shared-feed";
 import type { Env } from "../../env";
 
 export type ControlDb = DrizzleD1Database<typeof schema>;
@@ -49,7 +51,10 @@ export interface ControlDeps {
   announce(event: DeliveryEvent): Promise<void>;
   /** Closes the sockets an environment's object holds for this user (services/socket-access.ts). */
   revokeUser(environmentId: string, userId: string): Promise<void>;
-  /** Opens an environment object's event feed (GraphQL subscriptions). */
+  /**
+   * Opens an environment's event feed (GraphQL subscriptions): the isolate's shared feed of the
+   * environment and user, on a relay without a location hint (the admin API's callers are few).
+   */
   openEventFeed(environmentId: string, options: EventFeedOptions): EventFeed;
   /** Keeps background work (a notification's first delivery attempt) alive after the response; absent outside requests. */
   waitUntil?(promise: Promise<unknown>): void;
@@ -58,7 +63,7 @@ export interface ControlDeps {
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">;
+type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "RELAYS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">;
 
 const isolateCaches = new WeakMap<D1Database, Map<string, unknown>>();
 
@@ -75,7 +80,8 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
     retireEnvironment: (environmentId) => retireEnvironment(env, environmentId),
     announce: (event) => environmentHub(env, event.environmentId).announce(event),
     revokeUser: (environmentId, userId) => environmentHub(env, environmentId).revokeUser(userId),
-    openEventFeed: (environmentId, options) => openEventFeed(env.ENVIRONMENTS, environmentId, options),
+    openEventFeed: (environmentId, options) =>
+      sharedEventFeed((id, opts) => openEventFeed(relayNamespace(env.RELAYS, "any"), id, opts), environmentId, options),
     scheduler: environmentScheduler(env),
     now: () => new Date(),
     kv: env.FLAGS_KV,

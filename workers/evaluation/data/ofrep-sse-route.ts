@@ -3,6 +3,8 @@
 // (EventSource cannot send headers; see ofrep-sse-token.ts), CORS like the evaluation routes.
 import { Hono } from "hono";
 import { openEventFeed } from "../delivery/event-feed";
+import { callerRegion, relayNamespace } from "../delivery/relay-door";
+import { sharedEventFeed } from "../delivery/shared-feed";
 import { applyCors } from "./cors";
 import type { DataPlane } from "./hono-env";
 import { authorizeStream, loadStreamClient, OFREP_EVENTS_PATH } from "./ofrep-sse-auth";
@@ -21,7 +23,9 @@ ofrepSseRoutes.get(OFREP_EVENTS_PATH, async (c) => {
   } catch (error) {
     return refusalResponse(error, "ofrep", origin);
   }
-  const feed = openEventFeed(c.env.ENVIRONMENTS, client.environmentId, {
+  // The isolate's shared feed of this environment and client, on a relay near the caller.
+  const relays = relayNamespace(c.env.RELAYS, callerRegion(request));
+  const feed = sharedEventFeed((id, options) => openEventFeed(relays, id, options), client.environmentId, {
     subscriber: { type: "client", clientId: client.clientId, secretHash: client.secretHash },
     signal: request.signal,
   });

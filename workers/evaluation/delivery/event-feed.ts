@@ -16,6 +16,7 @@ import {
 import { eventsSocketRequest, SUBSCRIBER_HEADER, type SubscriberPrincipal } from "../../../durable-objects/subscriber";
 
 export type FeedItem =
+  /** A stream joining a shared feed (shared-feed.ts) may know the version only: contentHash is then "". */
   | { type: "current"; snapshot: SnapshotId }
   /** `resynced`: made up after a reconnect because the version moved while the feed was away. */
   | { type: "event"; event: DeliveryEvent; resynced?: true };
@@ -48,7 +49,8 @@ export interface EventFeedOptions {
   now?: () => Date;
 }
 
-type Namespace = Pick<DurableObjectNamespace, "getByName">;
+/** Where feeds open their socket: relays (relay-door.ts relayNamespace) or an environment object namespace. */
+type Namespace = { getByName(environmentId: string): { fetch(request: Request): Promise<Response> } };
 
 /** Full jitter: uniformly random in [0, min(max, base * 2^attempt)]. */
 export function backoffDelayMs(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random = Math.random): number {

@@ -1,6 +1,6 @@
 // GET /v1/stream: the live-delivery WebSocket (protocol/stream.ts). The Worker only authenticates
-// (stream-auth.ts) and hands the upgrade to the environment's Durable Object, which holds the
-// socket (hibernation API, durable-objects/socket-hub.ts). Errors are JSON before the upgrade:
+// (stream-auth.ts) and hands the upgrade to a relay of the environment near the caller
+// (relay-door.ts), which holds the socket (hibernation API, durable-objects/socket-hub.ts). Errors are JSON before the upgrade:
 // 426 without an upgrade, 401 no/unknown credential, 403 disabled client, 404 unknown environment
 // or another team's (the same answer: no existence oracle), 429 throttled guesses.
 import { Hono } from "hono";
@@ -10,6 +10,7 @@ import { ApiError } from "../data/errors";
 import type { DataPlane } from "../data/hono-env";
 import { refusalResponse } from "../data/request-guard";
 import type { Env } from "../../env";
+import { callerRegion, connectToRelay } from "./relay-door";
 import { authenticateSubscriber } from "./stream-auth";
 
 export const streamRoute = new Hono<DataPlane>();
@@ -37,5 +38,5 @@ async function openStream(env: Env, request: Request): Promise<Response> {
   const protocols = offeredSubprotocols(request.headers).filter((p) => !p.startsWith(CREDENTIAL_SUBPROTOCOL_PREFIX));
   if (protocols.length > 0) forwarded.headers.set("Sec-WebSocket-Protocol", protocols.join(", "));
   else forwarded.headers.delete("Sec-WebSocket-Protocol");
-  return env.ENVIRONMENTS.getByName(environmentId).fetch(forwarded);
+  return connectToRelay(env.RELAYS, environmentId, callerRegion(request), forwarded);
 }

@@ -3,6 +3,7 @@
 import { exports, env } from "cloudflare:workers";
 import { DEMO_ENVIRONMENT_IDS, DEMO_SECRETS, demoRuleId } from "../../../../db/seed/demo-data";
 import { environmentHub } from "../../../../durable-objects/hub";
+import { regionOf, relayName } from "../../../../durable-objects/subscriber-relay/naming";
 import { STREAM_PATH, STREAM_PROTOCOL_VERSION, type SnapshotId } from "../../../../protocol/stream";
 import { SocketClient } from "./socket-client";
 
@@ -33,6 +34,10 @@ export async function subscribed(secret?: string) {
 }
 
 export const developmentHub = () => environmentHub(env, DEVELOPMENT);
+
+/** The one relay development's subscribers use in these tests (requests here carry no location). */
+export const developmentRelayName = () => relayName(DEVELOPMENT, regionOf(null), 0);
+export const developmentRelay = () => env.RELAYS.getByName(developmentRelayName());
 
 let changes = 0;
 /**

@@ -353,6 +353,7 @@ class LazyFlagSet implements CompiledFlagSet {
   private readonly flagProblems: (readonly CompileDiagnostic[])[];
   private readonly segmentProblems: (readonly CompileDiagnostic[])[];
   private all: readonly CompileDiagnostic[] | undefined;
+  private uncompiled: number;
   private readonly newSlot = () => this.scratch.addBucketSlot();
 
   constructor(
@@ -377,6 +378,7 @@ class LazyFlagSet implements CompiledFlagSet {
     this.flagProblems = new Array<readonly CompileDiagnostic[]>(flagKeys.length).fill(NO_DIAGNOSTICS);
     this.segmentProblems = new Array<readonly CompileDiagnostic[]>(segmentPositions.length).fill(NO_DIAGNOSTICS);
     this.scratch = new Scratch(flagKeys.length, segmentPositions.length, 0);
+    this.uncompiled = flagKeys.length;
   }
 
   flag(index: number): CompiledFlag {
@@ -387,10 +389,21 @@ class LazyFlagSet implements CompiledFlagSet {
     return this.segments[index] ?? this.compileSegmentAt(index);
   }
 
+  allFlags(): readonly CompiledFlag[] {
+    if (this.uncompiled > 0) {
+      // Most flags still unread: one parse of them all is cheaper than one parse per flag.
+      const documents = this.uncompiled > this.flags.length / 4 ? this.parts.allFlagDocuments?.() : undefined;
+      for (let i = 0; i < this.flags.length; i++) {
+        if (this.flags[i] === undefined) this.compileFlagAt(i, documents?.[this.flagPositions[i]!]);
+      }
+    }
+    return this.flags as CompiledFlag[];
+  }
+
   get diagnostics(): readonly CompileDiagnostic[] {
     if (this.all === undefined) {
       for (let i = 0; i < this.segments.length; i++) this.segment(i);
-      for (let i = 0; i < this.flags.length; i++) this.flag(i);
+      this.allFlags();
       this.all = [
         ...this.indexProblems.segments, ...this.segmentProblems.flat(),
         ...this.indexProblems.flags, ...this.flagProblems.flat(),
@@ -399,11 +412,12 @@ class LazyFlagSet implements CompiledFlagSet {
     return this.all;
   }
 
-  private compileFlagAt(index: number): CompiledFlag {
+  private compileFlagAt(index: number, document?: unknown): CompiledFlag {
     const key = this.flagKeys[index]!;
     const problems: CompileDiagnostic[] = [];
     const report = (d: CompileDiagnostic) => problems.push(d);
-    const doc = this.parts.flagDocument(this.flagPositions[index]!);
+    const doc = document ?? this.parts.flagDocument(this.flagPositions[index]!);
+    this.uncompiled--;
     let flag: CompiledFlag;
     if (isObject(doc) && doc.key === key) {
       flag = compileFlag(doc as unknown as FlagDocument, index, this.flagIndex, this.segmentIndex, this.newSlot, report,

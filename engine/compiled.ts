@@ -219,6 +219,8 @@ export interface CompiledFlagSet {
   readonly diagnostics: readonly CompileDiagnostic[];
   /** @internal the flag at this index (document order), compiled on first use and memoised */
   flag(index: number): CompiledFlag;
+  /** @internal every flag in document order, compiled now where not yet (evaluateAll) */
+  allFlags(): readonly CompiledFlag[];
   /** @internal the segment at this index, compiled on first use and memoised */
   segment(index: number): CompiledSegment;
   /** @internal */

@@ -116,7 +116,8 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
  * array is the caller's; its elements are shared frozen results, as with evaluateFlag.
  */
 export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext): EvaluationResult[] {
-  const count = set.flagKeys.length;
+  const flags = set.allFlags();
+  const count = flags.length;
   const out = new Array<EvaluationResult>(count);
   const targetingKey = resolveTargetingKey(context);
   if (targetingKey === UNUSABLE_CONTEXT) {
@@ -127,7 +128,7 @@ export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext): E
   const scratch = set.scratch;
   scratch.begin(context, targetingKey);
   try {
-    for (let i = 0; i < count; i++) out[i] = evaluateCompiled(set, set.flag(i));
+    for (let i = 0; i < count; i++) out[i] = evaluateCompiled(set, flags[i]!);
   } finally {
     scratch.end();
   }

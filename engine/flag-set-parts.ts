@@ -13,6 +13,11 @@ export interface FlagSetParts {
   flagKey(position: number): string | undefined;
   /** The flag's document, read once when the flag compiles; undefined when it cannot be read. */
   flagDocument(position: number): unknown;
+  /**
+   * Every flag's document at once, when reading them together is cheaper than one by one (snapshot
+   * text: one JSON.parse of the flags array instead of 5,000); undefined when not available.
+   */
+  allFlagDocuments?(): readonly unknown[] | undefined;
   readonly segmentCount: number;
   segmentKey(position: number): string | undefined;
   segmentDocument(position: number): unknown;

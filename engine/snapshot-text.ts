@@ -92,6 +92,18 @@ export function snapshotTextParts(text: string): FlagSetParts {
     flagCount: layout.flagKeys.length,
     flagKey: (i) => key(layout.flagKeys, i),
     flagDocument: (i) => element(layout.flagBounds, i),
+    allFlagDocuments: () => {
+      const bounds = layout.flagBounds;
+      const count = layout.flagKeys.length;
+      // From the array's "[" to its "]": the first bound is just after "[" (after "[]" when empty).
+      const open = bounds[0]! - (count === 0 ? 2 : 1);
+      try {
+        const all = JSON.parse(text.slice(open, bounds[count]!)) as unknown;
+        return Array.isArray(all) && all.length === count ? all : undefined;
+      } catch {
+        return undefined; // one flag is damaged: read them one by one, so only that one fails
+      }
+    },
     segmentCount: layout.segmentKeys.length,
     segmentKey: (i) => key(layout.segmentKeys, i),
     segmentDocument: (i) => element(layout.segmentBounds, i),

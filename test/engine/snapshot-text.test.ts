@@ -34,6 +34,21 @@ describe("snapshot text", () => {
     expect(fromText.diagnostics).toEqual(fromDocument.diagnostics);
   });
 
+  it("evaluates every flag of a fresh set at once (all flags read in one parse) as the document does", () => {
+    for (const context of LARGE_CONTEXTS) {
+      expect(evaluateAll(compileFlagSet(snapshotText(doc)), context)).toEqual(evaluateAll(compileFlagSet(doc), context));
+    }
+  });
+
+  it("a damaged flag fails alone when every flag is evaluated at once", () => {
+    const text = snapshotText(doc);
+    const at = text.indexOf(`{"key":"${flagKey(7)}"`);
+    const all = evaluateAll(compileFlagSet(text.slice(0, at) + "#" + text.slice(at + 1)), LARGE_CONTEXTS[2]!);
+    const reference = evaluateAll(compileFlagSet(doc), LARGE_CONTEXTS[2]!);
+    expect(all[7]).toMatchObject({ key: flagKey(7), reason: "ERROR", errorCode: "PARSE_ERROR" });
+    expect(all.filter((_, i) => i !== 7)).toEqual(reference.filter((_, i) => i !== 7));
+  });
+
   it("text without a layout (plain JSON) is parsed whole and answers the same", () => {
     const set = compileFlagSet(JSON.stringify(doc));
     expect(evaluateAll(set, LARGE_CONTEXTS[3]!)).toEqual(evaluateAll(compileFlagSet(doc), LARGE_CONTEXTS[3]!));

@@ -17,6 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { environments } from "../db/schema";
+import { snapshotText } from "../engine/snapshot-text";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
 import { clientKvKey, flagSetKvKey, type ClientRecord, type PublishResult } from "../protocol/delivery";
 import type { DeliveryEvent, SnapshotId } from "../protocol/stream";
@@ -323,7 +324,7 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     const due = state.kvWrittenAt + KV_WRITE_INTERVAL_MS;
     if (!intervalElapsed && Date.now() < due) return this.armAlarm(due);
     try {
-      await this.env.FLAGS_KV.put(flagSetKvKey(this.environmentId), JSON.stringify(current));
+      await this.env.FLAGS_KV.put(flagSetKvKey(this.environmentId), snapshotText(current));
       this.store.markKvWritten(current.version, Date.now());
     } catch (error) {
       console.error("flag set KV write failed; retrying from the alarm", error);

@@ -1,4 +1,6 @@
-// compileFlagSet: turns a FlagSetDocument into the evaluator's form once per snapshot version.
+// compileFlagSet: turns a FlagSetDocument (or its snapshot text) into the evaluator's form. Only
+// the indexes (keys to positions) are built up front; each flag and segment compiles when it is
+// first used and is memoised, so a set's first answer costs one flag, whatever the set's size.
 // Rules are sorted by priority (ties keep array order), split ranges are precomputed, variant
 // values are cloned and frozen, every result an evaluation can return for a known flag is built
 // here once and frozen (see results.ts), and every reference (variant, segment, prerequisite) is
@@ -10,6 +12,8 @@ import {
   type CompileDiagnostic, type CompiledFlag, type CompiledFlagSet, type CompiledPrerequisite,
   type CompiledRule, type CompiledSegment, Scratch, ServeKind,
 } from "./compiled.ts";
+import { documentParts, type FlagSetParts } from "./flag-set-parts.ts";
+import { snapshotTextParts } from "./snapshot-text.ts";
 import { compileGroups, type ConditionScope } from "./conditions-compile.ts";
 import { murmur3Prefix } from "./murmur3.ts";
 import { frozenError, frozenMetadata, frozenResult } from "./results.ts";
@@ -31,10 +35,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** A value as it reads in a diagnostic: JSON where JSON can say it (NaN and Infinity cannot). */
 const describe = (v: unknown): string => (typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v)));
 
-function frozenCopy(value: JsonValue): JsonValue {
-  const copy = structuredClone(value);
+/** A frozen JSON value: the caller's value copied first unless the set owns it (freshly parsed). */
+function frozenJson(value: JsonValue, owned: boolean): JsonValue {
+  if (value === null || typeof value !== "object") return value;
+  const copy = owned ? value : plainCopy(value);
   const freeze = (v: unknown): void => {
-    if (v !== null && typeof v === "object") {
+    if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
       Object.freeze(v);
       for (const child of Object.values(v)) freeze(child);
     }
@@ -43,16 +49,22 @@ function frozenCopy(value: JsonValue): JsonValue {
   return copy;
 }
 
-function variantsOf(flag: FlagDocument): Map<string, JsonValue> {
+/** Deep copy of JSON arrays and plain objects (much cheaper than structuredClone); anything else is cloned. */
+function plainCopy(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(plainCopy);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  // fromEntries defines own properties, so a "__proto__" key stays data.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainCopy(v)]));
+}
+
+function variantsOf(flag: FlagDocument, owned: boolean): Map<string, JsonValue> {
   const entries = isObject(flag.variants) ? Object.entries(flag.variants) : [];
   if (entries.length === 0 && flag.type === "boolean") {
     return new Map<string, JsonValue>([["on", true], ["off", false]]);
   }
-  return new Map(entries.map(([k, v]) => [k, frozenCopy(v)]));
-}
-
-interface BucketSlots {
-  next: number;
+  return new Map(entries.map(([k, v]) => [k, frozenJson(v, owned)]));
 }
 
 function compileRule(
@@ -164,11 +176,12 @@ function compileFlag(
   index: number,
   flagIndex: ReadonlyMap<string, number>,
   segmentIndex: ReadonlyMap<string, number>,
-  slots: BucketSlots,
+  newSlot: () => number,
   report: (d: CompileDiagnostic) => void,
   baseMetadata: Readonly<Metadata>,
+  owned: boolean,
 ): CompiledFlag {
-  const variants = variantsOf(flag);
+  const variants = variantsOf(flag, owned);
   const salt = typeof flag.salt === "string" ? flag.salt : flag.key;
   const variantValue = (name: string | null | undefined, role: string): [JsonValue | undefined, string | undefined] => {
     if (name === null || name === undefined) return [undefined, undefined];
@@ -225,7 +238,7 @@ function compileFlag(
     if ((users.get(name) ?? 0) < 2) return -1;
     let slot = localSlots.get(name);
     if (slot === undefined) {
-      slot = slots.next++;
+      slot = newSlot();
       localSlots.set(name, slot);
     }
     return slot;
@@ -312,61 +325,199 @@ function compileSegment(
   };
 }
 
-export function compileFlagSet(doc: FlagSetDocument): CompiledFlagSet {
-  if (doc === null || typeof doc !== "object" || !Array.isArray(doc.flags)) {
-    throw new FlagSetCompileError("MALFORMED_DOCUMENT", "a flag set document needs a flags array");
-  }
-  if (doc.schemaVersion !== FLAG_SET_SCHEMA_VERSION) {
-    throw new FlagSetCompileError("UNSUPPORTED_SCHEMA_VERSION",
-      `flag set schema version ${String(doc.schemaVersion)} is not ${FLAG_SET_SCHEMA_VERSION}`);
-  }
-  const diagnostics: CompileDiagnostic[] = [];
-  const report = (d: CompileDiagnostic) => diagnostics.push(d);
-  const baseMetadata = frozenMetadata({ flagSetVersion: doc.version, environment: doc.environment?.key });
-
-  const segmentDocs: unknown[] = Array.isArray(doc.segments) ? doc.segments : [];
-  const segmentIndex = new Map<string, number>();
-  const readable: { doc: Record<string, unknown>; key: string }[] = [];
-  for (const s of segmentDocs) {
-    if (!isObject(s) || typeof s.key !== "string") {
-      report({ code: "MALFORMED_SEGMENT", message: `a segment without a string key is ignored; references to it are unknown` });
-      continue;
-    }
-    if (segmentIndex.has(s.key)) {
-      report({ code: "DUPLICATE_KEY", segment: s.key, message: `segment ${s.key} appears twice; the first wins` });
-      continue;
-    }
-    segmentIndex.set(s.key, readable.length);
-    readable.push({ doc: s, key: s.key });
-  }
-  const segments = readable.map(({ doc: s, key }) => compileSegment(s, key, segmentIndex, report));
-
-  const flagIndex = new Map<string, number>();
-  const flagDocs: FlagDocument[] = [];
-  for (const flag of doc.flags as unknown[]) {
-    if (!isObject(flag) || typeof flag.key !== "string") {
-      report({ code: "MALFORMED_FLAG", message: `a flag without a string key is ignored` });
-      continue;
-    }
-    if (flagIndex.has(flag.key)) {
-      report({ code: "DUPLICATE_KEY", flag: flag.key, message: `flag ${flag.key} appears twice; the first wins` });
-      continue;
-    }
-    flagIndex.set(flag.key, flagDocs.length);
-    flagDocs.push(flag as unknown as FlagDocument);
-  }
-  const slots: BucketSlots = { next: 0 };
-  const flags = flagDocs.map((flag, i) => compileFlag(flag, i, flagIndex, segmentIndex, slots, report, baseMetadata));
-
+/**
+ * A flag whose document could not be read back from snapshot text (its slice is not JSON, or not
+ * the flag the layout names): it serves a PARSE_ERROR, so callers fall back to their default.
+ */
+function unreadableFlag(key: string, index: number, baseMetadata: Readonly<Metadata>): CompiledFlag {
+  const error = frozenError(key, "PARSE_ERROR", `flag ${key} could not be read from the snapshot`, baseMetadata);
   return {
-    version: doc.version,
-    environment: doc.environment,
-    flagKeys: flags.map((f) => f.key),
-    diagnostics,
-    flags,
-    flagIndex,
-    segments,
-    scratch: new Scratch(flags.length, segments.length, slots.next),
-    baseMetadata,
+    index, key, type: "json", salt: key, saltPrefix: murmur3Prefix(key), variants: new Map(),
+    offResult: error, defaultResult: error, deployed: false, killed: false, prerequisites: [], rules: [],
   };
+}
+
+const NO_DIAGNOSTICS: readonly CompileDiagnostic[] = Object.freeze([]);
+
+/** A compiled set whose flags and segments compile on first use (see CompiledFlagSet). */
+class LazyFlagSet implements CompiledFlagSet {
+  readonly version: number;
+  readonly environment: FlagSetDocument["environment"];
+  readonly contentHash: string;
+  readonly flagKeys: readonly string[];
+  readonly flagIndex: ReadonlyMap<string, number>;
+  readonly scratch: Scratch;
+  readonly baseMetadata: Readonly<Metadata>;
+  private readonly flags: (CompiledFlag | undefined)[];
+  private readonly segments: (CompiledSegment | undefined)[];
+  private readonly flagProblems: (readonly CompileDiagnostic[])[];
+  private readonly segmentProblems: (readonly CompileDiagnostic[])[];
+  private all: readonly CompileDiagnostic[] | undefined;
+  private uncompiled: number;
+  private readonly newSlot = () => this.scratch.addBucketSlot();
+
+  constructor(
+    private readonly parts: FlagSetParts,
+    /** Document positions of the readable, first-of-their-key flags and segments. */
+    private readonly flagPositions: readonly number[],
+    private readonly segmentPositions: readonly number[],
+    private readonly segmentIndex: ReadonlyMap<string, number>,
+    flagKeys: string[],
+    flagIndex: Map<string, number>,
+    /** Problems found while indexing: segments' and flags' (missing or duplicate keys). */
+    private readonly indexProblems: { segments: CompileDiagnostic[]; flags: CompileDiagnostic[] },
+  ) {
+    this.version = parts.version;
+    this.environment = parts.environment;
+    this.contentHash = typeof parts.contentHash === "string" ? parts.contentHash : "";
+    this.flagKeys = flagKeys;
+    this.flagIndex = flagIndex;
+    this.baseMetadata = frozenMetadata({ flagSetVersion: parts.version, environment: parts.environment?.key });
+    this.flags = new Array<CompiledFlag | undefined>(flagKeys.length).fill(undefined);
+    this.segments = new Array<CompiledSegment | undefined>(segmentPositions.length).fill(undefined);
+    this.flagProblems = new Array<readonly CompileDiagnostic[]>(flagKeys.length).fill(NO_DIAGNOSTICS);
+    this.segmentProblems = new Array<readonly CompileDiagnostic[]>(segmentPositions.length).fill(NO_DIAGNOSTICS);
+    this.scratch = new Scratch(flagKeys.length, segmentPositions.length, 0);
+    this.uncompiled = flagKeys.length;
+  }
+
+  flag(index: number): CompiledFlag {
+    return this.flags[index] ?? this.compileFlagAt(index);
+  }
+
+  segment(index: number): CompiledSegment {
+    return this.segments[index] ?? this.compileSegmentAt(index);
+  }
+
+  allFlags(): readonly CompiledFlag[] {
+    if (this.uncompiled > 0) {
+      // Most flags still unread: one parse of them all is cheaper than one parse per flag.
+      const documents = this.uncompiled > this.flags.length / 4 ? this.parts.allFlagDocuments?.() : undefined;
+      for (let i = 0; i < this.flags.length; i++) {
+        if (this.flags[i] === undefined) this.compileFlagAt(i, documents?.[this.flagPositions[i]!]);
+      }
+    }
+    return this.flags as CompiledFlag[];
+  }
+
+  get diagnostics(): readonly CompileDiagnostic[] {
+    if (this.all === undefined) {
+      for (let i = 0; i < this.segments.length; i++) this.segment(i);
+      this.allFlags();
+      this.all = [
+        ...this.indexProblems.segments, ...this.segmentProblems.flat(),
+        ...this.indexProblems.flags, ...this.flagProblems.flat(),
+      ];
+    }
+    return this.all;
+  }
+
+  private compileFlagAt(index: number, document?: unknown): CompiledFlag {
+    const key = this.flagKeys[index]!;
+    const problems: CompileDiagnostic[] = [];
+    const report = (d: CompileDiagnostic) => problems.push(d);
+    const doc = document ?? this.parts.flagDocument(this.flagPositions[index]!);
+    this.uncompiled--;
+    let flag: CompiledFlag;
+    if (isObject(doc) && doc.key === key) {
+      flag = compileFlag(doc as unknown as FlagDocument, index, this.flagIndex, this.segmentIndex, this.newSlot, report,
+        this.baseMetadata, this.parts.owned);
+    } else {
+      report({ code: "MALFORMED_FLAG", flag: key, message: `flag ${key} could not be read from the snapshot; it serves an error` });
+      flag = unreadableFlag(key, index, this.baseMetadata);
+    }
+    if (problems.length > 0) this.flagProblems[index] = problems;
+    this.flags[index] = flag;
+    return flag;
+  }
+
+  private compileSegmentAt(index: number): CompiledSegment {
+    const position = this.segmentPositions[index]!;
+    const key = this.parts.segmentKey(position)!;
+    const problems: CompileDiagnostic[] = [];
+    const report = (d: CompileDiagnostic) => problems.push(d);
+    const doc = this.parts.segmentDocument(position);
+    let segment: CompiledSegment;
+    if (isObject(doc) && doc.key === key) segment = compileSegment(doc, key, this.segmentIndex, report);
+    else {
+      report({ code: "MALFORMED_SEGMENT", segment: key, message: `segment ${key} could not be read from the snapshot; only its absence is known` });
+      segment = { key, included: new Set(), excluded: new Set(), groups: [], malformed: true };
+    }
+    if (problems.length > 0) this.segmentProblems[index] = problems;
+    this.segments[index] = segment;
+    return segment;
+  }
+}
+
+export interface CompileOptions {
+  /**
+   * The caller hands the document over and never changes it again (a document just parsed or
+   * received over RPC): flags compile on first use and its JSON values are frozen in place.
+   * Without it a document is compiled whole at once, so later changes to it cannot reach the set.
+   */
+  owned?: boolean;
+}
+
+/**
+ * The evaluator's form of a flag set: a FlagSetDocument, or its snapshot text as KV holds it
+ * (snapshot-text.ts: flags parsed on first use when the text carries a layout). For text and
+ * owned documents indexing is the only work done here; flags and segments compile when first
+ * evaluated (evaluateAll compiles all), so the first answer costs one flag, not the whole set.
+ */
+export function compileFlagSet(input: FlagSetDocument | string, options: CompileOptions = {}): CompiledFlagSet {
+  let parts: FlagSetParts;
+  if (typeof input === "string") {
+    try {
+      parts = snapshotTextParts(input);
+    } catch (error) {
+      throw new FlagSetCompileError("MALFORMED_DOCUMENT", error instanceof Error ? error.message : String(error));
+    }
+  } else {
+    if (input === null || typeof input !== "object" || !Array.isArray(input.flags)) {
+      throw new FlagSetCompileError("MALFORMED_DOCUMENT", "a flag set document needs a flags array");
+    }
+    parts = documentParts(input, options.owned === true);
+  }
+  if (parts.schemaVersion !== FLAG_SET_SCHEMA_VERSION) {
+    throw new FlagSetCompileError("UNSUPPORTED_SCHEMA_VERSION",
+      `flag set schema version ${String(parts.schemaVersion)} is not ${FLAG_SET_SCHEMA_VERSION}`);
+  }
+  const segments: CompileDiagnostic[] = [];
+  const segmentIndex = new Map<string, number>();
+  const segmentPositions: number[] = [];
+  for (let i = 0; i < parts.segmentCount; i++) {
+    const key = parts.segmentKey(i);
+    if (key === undefined) {
+      segments.push({ code: "MALFORMED_SEGMENT", message: `a segment without a string key is ignored; references to it are unknown` });
+      continue;
+    }
+    if (segmentIndex.has(key)) {
+      segments.push({ code: "DUPLICATE_KEY", segment: key, message: `segment ${key} appears twice; the first wins` });
+      continue;
+    }
+    segmentIndex.set(key, segmentPositions.length);
+    segmentPositions.push(i);
+  }
+
+  const flags: CompileDiagnostic[] = [];
+  const flagIndex = new Map<string, number>();
+  const flagKeys: string[] = [];
+  const flagPositions: number[] = [];
+  for (let i = 0; i < parts.flagCount; i++) {
+    const key = parts.flagKey(i);
+    if (key === undefined) {
+      flags.push({ code: "MALFORMED_FLAG", message: `a flag without a string key is ignored` });
+      continue;
+    }
+    if (flagIndex.has(key)) {
+      flags.push({ code: "DUPLICATE_KEY", flag: key, message: `flag ${key} appears twice; the first wins` });
+      continue;
+    }
+    flagIndex.set(key, flagKeys.length);
+    flagKeys.push(key);
+    flagPositions.push(i);
+  }
+  const set = new LazyFlagSet(parts, flagPositions, segmentPositions, segmentIndex, flagKeys, flagIndex, { segments, flags });
+  if (!parts.owned) void set.diagnostics; // compiles everything now: the caller keeps its document
+  return set;
 }

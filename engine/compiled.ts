@@ -149,9 +149,11 @@ export class Scratch {
   readonly segmentDone: Int32Array;
   readonly segmentBusy: Int32Array;
   readonly segmentValue: Uint8Array;
-  readonly bucketDone: Int32Array;
+  /** Grown by addBucketSlot as flags compile on first use; stamps and hashes survive growth. */
+  bucketDone: Int32Array;
   /** The bucketing hash (unsigned 32-bit), or -1 when the bucketing value is missing. */
-  readonly bucketValue: Float64Array;
+  bucketValue: Float64Array;
+  private bucketSlots: number;
 
   constructor(flags: number, segments: number, bucketSlots: number) {
     this.flagDone = new Int32Array(flags);
@@ -160,8 +162,23 @@ export class Scratch {
     this.segmentDone = new Int32Array(segments);
     this.segmentBusy = new Int32Array(segments);
     this.segmentValue = new Uint8Array(segments);
-    this.bucketDone = new Int32Array(bucketSlots);
-    this.bucketValue = new Float64Array(bucketSlots);
+    this.bucketSlots = bucketSlots;
+    this.bucketDone = new Int32Array(Math.max(bucketSlots, 8));
+    this.bucketValue = new Float64Array(Math.max(bucketSlots, 8));
+  }
+
+  /** A new hash cache slot (for a flag compiled on first use, possibly mid-evaluation). */
+  addBucketSlot(): number {
+    const slot = this.bucketSlots++;
+    if (slot >= this.bucketDone.length) {
+      const done = new Int32Array(this.bucketDone.length * 2);
+      done.set(this.bucketDone);
+      const value = new Float64Array(this.bucketValue.length * 2);
+      value.set(this.bucketValue);
+      this.bucketDone = done;
+      this.bucketValue = value;
+    }
+    return slot;
   }
 
   /** Starts an evaluation call: every memo from earlier calls becomes stale at once. */
@@ -191,15 +208,23 @@ export interface CompiledFlagSet {
   readonly version: number;
   /** The document's environment (id, key, name, type). */
   readonly environment: FlagSetDocument["environment"];
+  /** The document's contentHash ("" when it carries none). */
+  readonly contentHash: string;
   /** Flag keys in document order. */
   readonly flagKeys: readonly string[];
+  /**
+   * Every problem found in the set, in document order (segments, then flags). Flags and segments
+   * compile on first use, so reading this compiles the whole set once.
+   */
   readonly diagnostics: readonly CompileDiagnostic[];
-  /** @internal evaluator data */
-  readonly flags: readonly CompiledFlag[];
+  /** @internal the flag at this index (document order), compiled on first use and memoised */
+  flag(index: number): CompiledFlag;
+  /** @internal every flag in document order, compiled now where not yet (evaluateAll) */
+  allFlags(): readonly CompiledFlag[];
+  /** @internal the segment at this index, compiled on first use and memoised */
+  segment(index: number): CompiledSegment;
   /** @internal */
   readonly flagIndex: ReadonlyMap<string, number>;
-  /** @internal */
-  readonly segments: readonly CompiledSegment[];
   /** @internal */
   readonly scratch: Scratch;
   /** @internal frozen `{flagSetVersion, environment}` shared by results without a rule */

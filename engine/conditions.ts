@@ -69,7 +69,7 @@ function segmentCondition(set: CompiledFlagSet, c: CompiledCondition): boolean {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
     if (scratch.segmentBusy[id] === scratch.epoch) return false;
-    if (c.negate && set.segments[id]!.malformed) return false;
+    if (c.negate && set.segment(id).malformed) return false;
   }
   let member = false;
   for (let i = 0; i < ids.length && !member; i++) member = inSegment(set, ids[i] as number);
@@ -81,7 +81,7 @@ export function inSegment(set: CompiledFlagSet, index: number): boolean {
   const scratch = set.scratch;
   const epoch = scratch.epoch;
   if (scratch.segmentDone[index] === epoch) return scratch.segmentValue[index] === 1;
-  const segment = set.segments[index]!;
+  const segment = set.segment(index);
   const key = scratch.targetingKey;
   let member: boolean;
   if (key !== undefined && segment.included.has(key)) member = true;

@@ -48,7 +48,7 @@ function compute(set: CompiledFlagSet, flag: CompiledFlag): EvaluationResult {
     const on =
       p.index >= 0 &&
       set.scratch.flagBusy[p.index] !== set.scratch.epoch &&
-      prerequisiteOn(evaluateCompiled(set, set.flags[p.index]!), p.variant);
+      prerequisiteOn(evaluateCompiled(set, set.flag(p.index)), p.variant);
     if (!on) return p.failed;
   }
 
@@ -101,7 +101,7 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
     return frozenError(key, "INVALID_CONTEXT", contextProblem(context)!, set.baseMetadata);
   }
   const scratch = set.scratch;
-  const flag = set.flags[index]!;
+  const flag = set.flag(index);
   scratch.begin(context, targetingKey);
   try {
     // Only prerequisites read other flags' memoised results; a flag without any is computed directly.
@@ -116,18 +116,19 @@ export function evaluateFlag(set: CompiledFlagSet, key: string, context: Evaluat
  * array is the caller's; its elements are shared frozen results, as with evaluateFlag.
  */
 export function evaluateAll(set: CompiledFlagSet, context: EvaluationContext): EvaluationResult[] {
-  const flags = set.flags;
-  const out = new Array<EvaluationResult>(flags.length);
+  const flags = set.allFlags();
+  const count = flags.length;
+  const out = new Array<EvaluationResult>(count);
   const targetingKey = resolveTargetingKey(context);
   if (targetingKey === UNUSABLE_CONTEXT) {
     const problem = contextProblem(context)!;
-    for (let i = 0; i < flags.length; i++) out[i] = frozenError(flags[i]!.key, "INVALID_CONTEXT", problem, set.baseMetadata);
+    for (let i = 0; i < count; i++) out[i] = frozenError(set.flagKeys[i]!, "INVALID_CONTEXT", problem, set.baseMetadata);
     return out;
   }
   const scratch = set.scratch;
   scratch.begin(context, targetingKey);
   try {
-    for (let i = 0; i < flags.length; i++) out[i] = evaluateCompiled(set, flags[i]!);
+    for (let i = 0; i < count; i++) out[i] = evaluateCompiled(set, flags[i]!);
   } finally {
     scratch.end();
   }

@@ -5,7 +5,8 @@
 // objects precomputed by compileFlagSet (per rule outcome, split range, default, off value and
 // failed prerequisite), the same object for every caller that lands on the same outcome. Read
 // them; copy to change (the Worker renders `{ ...metadata, stale: true }`); never mutate.
-export { compileFlagSet, FlagSetCompileError } from "./compile.ts";
+export { type CompileOptions, compileFlagSet, FlagSetCompileError } from "./compile.ts";
+export { snapshotText } from "./snapshot-text.ts";
 export { evaluateAll, evaluateFlag } from "./evaluate.ts";
 export type { CompileDiagnostic, CompiledFlagSet, DiagnosticCode } from "./compiled.ts";
 export { type HashPrefix, murmur3, murmur3Concat, murmur3Prefix, murmur3WithPrefix } from "./murmur3.ts";

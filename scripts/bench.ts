@@ -1,6 +1,7 @@
 // `npm run bench`: the engine benchmark (scripts/bench-engine.ts), the Workers' size and startup CPU
 // (scripts/bench-startup.ts, with the evaluation Worker's budget), the HTTP benchmark
-// (scripts/bench-http.ts) and the control-plane mutations (scripts/bench-control.ts), all printed.
+// (scripts/bench-http.ts), the control-plane mutations (scripts/bench-control.ts), the SDK, live
+// delivery and the scale parts (scripts/bench-scale.ts: fleet, relay tier, 5,000 flags), all printed.
 // The engine module is loaded dynamically so the HTTP figures are still produced, and the gap
 // reported, if it is missing or fails.
 import { formatControlBench, runControlBench } from "./bench-control";
@@ -56,4 +57,12 @@ try {
 }
 console.log("\n## SDK\n" + (await (await import("./bench-sdk")).sdkBenchSection()));
 console.log("\n## Live delivery\n" + (await import("./bench-fanout").then((m) => m.runFanoutBench().then(m.formatFanoutBench)).catch((e) => `live-delivery benchmark failed: ${describe(e)}`)));
+try {
+  const scale = await (await import("./bench-scale")).runScaleBench({ echo: false });
+  console.log("\n## Scale (npm run bench:scale)\n" + scale.text + (scale.summary ? "\n" + JSON.stringify(scale.summary) : ""));
+  if (!scale.ok) process.exitCode = 1;
+} catch (error) {
+  console.log(`\n## Scale (npm run bench:scale)\nscale benchmark failed: ${describe(error)}`);
+  process.exitCode = 1;
+}
 if (!engine.ok) process.exitCode = 1;

@@ -5,7 +5,7 @@ import {
   DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_TEAM_ID, DEMO_WEB_ORIGINS, demoRuleId, demoStageId,
 } from "../../db/seed/demo-data";
 import { environmentHub } from "../../durable-objects/hub";
-import { compileFlagSet, evaluateFlag, type FlagSetDocument } from "../../engine";
+import { compileFlagSet, evaluateFlag, type FlagSetDocument, snapshotText } from "../../engine";
 import { clientKvKey, flagSetKvKey, type ClientRecord } from "../../protocol/delivery";
 import { sha256Hex } from "../../protocol/secret-hash";
 import { resetEnvironmentObjects } from "./support/environment-objects";
@@ -14,7 +14,14 @@ import { clearKv, reseedDemo } from "./support/seed-demo";
 const { development: DEVELOPMENT, staging: STAGING, production: PRODUCTION } = DEMO_ENVIRONMENT_IDS;
 const hub = (environmentId: string) => environmentHub(env, environmentId);
 const stubOf = (environmentId: string) => env.ENVIRONMENTS.getByName(environmentId);
-const kvDocument = (environmentId: string) => env.FLAGS_KV.get<FlagSetDocument>(flagSetKvKey(environmentId), "json");
+const kvText = (environmentId: string) => env.FLAGS_KV.get(flagSetKvKey(environmentId), "text");
+/** The KV copy read as any JSON reader sees it, less the layout member its text carries. */
+const kvDocument = async (environmentId: string): Promise<FlagSetDocument | null> => {
+  const text = await kvText(environmentId);
+  if (text === null) return null;
+  const { layout: _layout, ...document } = JSON.parse(text) as FlagSetDocument & { layout: unknown };
+  return document;
+};
 const kvClient = (secretHash: string) => env.FLAGS_KV.get<ClientRecord>(clientKvKey(secretHash), "json");
 const sql = (query: string, ...params: unknown[]) => env.DB.prepare(query).bind(...params).run();
 /** Makes BetaUsers target role "owner" instead of "admin" in production. */
@@ -38,6 +45,8 @@ describe("EnvironmentDO snapshot versions", () => {
     expect(document.flags).toHaveLength(7);
     expect(Date.parse(document.generatedAt)).not.toBeNaN();
     expect(await kvDocument(PRODUCTION)).toEqual(document);
+    // As snapshot text, whose flags an isolate parses one by one on first use.
+    expect(await kvText(PRODUCTION)).toBe(snapshotText(document));
   });
 
   it("bumps the version when a publish finds a D1 change, and the document shows it", async () => {

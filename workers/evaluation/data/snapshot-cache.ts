@@ -163,7 +163,7 @@ export class SnapshotCache {
     });
     const fromKv = stored === null ? undefined : tryCompile(stored);
     if (fromKv !== undefined) {
-      const entry = this.remember(environmentId, fromKv, hashOf(stored!), "kv");
+      const entry = this.remember(environmentId, fromKv, fromKv.contentHash, "kv");
       background.waitUntil(this.revalidate(entry, source));
       return entry;
     }
@@ -179,7 +179,7 @@ export class SnapshotCache {
     if (compiled === undefined) {
       throw new ApiError(503, "SNAPSHOT_UNAVAILABLE", "this environment's flag snapshot could not be read");
     }
-    return this.remember(environmentId, compiled, hashOf(document), "do");
+    return this.remember(environmentId, compiled, compiled.contentHash, "do");
   }
 
   private remember(environmentId: string, compiled: CompiledFlagSet, contentHash: string, source: "kv" | "do"): Entry {
@@ -205,7 +205,7 @@ export class SnapshotCache {
           if (compiled === undefined) throw new Error(`unreadable snapshot version ${document.version}`);
           entry.compiled = compiled;
           entry.version = compiled.version;
-          entry.contentHash = hashOf(document);
+          entry.contentHash = compiled.contentHash;
           entry.source = "do";
         }
         entry.confirmedAt = this.now();
@@ -221,22 +221,22 @@ export class SnapshotCache {
   }
 }
 
-function tryCompile(document: FlagSetDocument): CompiledFlagSet | undefined {
-  if (document?.schemaVersion !== FLAG_SET_SCHEMA_VERSION) {
+/**
+ * The snapshot compiled lazily (flags compile on first use): KV text is parsed per flag through its
+ * layout, and a document received over RPC is this isolate's own. A KV copy written before
+ * documents carried a hash has contentHash "", which never equals a real one.
+ */
+function tryCompile(document: FlagSetDocument | string): CompiledFlagSet | undefined {
+  if (typeof document !== "string" && document?.schemaVersion !== FLAG_SET_SCHEMA_VERSION) {
     console.error("snapshot with unsupported schemaVersion", document?.schemaVersion);
     return undefined;
   }
   try {
-    return compileFlagSet(document);
+    return compileFlagSet(document, { owned: true });
   } catch (error) {
-    console.error("snapshot failed to compile", document.version, error);
+    console.error("snapshot failed to compile", error);
     return undefined;
   }
-}
-
-/** A KV copy written before documents carried a hash has none: "" never equals a real one. */
-function hashOf(document: FlagSetDocument): string {
-  return typeof document.contentHash === "string" ? document.contentHash : "";
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

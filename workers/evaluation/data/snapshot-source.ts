@@ -6,8 +6,8 @@ import { flagSetKvKey } from "../../../protocol/delivery";
 import type { Env } from "../../env";
 
 export interface SnapshotSource {
-  /** The KV copy, or null when KV has none. */
-  readStored(environmentId: string): Promise<FlagSetDocument | null>;
+  /** The KV copy (its text, flags parsed on first use; see engine/snapshot-text.ts), or null when KV has none. */
+  readStored(environmentId: string): Promise<FlagSetDocument | string | null>;
   /** The Durable Object's current snapshot. */
   fetchCurrent(environmentId: string): Promise<FlagSetDocument>;
   /** The Durable Object's snapshot when its (version, contentHash) differs from these, else null. */
@@ -18,7 +18,7 @@ export function platformSnapshotSource(env: Env): SnapshotSource {
   // A fresh stub per call: a stub that has thrown once stays broken.
   const hub = (environmentId: string) => environmentHub(env, environmentId);
   return {
-    readStored: (environmentId) => env.FLAGS_KV.get<FlagSetDocument>(flagSetKvKey(environmentId), "json"),
+    readStored: (environmentId) => env.FLAGS_KV.get(flagSetKvKey(environmentId), "text"),
     fetchCurrent: (environmentId) => hub(environmentId).getSnapshot(),
     fetchIfChanged: (environmentId, version, contentHash) =>
       hub(environmentId).getSnapshotIfChanged(version, contentHash),

@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     FLAGS_KV: KVNamespace;
     ADMIN: import("./workers/env").Env["ADMIN"];
     ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentObject>;
+    LOCATION_RELAYS: DurableObjectNamespace<import("./durable-objects/location-relay/relay").LocationRelay>;
     AUTH_ENCRYPTION_KEY: string;
     FLUXGATE_ENV: string;
     TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
@@ -14,6 +15,6 @@ declare namespace Cloudflare {
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./test/workers/support/test-worker");
-    durableNamespaces: "EnvironmentDO";
+    durableNamespaces: "EnvironmentDO" | "LocationRelay";
   }
 }

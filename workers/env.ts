@@ -1,6 +1,7 @@
 // The bindings and variables the Workers and the Durable Objects receive (see wrangler.toml and
 // workers/admin/wrangler.toml). One interface for both Workers: each binds what its routes use.
 import type { EnvironmentObject } from "../durable-objects/environment-do";
+import type { LocationRelay } from "../durable-objects/location-relay/relay";
 import type { StreamAccessRpc } from "../protocol/stream-access";
 
 export interface Env {
@@ -8,6 +9,11 @@ export interface Env {
   FLAGS_KV: KVNamespace;
   /** Defined by the admin Worker; the evaluation Worker binds it with script_name = "fluxgate-admin". */
   ENVIRONMENTS: DurableObjectNamespace<EnvironmentObject>;
+  /**
+   * One relay per (environment, location) between the isolates and the environment object
+   * (durable-objects/location-relay/): revalidation and counts. Defined by the admin Worker.
+   */
+  LOCATION_RELAYS: DurableObjectNamespace<LocationRelay>;
   /** Evaluation Worker only: the admin Worker's StreamAccess entrypoint (user tokens on /v1/stream). */
   ADMIN: Service<StreamAccessRpc & Rpc.WorkerEntrypointBranded>;
   EVALS?: AnalyticsEngineDataset;

@@ -11,6 +11,7 @@ import { evaluateRoute } from "./data/evaluate-route";
 import { dialectOf } from "./data/errors";
 import { unmatchedRequest } from "./data/fallback";
 import { healthRoutes } from "./data/health-route";
+import { noteLocation } from "./data/location";
 import type { DataPlane } from "./data/hono-env";
 import { ofrepRoutes } from "./data/ofrep-routes";
 import { ofrepSseRoutes } from "./data/ofrep-sse-route";
@@ -35,5 +36,8 @@ app.notFound((c) => unmatchedRequest(c.req.raw));
 app.onError((error, c) => errorResponse(error, dialectOf(c.req.path)));
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    noteLocation(request); // names this isolate's location relays (data/location.ts)
+    return app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<Env>;

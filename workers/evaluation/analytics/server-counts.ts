@@ -140,11 +140,19 @@ function increment(counts: Map<EvaluationResult, number>, result: EvaluationResu
 /** The isolate's counter: module state lives as long as the isolate. */
 export const serverCounter = new ServerCounter();
 
+let counting = true;
+
+/** Benchmark support (bench/scale/counting.scale.ts): measures evaluation with counting off. */
+export function setServerCounting(on: boolean): void {
+  counting = on;
+}
+
 /** Counts one request's evaluations. Cheap: map increments and one sink call; the hand-over is the snapshot cache's. */
 export function countServerEvaluations(
   env: { EVALS?: AnalyticsEngineDataset }, environmentId: string, clientId: string, cacheHit: boolean,
   results: EvaluationResult | readonly EvaluationResult[], route: ServerRoute,
 ): void {
+  if (!counting) return;
   serverCounter.add(environmentId, clientId, cacheHit, results);
   const sink = evaluationSink(env.EVALS);
   if (sink === null) return;

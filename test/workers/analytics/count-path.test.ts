@@ -19,7 +19,7 @@ import type { CountBatch } from "../../../protocol/count-batch";
 import { flagSetKvKey } from "../../../protocol/delivery";
 import type { EventMessage } from "../../../protocol/stream";
 import { ServerCounter } from "../../../workers/evaluation/analytics/server-counts";
-import { SnapshotCache } from "../../../workers/evaluation/data/snapshot-cache";
+import { HANDOVER_ATTEMPTS, SnapshotCache } from "../../../workers/evaluation/data/snapshot-cache";
 import { platformSnapshotSource, relayFallbacks, type SnapshotSource } from "../../../workers/evaluation/data/snapshot-source";
 import { SocketClient } from "../delivery/support/socket-client";
 import { reseedDemo } from "../support/seed-demo";
@@ -281,5 +281,31 @@ describe("load on the environment object", () => {
     expect(objectCalls).toBeGreaterThanOrEqual(2);
     expect(objectCalls).toBeLessThanOrEqual(Math.ceil(elapsedS) + 2);
     expect(relayFallbacks.count).toBe(fallbacks);
+  });
+});
+
+describe("an unreachable relay", () => {
+  it("makes the isolate revalidate against the object directly, once per interval, keeping its counts for the relay", async () => {
+    const unreachable = { getByName: () => ({ sync: () => Promise.reject(new Error("Network connection lost.")) }) };
+    const source = platformSnapshotSource({ ...env, LOCATION_RELAYS: unreachable } as unknown as typeof env, () => LOCATION);
+    const counter = new ServerCounter();
+    const cache = new SnapshotCache(Date.now, counter);
+    const background: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => void background.push(p) };
+    const fallbacks = relayFallbacks.count;
+    const started = Date.now();
+    const served = await cache.get(DEV, source, settings, ctx); // cold: the KV copy, then a direct revalidation
+    counter.add(DEV, client(), served.cacheHit, evaluateFlag(served.compiled, "dark_mode", { targetingKey: "u" }));
+    for (let i = 0; i < 20; i++) {
+      await cache.get(DEV, source, settings, ctx);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    while (background.length > 0) await background.shift();
+    expect(cache.describe(settings)).toMatchObject([{ id: DEV, stale: false, durableObjectReachable: true }]);
+    // One direct call per interval at most (the first at once for the cold load), never one per request.
+    const intervals = Math.ceil((Date.now() - started) / settings.revalidateMs);
+    expect(relayFallbacks.count - fallbacks).toBeGreaterThanOrEqual(2);
+    expect(relayFallbacks.count - fallbacks).toBeLessThanOrEqual(intervals + 1);
+    expect(counter.has(DEV)).toBe(true); // the counts wait for the relay
   });
 });

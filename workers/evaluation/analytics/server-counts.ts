@@ -41,7 +41,12 @@ export class ServerCounter {
   private readonly unacked = new Map<string, CountBatch[]>();
   private seq = 0;
 
-  constructor(readonly isolateId: string = crypto.randomUUID()) {}
+  /** `id` names this isolate's batches; random by default, drawn on first use (not allowed at module scope). */
+  constructor(private id?: string) {}
+
+  get isolateId(): string {
+    return (this.id ??= crypto.randomUUID());
+  }
 
   /** Adds one request's evaluations. */
   add(environmentId: string, clientId: string, cacheHit: boolean, results: EvaluationResult | readonly EvaluationResult[]): void {

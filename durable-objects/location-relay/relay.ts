@@ -38,6 +38,8 @@ export class LocationRelay extends DurableObject<Env> {
   private askedAt = 0;
   private lastFailure: DeliveryError | null = null;
   private asking: Promise<void> | null = null;
+  /** The alarm is known to be armed (memory: saves a storage read per sync carrying counts). */
+  private alarmArmed = false;
   /** Diagnostics: calls this instance made to the environment object (the load tests read it). */
   upstreamCalls = 0;
 
@@ -59,11 +61,15 @@ export class LocationRelay extends DurableObject<Env> {
 
   /** Forwards counts a quiet location left behind; prunes old batch ids. */
   override async alarm(): Promise<void> {
+    this.alarmArmed = false;
     this.counts.prune(Date.now() - SEEN_RETENTION_MS);
     if (!this.counts.pending()) return;
     const due = this.askedAt + RELAY_INTERVAL_MS;
     if (Date.now() >= due) await (this.asking ?? this.ask());
-    if (this.counts.pending()) await this.ctx.storage.setAlarm(Math.max(Date.now(), this.askedAt) + RELAY_INTERVAL_MS);
+    if (this.counts.pending()) {
+      await this.ctx.storage.setAlarm(Math.max(Date.now(), this.askedAt) + RELAY_INTERVAL_MS);
+      this.alarmArmed = true;
+    }
   }
 
   /**
@@ -117,9 +123,11 @@ export class LocationRelay extends DurableObject<Env> {
   }
 
   private async armForwarding(): Promise<void> {
+    if (this.alarmArmed) return;
     if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Math.max(Date.now(), this.askedAt + RELAY_INTERVAL_MS));
     }
+    this.alarmArmed = true;
   }
 
   private get environmentId(): string {

@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     FLAGS_KV: KVNamespace;
     ADMIN: import("./workers/env").Env["ADMIN"];
     ENVIRONMENTS: DurableObjectNamespace<import("./durable-objects/environment-do").EnvironmentObject>;
+    LOCATION_RELAYS: DurableObjectNamespace<import("./durable-objects/location-relay/relay").LocationRelay>;
     RELAYS: DurableObjectNamespace<import("./durable-objects/subscriber-relay/relay").SubscriberRelay>;
     RELAY_SHARD_CAPACITY: string;
     AUTH_ENCRYPTION_KEY: string;
@@ -16,6 +17,6 @@ declare namespace Cloudflare {
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./test/workers/support/test-worker");
-    durableNamespaces: "EnvironmentDO" | "SubscriberRelay";
+    durableNamespaces: "EnvironmentDO" | "LocationRelay" | "SubscriberRelay";
   }
 }

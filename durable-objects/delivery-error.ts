@@ -11,9 +11,11 @@ export type DeliveryErrorCode =
   /** The object was not addressed by name (env.ENVIRONMENTS.getByName(environmentId)). */
   | "UNNAMED_OBJECT"
   /** retire() was asked of an environment D1 still has. */
-  | "ENVIRONMENT_EXISTS";
+  | "ENVIRONMENT_EXISTS"
+  /** A location relay could not reach the environment object (it answers instead of its callers retrying there). */
+  | "UPSTREAM_UNAVAILABLE";
 
-const CODES: readonly DeliveryErrorCode[] = ["ENVIRONMENT_NOT_FOUND", "UNNAMED_OBJECT", "ENVIRONMENT_EXISTS"];
+const CODES: readonly DeliveryErrorCode[] = ["ENVIRONMENT_NOT_FOUND", "UNNAMED_OBJECT", "ENVIRONMENT_EXISTS", "UPSTREAM_UNAVAILABLE"];
 
 export class DeliveryError extends Error {
   override readonly name = "DeliveryError";

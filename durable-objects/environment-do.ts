@@ -19,10 +19,12 @@ import { drizzle } from "drizzle-orm/d1";
 import { environments } from "../db/schema";
 import { snapshotText } from "../engine/snapshot-text";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../engine/types";
+import type { SyncAnswer, SyncRequest } from "../protocol/count-batch";
 import { clientKvKey, flagSetKvKey, type ClientRecord, type PublishResult } from "../protocol/delivery";
 import type { DeliveryEvent, SnapshotId } from "../protocol/stream";
 import { flagSetContentHash } from "../protocol/flag-set-delta";
 import type { Env } from "../workers/env";
+import { CountLedger } from "./counts/count-ledger";
 import { diffClientRecords, hashesOwnedElsewhere, loadClientRecords } from "./client-records";
 import { delivered, DeliveryError, type Delivered } from "./delivery-error";
 import type { EnvironmentObjectRpc } from "./hub";
@@ -55,6 +57,10 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
   private tail: Promise<unknown> = Promise.resolve();
   /** A queued rebuild that has not started reading D1 yet; later callers share it. */
   private queued: Promise<PublishResult> | null = null;
+  /** Evaluation counts on their way to D1 (counts/count-ledger.ts), flushed by the alarm. */
+  private ledger: CountLedger;
+  /** Diagnostics: sync calls this instance answered (the load tests read it). */
+  syncCalls = 0;
 
   /** The control plane's runner for due schedule items (wired by the defining Worker). */
   protected abstract scheduledWork(): ScheduledWork;
@@ -64,6 +70,7 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     this.store = new SnapshotStore(ctx.storage);
     this.schedules = new ScheduleStore(ctx.storage.sql);
     this.sockets = this.socketHub();
+    this.ledger = this.countLedger();
     this.relays = new RelayRegistry(ctx.storage.sql, env.RELAYS);
     enableAutoPong(ctx);
   }
@@ -131,6 +138,22 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     return delivered(() => this.snapshotIfChanged(version, contentHash));
   }
 
+  /**
+   * Revalidation plus counts (protocol/count-batch.ts), from the location relays (or an isolate
+   * whose relay is unreachable). Counts are stored only once the environment is known to exist,
+   * so a deleted environment's object stays empty; its senders drop them on ENVIRONMENT_NOT_FOUND.
+   */
+  sync(request: SyncRequest): Promise<Delivered<SyncAnswer>> {
+    this.syncCalls++;
+    return delivered(async () => {
+      const document = await this.snapshotIfChanged(request.version, request.contentHash);
+      const acked = this.ledger.receive(request.counts, Date.now());
+      const flushAt = this.ledger.nextFlushAt();
+      if (flushAt !== null) await this.armAlarm(flushAt);
+      return { document, acked };
+    });
+  }
+
   retire(): Promise<Delivered<void>> {
     return delivered(() => this.retireNow());
   }
@@ -188,6 +211,7 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
       this.store = new SnapshotStore(this.ctx.storage);
       this.schedules = new ScheduleStore(this.ctx.storage.sql);
       this.sockets = this.socketHub();
+      this.ledger = this.countLedger();
       this.relays = new RelayRegistry(this.ctx.storage.sql, this.env.RELAYS);
       this.cached = undefined;
     });
@@ -218,10 +242,31 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     // on missing tables (and being retried by the runtime).
     if (!this.storageIntact()) return;
     const due = this.schedules.due(Date.now());
-    await this.serially(() => this.flushKv({ intervalElapsed: due.length === 0 }));
+    // Armed for counts too, the alarm may fire before the KV interval ended: then check the clock.
+    const countsWaiting = this.ledger.nextFlushAt() !== null;
+    await this.serially(() => this.flushKv({ intervalElapsed: due.length === 0 && !countsWaiting }));
+    await this.flushCounts();
     for (const item of due) await this.runScheduled(item);
     const next = this.schedules.next();
     if (next !== null) await this.armAlarm(next);
+  }
+
+  /** Writes waiting counts to D1 and tells the live analytics subscribers; D1 failures retry next interval. */
+  private async flushCounts(): Promise<void> {
+    try {
+      const minutes = await this.ledger.flush(Date.now());
+      if (minutes !== null) {
+        this.sockets.announce({ type: "evaluations_counted", environmentId: this.environmentId, minutes, at: new Date().toISOString() });
+      }
+    } catch (error) {
+      console.error("evaluation count flush to D1 failed; retrying", error);
+    }
+    const flushAt = this.ledger.nextFlushAt();
+    if (flushAt !== null) await this.armAlarm(Math.max(flushAt, Date.now() + 1));
+  }
+
+  private countLedger(): CountLedger {
+    return new CountLedger(this.ctx.storage, this.env.DB, () => this.environmentId);
   }
 
   private storageIntact(): boolean {

@@ -8,7 +8,7 @@ import type { Env } from "../workers/env";
 import { unwrapDelivered, type Delivered } from "./delivery-error";
 
 /** The EnvironmentHub methods that can fail with a DeliveryError (unknown environment, retire refused). */
-type FallibleMethod = "publish" | "getSnapshot" | "getSnapshotIfChanged" | "retire";
+type FallibleMethod = "publish" | "getSnapshot" | "getSnapshotIfChanged" | "sync" | "retire";
 
 /** What the environment object itself offers over RPC. */
 export type EnvironmentObjectRpc = {
@@ -22,6 +22,7 @@ export function environmentHub(env: Pick<Env, "ENVIRONMENTS">, environmentId: st
     publish: async () => unwrapDelivered(await stub.publish()),
     getSnapshot: async () => unwrapDelivered(await stub.getSnapshot()),
     getSnapshotIfChanged: async (version, contentHash) => unwrapDelivered(await stub.getSnapshotIfChanged(version, contentHash)),
+    sync: async (request) => unwrapDelivered(await stub.sync(request)),
     retire: async () => unwrapDelivered(await stub.retire()),
     announce: (event) => stub.announce(event),
     revokeUser: (userId) => stub.revokeUser(userId),

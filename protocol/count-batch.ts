@@ -36,6 +36,11 @@ export interface SyncRequest {
   version: number;
   contentHash: string;
   counts: CountBatch[];
+  /**
+   * A version the caller knows exists (an event-stream notice): a relay holding an older document
+   * asks the environment object at once instead of answering from memory.
+   */
+  atLeastVersion?: number;
 }
 
 export interface SyncAnswer {

@@ -2,6 +2,7 @@
 // Worker) agree on: KV key layout, the client credential record, and the object's RPC surface.
 // Later the WebSocket message types for the SDK live beside this, in protocol/.
 import type { FlagSetDocument } from "../engine/types";
+import type { SyncAnswer, SyncRequest } from "./count-batch";
 import type { DeliveryEvent } from "./stream";
 
 /** KV key of an environment's latest published FlagSetDocument (JSON, contentHash included). */
@@ -44,6 +45,12 @@ export interface EnvironmentHub {
    * object's storage is lost its versions restart at 1 and an equal number may name other content.
    */
   getSnapshotIfChanged(version: number, contentHash: string): Promise<FlagSetDocument | null>;
+  /**
+   * getSnapshotIfChanged plus evaluation counts (protocol/count-batch.ts): the object stores the
+   * batches it has not seen in its count ledger and acknowledges them. Called by the location
+   * relays, and by isolates directly when their relay cannot be reached.
+   */
+  sync(request: SyncRequest): Promise<SyncAnswer>;
   /**
    * After the environment's deletion from D1: deletes its KV copy and the client records the
    * object put into KV, cancels the alarm and erases the object's storage (snapshot, schedule).

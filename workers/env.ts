@@ -1,6 +1,7 @@
 // The bindings and variables the Workers and the Durable Objects receive (see wrangler.toml and
 // workers/admin/wrangler.toml). One interface for both Workers: each binds what its routes use.
 import type { EnvironmentObject } from "../durable-objects/environment-do";
+import type { LocationRelay } from "../durable-objects/location-relay/relay";
 import type { SubscriberRelay } from "../durable-objects/subscriber-relay/relay";
 import type { StreamAccessRpc } from "../protocol/stream-access";
 
@@ -9,6 +10,11 @@ export interface Env {
   FLAGS_KV: KVNamespace;
   /** Defined by the admin Worker; the evaluation Worker binds it with script_name = "fluxgate-admin". */
   ENVIRONMENTS: DurableObjectNamespace<EnvironmentObject>;
+  /**
+   * One relay per (environment, location) between the isolates and the environment object
+   * (durable-objects/location-relay/): revalidation and counts. Defined by the admin Worker.
+   */
+  LOCATION_RELAYS: DurableObjectNamespace<LocationRelay>;
   /**
    * The relays holding subscriber sockets (durable-objects/subscriber-relay/), named
    * `${environmentId}#${region}:${shard}`; defined by the admin Worker, bound by script_name here.

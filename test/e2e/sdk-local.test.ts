@@ -129,7 +129,14 @@ describe("SDK local mode against the dev stack", () => {
 
   it("posts evaluation counts to /v1/evaluation-counts: accepted (202) and visible in the admin API's analytics", async () => {
     const token = await adminToken(stack.adminUrl);
-    const before = await evaluationsByFeature(token);
+    // The Worker's own counts of the earlier OFREP calls reach the rollups within seconds (through the
+    // location relay and the environment object): take the baseline once it has stopped moving.
+    let before = await evaluationsByFeature(token);
+    for (let stableSince = Date.now(); Date.now() - stableSince < 3_000;) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const now = await evaluationsByFeature(token);
+      if (JSON.stringify(now) !== JSON.stringify(before)) [before, stableSince] = [now, Date.now()];
+    }
     const counting = local({ bootstrap: client.document!, evaluationCounts: { flushIntervalMs: 60_000 } });
     await counting.start();
     for (let i = 0; i < 30; i++) counting.evaluate("checkout_button_text", { targetingKey: `counted-${i}` });

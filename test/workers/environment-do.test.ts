@@ -331,7 +331,7 @@ describe("EnvironmentDO retire", () => {
     expect(await kvClient(GONE_HASH)).toBeNull();
     expect(await kvClient(MOVED_HASH)).not.toBeNull(); // staging's now: its next publish rewrites it
     expect(await storageOf(QA)).toEqual({
-      rows: { client_records: 0, delta_log: 0, relays: 0, schedule: 0, snapshot_chunks: 0, snapshot_state: 0 }, alarm: null,
+      rows: { client_records: 0, delta_log: 0, ledger_rows: 0, ledger_sealed: 0, ledger_seen: 0, relays: 0, schedule: 0, snapshot_chunks: 0, snapshot_state: 0 }, alarm: null,
     });
   });
 

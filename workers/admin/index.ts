@@ -11,6 +11,8 @@ import { controlYoga, GRAPHQL_PATH } from "./graphql/yoga";
 import { runScheduledJobs } from "./jobs/scheduled";
 
 export { EnvironmentDO } from "./environment-do";
+// The per-location relays between evaluation isolates and the environment objects (no control-plane wiring).
+export { LocationRelay } from "../../durable-objects/location-relay/relay";
 export { SubscriberRelay } from "../../durable-objects/subscriber-relay/relay";
 export { StreamAccess } from "./identity/stream-access";
 

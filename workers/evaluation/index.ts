@@ -9,6 +9,7 @@ import { evaluateRoute } from "./data/evaluate-route";
 import { dialectOf } from "./data/errors";
 import { unmatchedRequest } from "./data/fallback";
 import { healthRoutes } from "./data/health-route";
+import { noteLocation } from "./data/location";
 import type { DataPlane } from "./data/hono-env";
 import { ofrepRoutes } from "./data/ofrep-routes";
 import { ofrepSseRoutes } from "./data/ofrep-sse-route";
@@ -49,5 +50,8 @@ app.notFound(notFound);
 app.onError(onError);
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    noteLocation(request); // names this isolate's location relays (data/location.ts)
+    return app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<Env>;

@@ -1,12 +1,14 @@
-// POST /v1/evaluation-counts over the real Worker and D1: SDK-reported counts land in the per-minute
-// rollups (adding up across posts) and in the evaluation sink; every client mistake has its status.
+// POST /v1/evaluation-counts over the real Worker and D1: SDK-reported counts are stored by the
+// location relay before the 202, then land in the per-minute rollups (adding up across posts, with
+// the credential's client and every evaluation a cache hit) and in the evaluation sink; every
+// client mistake has its status.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_ENVIRONMENT_IDS, DEMO_SECRETS } from "../../../db/seed/demo-data";
+import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRETS } from "../../../db/seed/demo-data";
 import { useEvaluationSink, type RecordingSink } from "../../../workers/evaluation/analytics/sink";
 import { call } from "../api-support";
 import { reseedDemo } from "../support/seed-demo";
-import { currentMinute, recordingSink, rollupRows } from "./support";
+import { clientTotals, countsSettled, currentMinute, recordingSink, rollupRows as storedRows } from "./support";
 
 const PATH = "/v1/evaluation-counts";
 const DEV = DEMO_ENVIRONMENT_IDS.development;
@@ -24,7 +26,14 @@ let sink: RecordingSink;
 beforeAll(async () => {
   await reseedDemo(env);
 });
+/** The rollups once every count accepted so far has reached D1. */
+async function rollupRows() {
+  await countsSettled([DEV, PROD]);
+  return storedRows();
+}
+
 beforeEach(async () => {
+  await countsSettled([DEV, PROD]);
   await env.DB.prepare("DELETE FROM evaluation_rollups").run();
   sink = recordingSink();
 });
@@ -55,6 +64,8 @@ describe("accepted reports", () => {
     expect((await call(PATH, { body: report([entry, { ...entry, count: 2 }]) })).status).toBe(202);
     expect((await call(PATH, { secret: DEMO_SECRETS.development, scheme: "x-api-key", body: report([entry]) })).status).toBe(202);
     expect((await rollupRows()).map((r) => [r.flag_key, r.count])).toEqual([["BetaUsers", 12]]);
+    // The SDK evaluated from its local snapshot: every count is a cache hit, of the credential's client.
+    expect(await clientTotals(DEMO_CLIENT_IDS.development)).toEqual({ count: 12, cacheHits: 12 });
   });
 
   it("attributes counts to the minute their window ended, and to the credential's environment", async () => {

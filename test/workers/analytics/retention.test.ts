@@ -1,5 +1,5 @@
 // The analytics retention job deletes rollups, metric events and canary results older than 90 days
-// and keeps everything younger, to the minute.
+// and keeps everything younger, to the minute; applied count batch ids go after 7 days.
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
@@ -28,6 +28,7 @@ beforeAll(async () => {
     rollup.bind(DEV, cutoffMinute - 1), rollup.bind(DEV, cutoffMinute), rollup.bind(DEV, cutoffMinute + 10),
     event.bind(DEV, "old", NOW - 90 * DAY - 1), event.bind(DEV, "kept", NOW - 90 * DAY),
     result.bind("r-old", NOW - 91 * DAY), result.bind("r-kept", NOW - DAY),
+    env.DB.prepare("INSERT INTO rollup_batches (id, applied_at) VALUES ('b-old', ?1), ('b-kept', ?2)").bind(NOW - 7 * DAY - 1, NOW - 7 * DAY),
   ]);
 });
 
@@ -39,4 +40,10 @@ it("keeps exactly the last 90 days of rollups, metric events and canary results"
   expect(users.results.map((r) => r.targeting_key)).toEqual(["kept"]);
   const results = await env.DB.prepare("SELECT id FROM canary_results").all<{ id: string }>();
   expect(results.results.map((r) => r.id)).toEqual(["r-kept"]);
+});
+
+it("forgets applied count batch ids after 7 days (flushes retry within seconds)", async () => {
+  expect(await runScheduledJobs(env, new Date(NOW), [analyticsRetentionJob])).toEqual({ failed: [] });
+  const ids = await env.DB.prepare("SELECT id FROM rollup_batches ORDER BY id").all<{ id: string }>();
+  expect(ids.results.map((r) => r.id)).toEqual(["b-kept"]);
 });

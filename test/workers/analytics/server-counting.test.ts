@@ -1,15 +1,15 @@
 // The Worker counts its own evaluations: OFREP single and bulk and POST /evaluate each write one sink
-// point per request and add to the isolate's aggregate, which reaches the D1 rollups through
-// waitUntil (the first request of an idle isolate flushes at once, later ones at most every 10 s).
+// point per request and add to the isolate's aggregate, which the isolate hands over on its next
+// sync (at most one interval later, through its request's waitUntil) to its location relay, from
+// where it reaches the environment object's ledger and the D1 rollups, with the client and the
+// number of answers served from the in-memory snapshot.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_ENVIRONMENT_IDS } from "../../../db/seed/demo-data";
-import { flushServerCounts, resetServerCounts } from "../../../workers/evaluation/analytics/server-counts";
+import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS } from "../../../db/seed/demo-data";
 import { useEvaluationSink, type RecordingSink } from "../../../workers/evaluation/analytics/sink";
 import { call, ofrep, SINGLE } from "../api-support";
 import { reseedDemo } from "../support/seed-demo";
-import { eventually } from "../control/support/actors";
-import { currentMinute, recordingSink, rollupRows } from "./support";
+import { clientTotals, countsSettled, currentMinute, recordingSink, rollupRows } from "./support";
 
 const DEV = DEMO_ENVIRONMENT_IDS.development;
 let sink: RecordingSink;
@@ -18,35 +18,35 @@ beforeAll(async () => {
   await reseedDemo(env);
 });
 beforeEach(async () => {
+  await countsSettled([DEV]);
   await env.DB.prepare("DELETE FROM evaluation_rollups").run();
-  resetServerCounts();
   sink = recordingSink();
 });
 afterAll(() => useEvaluationSink(null));
 
 describe("server-side evaluation counting", () => {
-  it("flushes the first request's count to the rollups in the background", async () => {
+  it("hands the first request's count over in the background: it reaches the rollups with its client", async () => {
     const before = currentMinute();
     expect((await ofrep("BetaUsers", { targetingKey: "u-1", role: "admin" })).status).toBe(200);
-    const rows = await eventually(() => rollupRows(), (r) => r.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the scheduled hand-over
+    await countsSettled([DEV]);
+    const rows = await rollupRows();
     expect([before, currentMinute()]).toContain(rows[0]?.minute);
     expect(rows).toEqual([
       { environment_id: DEV, minute: rows[0]!.minute, flag_key: "BetaUsers", variant: "on", reason: "TARGETING_MATCH", count: 1 },
     ]);
+    expect((await clientTotals(DEMO_CLIENT_IDS.development)).count).toBe(1);
   });
 
-  it("aggregates single, bulk and /evaluate requests per flag, variant and reason until the next flush", async () => {
-    await ofrep("BetaUsers", { targetingKey: "u-1", role: "admin" }); // flushes at once (idle isolate)
-    await eventually(() => rollupRows(), (r) => r.length > 0);
+  it("aggregates single, bulk and /evaluate requests per flag, variant and reason", async () => {
+    await ofrep("BetaUsers", { targetingKey: "u-1", role: "admin" });
     await ofrep("BetaUsers", { targetingKey: "u-2", role: "admin" });
     await ofrep("BetaUsers", { targetingKey: "u-3" });
     await call(SINGLE, { body: { context: { targetingKey: "u-4" } } }); // bulk: all 7 flags
     await call("/evaluate", { body: { flagKey: "legacy_search", context: { targetingKey: "u-5" } } });
     await ofrep("no_such_flag", { targetingKey: "u-6" }); // not counted
-    // Within 10 s of the first flush nothing else was written yet.
-    expect((await rollupRows()).map((r) => [r.flag_key, r.count])).toEqual([["BetaUsers", 1]]);
-    // 8 distinct (flag, variant, reason) keys, or more when the requests straddled a minute boundary.
-    expect(await flushServerCounts(env.DB)).toBeGreaterThanOrEqual(8);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await countsSettled([DEV]);
     const totals = new Map<string, number>();
     for (const r of await rollupRows()) totals.set(`${r.flag_key}/${r.variant}/${r.reason}`, (totals.get(`${r.flag_key}/${r.variant}/${r.reason}`) ?? 0) + r.count);
     const rows = [...totals].map(([label, count]) => `${label}=${count}`);
@@ -60,6 +60,8 @@ describe("server-side evaluation counting", () => {
       "max_upload_mb/standard/DEFAULT=1",
       "new_checkout_flow/off/DISABLED=1",
     ].sort());
+    // Warm isolate: every one of these answers came from the in-memory snapshot.
+    expect(await clientTotals(DEMO_CLIENT_IDS.development)).toEqual({ count: 11, cacheHits: 11 });
   });
 
   it("writes one sink point per request: the flag's for single evaluations, a folded one for bulk", async () => {

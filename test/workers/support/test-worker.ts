@@ -9,7 +9,7 @@ import evaluation from "../../../workers/evaluation/index";
 import { GRAPHQL_PATH } from "../../../workers/admin/graphql/yoga";
 import type { Env } from "../../../workers/env";
 
-export { EnvironmentDO, StreamAccess, SubscriberRelay } from "../../../workers/admin/index";
+export { EnvironmentDO, LocationRelay, StreamAccess, SubscriberRelay } from "../../../workers/admin/index";
 export { FlagsEntrypoint } from "../../../workers/evaluation/index";
 
 export default {

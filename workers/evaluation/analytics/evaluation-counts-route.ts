@@ -1,7 +1,9 @@
 // POST /v1/evaluation-counts: an SDK reports how often it evaluated each flag locally. Client
 // credential as for OFREP (Authorization: Bearer <secret> or X-API-Key); the client's environment is
-// the one counted. The counts go to Analytics Engine (non-blocking) and are added to the D1 rollups
-// with one statement before answering 202 {"accepted": <entries>}.
+// the one counted. The counts go to Analytics Engine (non-blocking) and, as one CountBatch (client =
+// the credential's, every evaluation a cache hit: the SDK evaluated from its local snapshot), to
+// this isolate's location relay, which stores them durably before the answer 202 {"accepted": n};
+// from there they reach D1 like the Worker's own counts (docs/ANALYTICS.md).
 import { Hono, type Context } from "hono";
 import type { ClientRecord } from "../../../protocol/delivery";
 import { preflightResponse } from "../data/cors";
@@ -11,7 +13,8 @@ import { jsonResponse } from "../data/json-response";
 import { readJsonBody } from "../data/limits";
 import { errorResponse, withClient } from "../data/request-guard";
 import { MAX_COUNTS_BODY_BYTES, parseEvaluationCounts } from "./evaluation-counts-request";
-import { addToRollups } from "./rollups";
+import { serverCounter } from "./server-counts";
+import { handOverCounts } from "../data/snapshot-cache";
 import { evaluationSink, foldCounts } from "./sink";
 
 export const EVALUATION_COUNTS_PATH = "/v1/evaluation-counts";
@@ -21,7 +24,10 @@ async function ingest(c: Context<DataPlane>, client: ClientRecord): Promise<Resp
   const report = parseEvaluationCounts(body, client.environmentId, Date.now());
   if (report.counts.length > 0) {
     evaluationSink(c.env.EVALS)?.write(foldCounts(report.counts, "sdk", report.sdk));
-    await addToRollups(c.env.DB, report.counts);
+    const rows = report.counts.map((r) => ({
+      minute: r.minute, flagKey: r.flagKey, variant: r.variant ?? "", reason: r.reason, clientId: client.clientId, count: r.count, cacheHits: r.count,
+    }));
+    await handOverCounts(c.env, client.environmentId, { id: `${serverCounter.isolateId}:sdk:${crypto.randomUUID()}`, environmentId: client.environmentId, rows });
   }
   return jsonResponse({ accepted: report.counts.length }, 202);
 }

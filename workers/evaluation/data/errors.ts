@@ -27,6 +27,8 @@ export type ApiErrorCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "TOO_MANY_REQUESTS"
   | "SNAPSHOT_UNAVAILABLE"
+  /** 503: reported counts could not be stored yet (the location relay did not acknowledge them). */
+  | "COUNTS_UNAVAILABLE"
   | "UPGRADE_REQUIRED";
 
 export class ApiError extends Error {

@@ -21,10 +21,10 @@ export const evaluateRoute = new Hono<DataPlane>();
 
 async function evaluate(c: Context<DataPlane>, client: ClientRecord): Promise<Response> {
   const { flagKey, context, reasonNames } = await readEvaluateRequest(c.req.raw);
-  const { compiled, stale } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
+  const { compiled, stale, cacheHit } = await snapshotFor(c.env, c.executionCtx, client.environmentId);
   assertContextEnvironment(context, { id: client.environmentId, key: compiled.environment.key });
   const result = evaluateFlag(compiled, flagKey, context);
-  countServerEvaluations(c.env, c.executionCtx, client.environmentId, result, "evaluate");
+  countServerEvaluations(c.env, client.environmentId, client.clientId, cacheHit, result, "evaluate");
   return jsonTextResponse(JSON.stringify(fluxgateResult(result, stale, reasonNames)), evaluationStatus(result));
 }
 

@@ -17,9 +17,9 @@ export interface OfrepFlagAnswer {
 export async function evaluateOfrepFlag(
   env: Env, ctx: Background, client: ClientRecord, key: string, context: EvaluationContext, route: ServerRoute,
 ): Promise<OfrepFlagAnswer> {
-  const { compiled, stale } = await snapshotFor(env, ctx, client.environmentId);
+  const { compiled, stale, cacheHit } = await snapshotFor(env, ctx, client.environmentId);
   const result = evaluateFlag(compiled, key, context);
-  countServerEvaluations(env, ctx, client.environmentId, result, route);
+  countServerEvaluations(env, client.environmentId, client.clientId, cacheHit, result, route);
   return { status: evaluationStatus(result), body: ofrepFlag(result, stale) };
 }
 
@@ -32,9 +32,9 @@ export interface OfrepBulkAnswer {
 export async function evaluateOfrepFlags(
   env: Env, ctx: Background, client: ClientRecord, context: EvaluationContext, route: ServerRoute, atLeastVersion?: number,
 ): Promise<OfrepBulkAnswer> {
-  const { compiled, stale } = await snapshotFor(env, ctx, client.environmentId, atLeastVersion);
+  const { compiled, stale, cacheHit } = await snapshotFor(env, ctx, client.environmentId, atLeastVersion);
   const results = evaluateAll(compiled, context);
-  countServerEvaluations(env, ctx, client.environmentId, results, route);
+  countServerEvaluations(env, client.environmentId, client.clientId, cacheHit, results, route);
   // Per-flag metadata is content-derived (ofrepBulkFlag); the set's version and staleness are here.
   const metadata: Metadata = { flagSetVersion: compiled.version, environment: compiled.environment.key };
   if (stale) metadata.stale = true;

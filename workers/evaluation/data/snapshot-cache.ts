@@ -1,17 +1,25 @@
 // The isolate's cache of compiled environment snapshots: the evaluation hot path reads memory only.
 //
 // Read path: memory -> (miss) the KV copy, compiled and served at once while the Durable Object is
-// asked in the background -> (KV miss too) the Durable Object's getSnapshot(), awaited.
+// asked in the background -> (KV miss too) the current snapshot, awaited.
 // A memory entry older than SNAPSHOT_REVALIDATE_MS is still served, and one background call per
-// environment per isolate, getSnapshotIfChanged(version, contentHash), brings it up to date. The
-// content hash is compared too because a Durable Object whose storage was lost restarts at version 1:
-// a version number alone could match a different document.
+// environment per isolate, sync(version, contentHash, counts), brings it up to date and hands over
+// the isolate's evaluation counts (protocol/count-batch.ts). The call goes to the location relay of
+// this isolate's location (snapshot-source.ts), which asks the environment object at most once per
+// second for all the isolates there. The content hash is compared too because a Durable Object
+// whose storage was lost restarts at version 1: a version number alone could match a different document.
 //
 // Bounded staleness: a published change reaches evaluation in an isolate within about
-// SNAPSHOT_REVALIDATE_MS (1 s) plus one Durable Object round trip, the first request after that
-// interval being the last one served from the old version. That holds under wrangler dev and in
-// production alike, because revalidation always asks the Durable Object. KV (up to ~60 s stale
-// across locations) only serves a cold isolate until its first revalidation completes.
+// SNAPSHOT_REVALIDATE_MS (1 s) plus the relay's interval (1 s) plus two round trips (isolate ->
+// relay -> object), the first request after that being the last one served from the old version.
+// That holds under wrangler dev and in production alike, because revalidation always reaches the
+// Durable Object through the relay. KV (up to ~60 s stale across locations) only serves a cold
+// isolate until its first revalidation completes.
+//
+// Counts: any request schedules (through its waitUntil) a sync within one interval when none is
+// scheduled, so counts never wait for a later request and an idle isolate has handed everything
+// over before it can be evicted. `cacheHit` tells the counter whether the answer came from memory
+// without awaiting KV, the relay or the object.
 //
 // Fail static: when the Durable Object cannot be reached (or times out) the last good snapshot keeps
 // being served; once unconfirmed for SNAPSHOT_STALE_AFTER_MS the caller marks results `stale: true`.
@@ -23,15 +31,20 @@
 // Nothing here reads D1.
 import { compileFlagSet, type CompiledFlagSet } from "../../../engine";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../../../engine/types";
+import type { CountBatch } from "../../../protocol/count-batch";
+import { asDeliveryError } from "../../../durable-objects/delivery-error";
+import { serverCounter, type ServerCounter } from "../analytics/server-counts";
 import { ApiError } from "./errors";
 import type { Env } from "../../env";
 import { snapshotSettings, type SnapshotSettings } from "./settings";
-import { platformSnapshotSource, type SnapshotSource } from "./snapshot-source";
+import { platformSnapshotSource, withTimeout, type SnapshotSource } from "./snapshot-source";
 
 /** A Durable Object call slower than this counts as unreachable. */
 export const SNAPSHOT_RPC_TIMEOUT_MS = 5_000;
 /** How long a request holding a stale-aged entry waits for its confirmation before answering stale. */
 export const SNAPSHOT_CONFIRM_WAIT_MS = 300;
+/** Syncs a scheduled hand-over tries (one interval apart) before leaving the counts to the next request. */
+export const HANDOVER_ATTEMPTS = 3;
 
 interface Entry {
   environmentId: string;
@@ -48,12 +61,16 @@ interface Entry {
   /** Why the last revalidation failed, or null when it succeeded. */
   lastError: string | null;
   revalidation: Promise<void> | null;
+  /** A request's waitUntil holds a sync scheduled to hand over the counts. */
+  handoverScheduled: boolean;
 }
 
 export interface ServedSnapshot {
   compiled: CompiledFlagSet;
   /** Not confirmed by the Durable Object for longer than SNAPSHOT_STALE_AFTER_MS. */
   stale: boolean;
+  /** Answered from memory without awaiting KV, the relay or the object (docs/ANALYTICS.md). */
+  cacheHit: boolean;
 }
 
 export interface SnapshotHealth {
@@ -78,7 +95,12 @@ export class SnapshotCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loads = new Map<string, Promise<Entry>>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Whose counts the syncs carry: the isolate's counter. */
+    private readonly counter: ServerCounter = serverCounter,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
 
   async get(
     environmentId: string,
@@ -93,16 +115,63 @@ export class SnapshotCache {
     atLeastVersion?: number,
   ): Promise<ServedSnapshot> {
     let entry = this.entries.get(environmentId);
+    let cacheHit = true;
     if (entry === undefined) {
+      cacheHit = false;
       entry = await this.loadCoalesced(environmentId, source, background);
     } else if (atLeastVersion !== undefined && entry.version < atLeastVersion) {
-      await this.revalidate(entry, source);
+      cacheHit = false;
+      await this.revalidate(entry, source, atLeastVersion);
     } else if (this.isStale(entry, settings)) {
-      await this.confirm(entry, source, settings, background);
+      cacheHit = !(await this.confirm(entry, source, settings, background));
     } else if (entry.revalidation === null && this.now() - entry.checkedAt >= settings.revalidateMs) {
       background.waitUntil(this.revalidate(entry, source));
     }
-    return { compiled: entry.compiled, stale: this.isStale(entry, settings) };
+    if (!entry.handoverScheduled) this.scheduleHandover(entry, source, settings, background);
+    return { compiled: entry.compiled, stale: this.isStale(entry, settings), cacheHit };
+  }
+
+  /**
+   * Hands over the counts this request (and those before it) added: a sync once the interval since
+   * the last one has passed, retried an interval later while unacknowledged, at most
+   * HANDOVER_ATTEMPTS times. Nothing is called when nothing waits.
+   */
+  private scheduleHandover(entry: Entry, source: SnapshotSource, settings: SnapshotSettings, background: Background): void {
+    entry.handoverScheduled = true;
+    background.waitUntil((async () => {
+      try {
+        for (let attempt = 0; attempt < HANDOVER_ATTEMPTS; attempt++) {
+          const wait = entry.checkedAt + settings.revalidateMs - this.now();
+          await this.sleep(Math.min(settings.revalidateMs, Math.max(0, wait)));
+          if (!this.counter.has(entry.environmentId)) return;
+          await this.revalidate(entry, source);
+          if (!this.counter.has(entry.environmentId)) return;
+        }
+      } finally {
+        entry.handoverScheduled = false;
+      }
+    })());
+  }
+
+  /**
+   * Stores an SDK's reported counts before the caller answers: one sync carrying only `batch`,
+   * retried once with the same id (the relay's dedup makes that safe). Counts of a deleted
+   * environment are dropped. Throws 503 COUNTS_UNAVAILABLE when they could not be stored.
+   */
+  async handOver(environmentId: string, source: SnapshotSource, batch: CountBatch): Promise<void> {
+    const entry = this.entries.get(environmentId);
+    const request = { version: entry?.version ?? 0, contentHash: entry?.contentHash ?? "", counts: [batch] };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const answer = await withTimeout(source.sync(environmentId, request), SNAPSHOT_RPC_TIMEOUT_MS);
+        if (answer.acked.includes(batch.id)) return;
+      } catch (error) {
+        if (asDeliveryError(error)?.code === "ENVIRONMENT_NOT_FOUND") return;
+        console.error("count hand-over failed", environmentId, String(error));
+      }
+    }
+    throw new ApiError(503, "COUNTS_UNAVAILABLE", "the counts could not be stored right now; send them again shortly",
+      undefined, { "Retry-After": "1" });
   }
 
   private isStale(entry: Entry, settings: SnapshotSettings): boolean {
@@ -114,14 +183,15 @@ export class SnapshotCache {
    * last attempt failed within the revalidation interval), waiting at most SNAPSHOT_CONFIRM_WAIT_MS;
    * a slower answer still lands in the entry through waitUntil.
    */
-  private async confirm(entry: Entry, source: SnapshotSource, settings: SnapshotSettings, background: Background): Promise<void> {
+  private async confirm(entry: Entry, source: SnapshotSource, settings: SnapshotSettings, background: Background): Promise<boolean> {
     let revalidation = entry.revalidation;
     if (revalidation === null) {
-      if (this.now() - entry.checkedAt < settings.revalidateMs) return; // asked just now and failed: stale
+      if (this.now() - entry.checkedAt < settings.revalidateMs) return false; // asked just now and failed: stale
       revalidation = this.revalidate(entry, source);
       background.waitUntil(revalidation);
     }
     await withTimeout(revalidation, SNAPSHOT_CONFIRM_WAIT_MS).catch(() => undefined);
+    return true;
   }
 
   describe(settings: SnapshotSettings): SnapshotHealth[] {
@@ -186,20 +256,25 @@ export class SnapshotCache {
     const now = this.now();
     const entry: Entry = {
       environmentId, compiled, version: compiled.version, contentHash, source,
-      checkedAt: now, confirmedAt: now, lastError: null, revalidation: null,
+      checkedAt: now, confirmedAt: now, lastError: null, revalidation: null, handoverScheduled: false,
     };
     this.entries.set(environmentId, entry);
     return entry;
   }
 
-  /** One call to the Durable Object; on failure the entry keeps serving (fail static). */
-  private revalidate(entry: Entry, source: SnapshotSource): Promise<void> {
+  /**
+   * One sync (through the relay) carrying the pending counts; on failure the entry keeps serving
+   * (fail static) and the counts stay pending, except for a deleted environment's, which are dropped.
+   */
+  private revalidate(entry: Entry, source: SnapshotSource, atLeastVersion?: number): Promise<void> {
     if (entry.revalidation !== null) return entry.revalidation;
     entry.checkedAt = this.now();
     entry.revalidation = (async () => {
       try {
-        const document = await withTimeout(
-          source.fetchIfChanged(entry.environmentId, entry.version, entry.contentHash), SNAPSHOT_RPC_TIMEOUT_MS);
+        const counts = this.counter.take(entry.environmentId);
+        const request = { version: entry.version, contentHash: entry.contentHash, counts, ...(atLeastVersion === undefined ? {} : { atLeastVersion }) };
+        const { document, acked } = await withTimeout(source.sync(entry.environmentId, request), SNAPSHOT_RPC_TIMEOUT_MS);
+        this.counter.acked(entry.environmentId, acked);
         if (document !== null) {
           const compiled = tryCompile(document);
           if (compiled === undefined) throw new Error(`unreadable snapshot version ${document.version}`);
@@ -211,6 +286,7 @@ export class SnapshotCache {
         entry.confirmedAt = this.now();
         entry.lastError = null;
       } catch (error) {
+        if (asDeliveryError(error)?.code === "ENVIRONMENT_NOT_FOUND") this.counter.drop(entry.environmentId);
         entry.lastError = error instanceof Error ? error.message : String(error);
         console.error("snapshot revalidation failed", entry.environmentId, entry.lastError);
       } finally {
@@ -239,14 +315,6 @@ function tryCompile(document: FlagSetDocument | string): CompiledFlagSet | undef
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** The isolate's cache: module state lives as long as the isolate. */
 export const snapshotCache = new SnapshotCache();
 
@@ -258,10 +326,19 @@ const sources = new WeakMap<Env, SnapshotSource>();
  * isolate), the settings are memoised, and the ExecutionContext itself receives background work.
  */
 export function snapshotFor(env: Env, ctx: Background, environmentId: string, atLeastVersion?: number): Promise<ServedSnapshot> {
+  return snapshotCache.get(environmentId, sourceFor(env), snapshotSettings(env), ctx, atLeastVersion);
+}
+
+/** Stores an SDK's reported counts through this isolate's location relay (SnapshotCache.handOver). */
+export function handOverCounts(env: Env, environmentId: string, batch: CountBatch): Promise<void> {
+  return snapshotCache.handOver(environmentId, sourceFor(env), batch);
+}
+
+function sourceFor(env: Env): SnapshotSource {
   let source = sources.get(env);
   if (source === undefined) {
     source = platformSnapshotSource(env);
     sources.set(env, source);
   }
-  return snapshotCache.get(environmentId, source, snapshotSettings(env), ctx, atLeastVersion);
+  return source;
 }

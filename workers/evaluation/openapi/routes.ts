@@ -204,8 +204,11 @@ export const evaluationCountsRoute = createRoute({
   security,
   request: { body: { required: true, content: { "application/json": { schema: requestSchemaRef("EvaluationCountsRequest") } } } },
   responses: {
-    202: json(AcceptedSchema, "The counts were added to the evaluation rollups; an empty `counts` is accepted (0)."),
+    202: json(AcceptedSchema, "The counts are stored durably (by the location relay) and reach the evaluation " +
+      "rollups within seconds; an empty `counts` is accepted (0)."),
     ...ingestErrors(MAX_COUNTS_BODY_BYTES),
+    503: json(FluxGateErrorSchema, "COUNTS_UNAVAILABLE: the counts could not be stored right now; send them again " +
+      "after Retry-After."),
   },
 });
 

@@ -8,6 +8,8 @@ import { environmentHub } from "../../../durable-objects/hub";
 import { environmentScheduler, type Scheduler } from "../../../durable-objects/schedule-client";
 import type { DeliveryEvent } from "../../../protocol/stream";
 import { openEventFeed, type EventFeed, type EventFeedOptions } from "../../evaluation/delivery/event-feed";
+import type { EvaluationStore } from "../insights/analytics/evaluation-store";
+import { evaluationStoreFor } from "../insights/analytics/store-choice";
 import type { Env } from "../../env";
 
 export type ControlDb = DrizzleD1Database<typeof schema>;
@@ -21,6 +23,8 @@ export interface ControlConfig {
   refreshTokenTtlSeconds: number;
   /** FLUXGATE_SETUP_SECRET: what bootstrapAdmin requires outside development ("" when unset). */
   setupSecret: string;
+  /** Longest pause between two payloads of a live analytics subscription (ANALYTICS_HEARTBEAT_MS, default 30 s). */
+  analyticsHeartbeatMs: number;
 }
 
 export interface ControlLog {
@@ -51,6 +55,8 @@ export interface ControlDeps {
   revokeUser(environmentId: string, userId: string): Promise<void>;
   /** Opens an environment object's event feed (GraphQL subscriptions). */
   openEventFeed(environmentId: string, options: EventFeedOptions): EventFeed;
+  /** Where evaluation counts are read: the D1 rollups or Analytics Engine (ANALYTICS_SOURCE; insights/analytics/store-choice.ts). */
+  evaluationStore(): EvaluationStore;
   /** Keeps background work (a notification's first delivery attempt) alive after the response; absent outside requests. */
   waitUntil?(promise: Promise<unknown>): void;
 }
@@ -58,7 +64,15 @@ export interface ControlDeps {
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">;
+type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">
+  & Partial<Pick<Env, "ANALYTICS_SOURCE" | "ANALYTICS_ACCOUNT_ID" | "ANALYTICS_API_TOKEN" | "ANALYTICS_DATASET" | "ANALYTICS_HEARTBEAT_MS">>;
+
+export const DEFAULT_ANALYTICS_HEARTBEAT_MS = 30_000;
+
+function heartbeatMs(value: string | undefined): number {
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_ANALYTICS_HEARTBEAT_MS;
+}
 
 const isolateCaches = new WeakMap<D1Database, Map<string, unknown>>();
 
@@ -85,7 +99,9 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
       accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: REFRESH_TOKEN_TTL_SECONDS,
       setupSecret: env.FLUXGATE_SETUP_SECRET ?? "",
+      analyticsHeartbeatMs: heartbeatMs(env.ANALYTICS_HEARTBEAT_MS),
     },
+    evaluationStore: () => evaluationStoreFor(env),
     log: console,
     isolateCache: isolateCacheFor(env.DB),
     ...overrides,

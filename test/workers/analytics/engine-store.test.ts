@@ -12,6 +12,7 @@ import { EngineEvaluationStore, EngineQueryError } from "../../../workers/admin/
 import { literal } from "../../../workers/admin/insights/analytics/engine-sql";
 import { AnalyticsConfigError, evaluationStoreFor } from "../../../workers/admin/insights/analytics/store-choice";
 import { evaluationDashboard } from "../../../workers/admin/insights/live-analytics";
+import { AnalyticsEngineSink, foldCounts } from "../../../workers/evaluation/analytics/sink";
 import { freshStart } from "../control/support/actors";
 import { addRollups } from "./support/live";
 
@@ -117,5 +118,21 @@ describe("the ANALYTICS_SOURCE switch", () => {
     expect(() => evaluationStoreFor({ DB: env.DB, ANALYTICS_SOURCE: "engine", ANALYTICS_ACCOUNT_ID: "a" }))
       .toThrow(new AnalyticsConfigError("ANALYTICS_SOURCE=engine needs the secrets ANALYTICS_ACCOUNT_ID and ANALYTICS_API_TOKEN (wrangler secret put)"));
     expect(() => evaluationStoreFor({ DB: env.DB, ANALYTICS_SOURCE: "clickhouse" })).toThrow(AnalyticsConfigError);
+  });
+});
+
+describe("the data points the adapter reads", () => {
+  it("carry the client id in blob7 and the cache hits in double2; folding sums cache hits and marks mixed clients *", () => {
+    const written: AnalyticsEngineDataPoint[] = [];
+    const sink = new AnalyticsEngineSink({ writeDataPoint: (point) => void written.push(point!) });
+    const counts = [
+      { environmentId: PROD, flagKey: "a", variant: "on", reason: "SPLIT" as const, count: 5, clientId: CLIENT, cacheHits: 4 },
+      { environmentId: PROD, flagKey: "a", variant: "off", reason: "SPLIT" as const, count: 3, clientId: "other", cacheHits: 1 },
+    ];
+    sink.write(foldCounts(counts, "sdk", "fluxgate-sdk/0.1.0"));
+    expect(written[0]).toEqual({ indexes: [PROD], blobs: [PROD, "a", "on", "SPLIT", "sdk", "fluxgate-sdk/0.1.0", CLIENT], doubles: [5, 4] });
+    expect(foldCounts(counts, "sdk", "x", 1)).toEqual([
+      { environmentId: PROD, flagKey: "a", variant: "*", reason: "*", source: "sdk", origin: "x", count: 8, clientId: "*", cacheHits: 5 },
+    ]);
   });
 });

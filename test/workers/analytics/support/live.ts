@@ -1,39 +1,11 @@
-// Helpers of the live analytics tests: the seed README's subscription documents verbatim, rollup
+// Helpers of the live analytics tests: rollup
 // rows written the way the environment object's flush writes them, the object's announcement of
 // new counts, and the number of events sockets an environment's object holds.
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { eventually } from "../../control/support/actors";
 
-/** "Subscribe to Evaluation Rates", byte for byte from the seed's README. */
-export const SEED_RATES = `subscription {
-  evaluationRates(input: {
-    featureKey: "new_checkout_flow"
-    environmentId: "production"
-    intervalMinutes: 5
-    durationHours: 2
-  }) {
-    timeBucket
-    evaluationCount
-    successCount
-    successRate
-    cacheHitRate
-  }
-}`;
-
-/** "Subscribe to Evaluation Summary", byte for byte from the seed's README. */
-export const SEED_SUMMARY = `subscription {
-  evaluationSummary(input: {
-    environmentId: "production"
-    durationHours: 24
-  }) {
-    totalEvaluations
-    successfulEvaluations
-    successRate
-    cacheHitRate
-    generatedAt
-  }
-}`;
+export { SEED_RATES, SEED_SUMMARY } from "./seed-documents";
 
 export interface Rollup {
   environmentId: string;

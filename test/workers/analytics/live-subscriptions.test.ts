@@ -167,6 +167,24 @@ describe.each(transports)("the seed's subscriptions over %s", (_name, subscribe)
   });
 });
 
+describe("the WebSocket endpoint", () => {
+  it("refuses an upgrade without the graphql-transport-ws subprotocol with 400 BAD_REQUEST", async () => {
+    const response = await exports.default.fetch("http://fluxgate.test/graphql", { headers: { upgrade: "websocket", "sec-websocket-protocol": "graphql-ws" } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BAD_REQUEST");
+  });
+
+  it("answers a subscription without a token with UNAUTHENTICATED, and one with a bad token likewise", async () => {
+    for (const connectionParams of [undefined, { authorization: "Bearer not-a-token" }]) {
+      const client = createClient({ url: "ws://fluxgate.test/graphql", webSocketImpl: SelfWebSocket, retryAttempts: 0, connectionParams });
+      clients.add(client);
+      const payloads = client.iterate({ query: SEED_SUMMARY });
+      const outcome = await payloads.next().then((r) => r.value, (errors: { extensions?: { code?: string } }[]) => ({ errors }));
+      expect(outcome.errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    }
+  });
+});
+
 describe("evaluationDashboard subscription", () => {
   it("sends summary, rates, top features and distributions in one payload", async () => {
     const m = currentMinute();

@@ -48,7 +48,8 @@ async function firstOverSse(query: string): Promise<any> {
       const { value, done } = await reader.read();
       if (done) break;
       buffer += decoder.decode(value, { stream: true });
-      const frame = buffer.split("\n\n").find((block) => block.startsWith("event: next"));
+      const complete = buffer.split("\n\n").slice(0, -1); // the last block may still be arriving
+      const frame = complete.find((block) => block.startsWith("event: next"));
       if (frame) return JSON.parse(frame.split("\n").find((line) => line.startsWith("data: "))!.slice(6));
     }
     throw new Error(`no payload within 5 s: ${buffer}`);

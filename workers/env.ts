@@ -38,4 +38,13 @@ export interface Env {
    * `wrangler secret put FLUXGATE_SETUP_SECRET`; services/setup-secret.ts).
    */
   FLUXGATE_SETUP_SECRET?: string;
+  /** Where analytics queries read counts: "d1" (default, the rollups) or "engine" (Analytics Engine's SQL API). */
+  ANALYTICS_SOURCE?: string;
+  /** Secrets for ANALYTICS_SOURCE=engine: the Cloudflare account id and an API token with Account Analytics Read. */
+  ANALYTICS_ACCOUNT_ID?: string;
+  ANALYTICS_API_TOKEN?: string;
+  /** The Analytics Engine dataset to query (default fluxgate_evaluations). */
+  ANALYTICS_DATASET?: string;
+  /** Longest pause in ms between two payloads of a live analytics subscription (default 30000). */
+  ANALYTICS_HEARTBEAT_MS?: string;
 }

@@ -52,8 +52,8 @@ beforeAll(async () => {
 describe("evaluationSummary", () => {
   it("totals one environment over the last hour, the hour's first minute included and the minute before it not", async () => {
     expect(await evaluationSummary(deps(), viewer, { environmentId: DEV, period: "PERIOD_1H" })).toEqual({
-      from: at("11:35"), to: at("12:35"),
-      totalEvaluations: 11, successfulEvaluations: 10, successRate: 10 / 11,
+      from: at("11:35"), to: at("12:35"), generatedAt: NOW,
+      totalEvaluations: 11, successfulEvaluations: 10, successRate: 10 / 11, cachedEvaluations: 0, cacheHitRate: 0,
       byReason: [
         { reason: "DEFAULT", count: 3 }, { reason: "TARGETING_MATCH", count: 2 }, { reason: "SPLIT", count: 5 }, { reason: "ERROR", count: 1 },
       ],
@@ -125,7 +125,7 @@ describe("evaluationRates", () => {
     await expect(rates(DEV, 0)).rejects.toMatchObject({ code: "BAD_USER_INPUT", details: { field: "intervalMinutes" } });
     await expect(rates(DEV, 61)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
     await expect(evaluationRates(deps(), viewer, { environmentId: DEV, period: "PERIOD_30D", intervalMinutes: 1 }))
-      .rejects.toMatchObject({ code: "BAD_USER_INPUT", message: "intervalMinutes: the period would have 43200 buckets (at most 1440); choose a larger interval" });
+      .rejects.toMatchObject({ code: "BAD_USER_INPUT", message: "intervalMinutes: the window would have 43200 buckets (at most 1440); choose a larger interval" });
   });
 });
 

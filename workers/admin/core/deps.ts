@@ -10,6 +10,8 @@ import type { DeliveryEvent } from "../../../protocol/stream";
 import { openEventFeed, type EventFeed, type EventFeedOptions } from "../../evaluation/delivery/event-feed";
 import { relayNamespace } from "../../evaluation/delivery/relay-door";
 import { sharedEventFeed } from "../../evaluation/delivery/shared-feed";
+import type { EvaluationStore } from "../insights/analytics/evaluation-store";
+import { evaluationStoreFor } from "../insights/analytics/store-choice";
 import type { Env } from "../../env";
 
 export type ControlDb = DrizzleD1Database<typeof schema>;
@@ -23,6 +25,8 @@ export interface ControlConfig {
   refreshTokenTtlSeconds: number;
   /** FLUXGATE_SETUP_SECRET: what bootstrapAdmin requires outside development ("" when unset). */
   setupSecret: string;
+  /** Longest pause between two payloads of a live analytics subscription (ANALYTICS_HEARTBEAT_MS, default 30 s). */
+  analyticsHeartbeatMs: number;
 }
 
 export interface ControlLog {
@@ -56,6 +60,8 @@ export interface ControlDeps {
    * environment and user, on a relay without a location hint (the admin API's callers are few).
    */
   openEventFeed(environmentId: string, options: EventFeedOptions): EventFeed;
+  /** Where evaluation counts are read: the D1 rollups or Analytics Engine (ANALYTICS_SOURCE; insights/analytics/store-choice.ts). */
+  evaluationStore(): EvaluationStore;
   /** Keeps background work (a notification's first delivery attempt) alive after the response; absent outside requests. */
   waitUntil?(promise: Promise<unknown>): void;
 }
@@ -63,7 +69,15 @@ export interface ControlDeps {
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "RELAYS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">;
+type ControlEnv = Pick<Env, "DB" | "FLAGS_KV" | "ENVIRONMENTS" | "RELAYS" | "FLUXGATE_ENV" | "AUTH_ENCRYPTION_KEY" | "FLUXGATE_SETUP_SECRET">
+  & Partial<Pick<Env, "ANALYTICS_SOURCE" | "ANALYTICS_ACCOUNT_ID" | "ANALYTICS_API_TOKEN" | "ANALYTICS_DATASET" | "ANALYTICS_HEARTBEAT_MS">>;
+
+export const DEFAULT_ANALYTICS_HEARTBEAT_MS = 30_000;
+
+function heartbeatMs(value: string | undefined): number {
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_ANALYTICS_HEARTBEAT_MS;
+}
 
 const isolateCaches = new WeakMap<D1Database, Map<string, unknown>>();
 
@@ -91,7 +105,9 @@ export function controlDeps(env: ControlEnv, overrides: Partial<ControlDeps> = {
       accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: REFRESH_TOKEN_TTL_SECONDS,
       setupSecret: env.FLUXGATE_SETUP_SECRET ?? "",
+      analyticsHeartbeatMs: heartbeatMs(env.ANALYTICS_HEARTBEAT_MS),
     },
+    evaluationStore: () => evaluationStoreFor(env),
     log: console,
     isolateCache: isolateCacheFor(env.DB),
     ...overrides,

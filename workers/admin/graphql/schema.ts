@@ -40,6 +40,7 @@ import * as identity from "../identity/identity.graphql";
 import * as insights from "../insights/insights.graphql";
 import * as notifications from "../notifications/notifications.graphql";
 import * as killSwitch from "../workflow/kill-switch.graphql";
+import * as liveAnalytics from "../insights/live-analytics.graphql";
 import * as metrics from "../insights/metrics.graphql";
 import * as pipelines from "../workflow/pipelines.graphql";
 import * as rolloutTemplates from "../workflow/rollout-templates.graphql";
@@ -82,6 +83,7 @@ const MODULES: GraphQLModule[] = [
   metrics,
   canary,
   subscriptions,
+  liveAnalytics,
 ];
 
 export function buildControlSchema(modules: GraphQLModule[] = MODULES) {

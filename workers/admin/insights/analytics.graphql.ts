@@ -1,9 +1,9 @@
 // Evaluation analytics over the D1 per-minute rollups: a summary (team or environment), rates in
 // epoch-aligned N-minute buckets, per-feature totals with the last evaluation, and Feature.evaluations.
-// Team members read; other callers get NOT_FOUND. Definitions in services/analytics/evaluations.ts.
+// Team members read; other callers get NOT_FOUND. Definitions in analytics/evaluations.ts and analytics/dashboard.ts.
 import {
   evaluationRates, evaluationsByFeature, evaluationSummary, featureEvaluationsBatch, MAX_RATE_BUCKETS,
-  type FeatureEvaluations, type FeatureEvaluationsKey,
+  type FeatureEvaluations, type FeatureEvaluationsKey, type RateBucket,
 } from "./analytics/evaluations";
 import type { AnalyticsPeriod } from "./analytics/periods";
 import type { FeatureRow } from "../configuration/feature-state";
@@ -20,22 +20,41 @@ export const typeDefs = /* GraphQL */ `
   type EvaluationSummary {
     from: DateTime!
     to: DateTime!
+    "When this answer was computed."
+    generatedAt: DateTime!
     totalEvaluations: Int!
     "Evaluations whose reason is not ERROR."
     successfulEvaluations: Int!
     "successfulEvaluations / totalEvaluations (0..1); null without evaluations."
     successRate: Float
+    "Evaluations answered from the evaluator's in-memory snapshot, without waiting on KV or the environment object (SDKs: from their local snapshot)."
+    cachedEvaluations: Int!
+    "cachedEvaluations / totalEvaluations (0..1); null without evaluations."
+    cacheHitRate: Float
     byReason: [ReasonCount!]!
     featuresEvaluated: Int!
     "The flag evaluated most often (ties: alphabetical)."
     topFeatureKey: String
   }
 
-  "One bucket of evaluationRates: [bucketStart, bucketEnd)."
+  "One bucket of evaluationRates: [bucketStart, bucketEnd). timeBucket = bucketStart, evaluationCount = evaluations (the seed's names)."
   type EvaluationRate {
+    "Start of the bucket (the first bucket may start later, cut by the window)."
+    timeBucket: DateTime!
+    evaluationCount: Int!
+    "Evaluations whose reason is not ERROR."
+    successCount: Int!
+    "successCount / evaluationCount (0..1); null for an empty bucket."
+    successRate: Float
+    "Evaluations answered from the evaluator's in-memory snapshot."
+    cacheHits: Int!
+    "cacheHits / evaluationCount (0..1); null for an empty bucket."
+    cacheHitRate: Float
     bucketStart: DateTime!
     bucketEnd: DateTime!
+    "Alias of evaluationCount."
     evaluations: Int!
+    "evaluationCount - successCount."
     errors: Int!
   }
 
@@ -78,13 +97,16 @@ export const typeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "Evaluation totals of a team (all its environments) or of one environment. Team members."
-    evaluationSummary(teamId: ID, environmentId: ID, period: AnalyticsPeriod!): EvaluationSummary!
+    """
+    Evaluation totals of a team (all its environments) or of one environment (its id or key, looked
+    up within your teams). Optional filters: featureKey, clientId ("" = unknown client). Team members.
+    """
+    evaluationSummary(teamId: ID, environmentId: ID, period: AnalyticsPeriod!, featureKey: String, clientId: ID): EvaluationSummary!
     """
     Evaluations per intervalMinutes (1..60) bucket, aligned to the Unix epoch (a bucket starts at a
     minute divisible by the interval); empty buckets included; at most ${MAX_RATE_BUCKETS} buckets.
     """
-    evaluationRates(environmentId: ID!, period: AnalyticsPeriod!, intervalMinutes: Int!, featureKey: String): [EvaluationRate!]!
+    evaluationRates(environmentId: ID!, period: AnalyticsPeriod!, intervalMinutes: Int!, featureKey: String, clientId: ID): [EvaluationRate!]!
     "Per-feature totals in [from, to) (to defaults to now; at most 90 days). Team members."
     evaluationsByFeature(environmentId: ID!, from: DateTime!, to: DateTime): EvaluationsByFeature!
   }
@@ -92,7 +114,16 @@ export const typeDefs = /* GraphQL */ `
 
 const featureEvaluationsLoader = defineLoader<FeatureEvaluationsKey, FeatureEvaluations>("featureEvaluations", featureEvaluationsBatch);
 
+const rate = (part: number, total: number) => (total === 0 ? null : part / total);
+
 export const resolvers: ModuleResolvers = {
+  EvaluationRate: {
+    timeBucket: (bucket: RateBucket) => bucket.bucketStart,
+    evaluationCount: (bucket: RateBucket) => bucket.evaluations,
+    successCount: (bucket: RateBucket) => bucket.evaluations - bucket.errors,
+    successRate: (bucket: RateBucket) => rate(bucket.evaluations - bucket.errors, bucket.evaluations),
+    cacheHitRate: (bucket: RateBucket) => rate(bucket.cacheHits, bucket.evaluations),
+  },
   Feature: {
     evaluations: async (feature: FeatureRow, args: { environmentId: string; period: AnalyticsPeriod }, ctx) => {
       await ctx.principal();
@@ -102,9 +133,9 @@ export const resolvers: ModuleResolvers = {
     },
   },
   Query: {
-    evaluationSummary: async (_p, args: { teamId?: string | null; environmentId?: string | null; period: AnalyticsPeriod }, ctx) =>
+    evaluationSummary: async (_p, args: Parameters<typeof evaluationSummary>[2], ctx) =>
       evaluationSummary(ctx.deps, await ctx.principal(), args),
-    evaluationRates: async (_p, args: { environmentId: string; period: AnalyticsPeriod; intervalMinutes: number; featureKey?: string | null }, ctx) =>
+    evaluationRates: async (_p, args: Parameters<typeof evaluationRates>[2], ctx) =>
       evaluationRates(ctx.deps, await ctx.principal(), args),
     evaluationsByFeature: async (_p, args: { environmentId: string; from: Date; to?: Date | null }, ctx) =>
       evaluationsByFeature(ctx.deps, await ctx.principal(), args),

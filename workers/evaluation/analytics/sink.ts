@@ -10,7 +10,9 @@
 //   blob4   reason ("*" when folded)
 //   blob5   source: "sdk" | "server"
 //   blob6   origin: the SDK's name/version, or the server route ("ofrep", "ofrep-bulk", "evaluate", "rpc", "rpc-bulk")
+//   blob7   client credential id ("" when not known, "*" when folded)
 //   double1 number of evaluations
+//   double2 of those, answered from the evaluator's in-memory snapshot (cache hits)
 // Query: SELECT blob2 AS flag, SUM(_sample_interval * double1) AS evaluations FROM <dataset>
 //        WHERE index1 = '<env id>' AND timestamp > NOW() - INTERVAL '1' DAY GROUP BY flag
 import type { CountSource, EvaluationCount } from "./counts";
@@ -30,6 +32,9 @@ export interface EvaluationPoint {
   source: CountSource;
   origin: string;
   count: number;
+  /** The client credential's id ("" or absent when not known). */
+  clientId?: string;
+  cacheHits?: number;
 }
 
 export interface EvaluationSink {
@@ -44,8 +49,8 @@ export class AnalyticsEngineSink implements EvaluationSink {
     for (const p of points) {
       this.dataset.writeDataPoint({
         indexes: [p.environmentId],
-        blobs: [p.environmentId, p.flagKey, p.variant, p.reason, p.source, p.origin],
-        doubles: [p.count],
+        blobs: [p.environmentId, p.flagKey, p.variant, p.reason, p.source, p.origin, p.clientId ?? ""],
+        doubles: [p.count, p.cacheHits ?? 0],
       });
     }
   }
@@ -67,18 +72,25 @@ export class RecordingSink implements EvaluationSink {
  * Totals are always exact; only the breakdown coarsens, and the D1 rollups keep it in full.
  */
 export function foldCounts(
-  counts: readonly Pick<EvaluationCount, "environmentId" | "flagKey" | "variant" | "reason" | "count">[],
+  counts: readonly Pick<EvaluationCount, "environmentId" | "flagKey" | "variant" | "reason" | "count" | "clientId" | "cacheHits">[],
   source: CountSource, origin: string, limit = MAX_POINTS_PER_REQUEST,
 ): EvaluationPoint[] {
   const point = (c: (typeof counts)[number]): EvaluationPoint => ({
     environmentId: c.environmentId, flagKey: c.flagKey, variant: c.variant ?? "", reason: c.reason, source, origin, count: c.count,
+    ...(c.clientId ? { clientId: c.clientId } : {}), ...(c.cacheHits ? { cacheHits: c.cacheHits } : {}),
   });
+  const merge = (into: EvaluationPoint, from: Pick<EvaluationPoint, "count" | "clientId" | "cacheHits">) => {
+    into.count += from.count;
+    const cacheHits = (into.cacheHits ?? 0) + (from.cacheHits ?? 0);
+    if (cacheHits > 0) into.cacheHits = cacheHits;
+    if ((into.clientId ?? "") !== (from.clientId ?? "")) into.clientId = FOLDED;
+  };
   if (counts.length <= limit) return counts.map(point);
   const perFlag = new Map<string, EvaluationPoint>();
   for (const c of counts) {
     const key = `${c.environmentId}\u0000${c.flagKey}`;
     const existing = perFlag.get(key);
-    if (existing) existing.count += c.count;
+    if (existing) merge(existing, c);
     else perFlag.set(key, { ...point(c), variant: FOLDED, reason: FOLDED });
   }
   const flags = [...perFlag.values()];
@@ -86,7 +98,9 @@ export function foldCounts(
   flags.sort((a, b) => b.count - a.count || a.flagKey.localeCompare(b.flagKey));
   const kept = flags.slice(0, limit - 1);
   const rest = flags.slice(limit - 1);
-  kept.push({ ...rest[0]!, flagKey: FOLDED, count: rest.reduce((sum, p) => sum + p.count, 0) });
+  const others = { ...rest[0]!, flagKey: FOLDED };
+  for (const p of rest.slice(1)) merge(others, p);
+  kept.push(others);
   return kept;
 }
 

@@ -42,19 +42,24 @@ export function feedChannel<T>(feeds: EventFeed[], select: (item: FeedItem) => P
       }
     })();
   }
-  const iterator: AsyncIterableIterator<T> = {
-    async next(): Promise<IteratorResult<T>> {
-      for (;;) {
-        if (closed) return { value: undefined, done: true };
-        const value = queue.shift();
-        if (value !== undefined) return { value, done: false };
-        if (running === 0) {
-          close();
-          return { value: undefined, done: true };
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
+  return closableIterator(async (): Promise<IteratorResult<T>> => {
+    for (;;) {
+      if (closed) return { value: undefined, done: true };
+      const value = queue.shift();
+      if (value !== undefined) return { value, done: false };
+      if (running === 0) {
+        close();
+        return { value: undefined, done: true };
       }
-    },
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }, close);
+}
+
+/** An async iterator from `next` whose return() calls `close` at once (whatever next is waiting on). */
+export function closableIterator<T>(next: () => Promise<IteratorResult<T>>, close: () => void): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next,
     async return(): Promise<IteratorResult<T>> {
       close();
       return { value: undefined, done: true };

@@ -1,99 +1,38 @@
-// Evaluation analytics read from the D1 per-minute rollups (workers/evaluation/analytics/rollups.ts). Any member
-// of the team owning the environment (or the team) may read; others get NOT_FOUND. Each query is
-// one aggregate statement after the ownership lookup (D1 round trips per request: docs/ANALYTICS.md).
+// The evaluation analytics queries. Any member of the team owning the environment (or the team) may
+// read; others get NOT_FOUND. evaluationSummary and evaluationRates read the configured evaluation
+// store (D1 rollups or Analytics Engine: dashboard.ts); evaluationsByFeature and Feature.evaluations
+// read the D1 rollups directly (they join the features table). Each query is one store read after
+// the ownership lookup (D1 round trips per request: docs/ANALYTICS.md).
 import { sql } from "drizzle-orm";
 import type { Reason } from "../../../../engine/types";
-import { authorizeEntity, ANY_TEAM_ROLE, requireTeamMember, type Principal } from "../../identity/authz";
+import { authorizeEntity, ANY_TEAM_ROLE, type Principal } from "../../identity/authz";
 import type { ControlDeps } from "../../core/deps";
 import { badInput, notFound } from "../../core/errors";
+import { checkInterval, readRates, readSummary, windowBounds, type EvaluationSummary, type RateBucket } from "./dashboard";
 import {
-  minuteStart, periodWindow, rangeWindow, type AnalyticsPeriod, type MinuteWindow,
+  minuteStart, periodWindow, rangeWindow, type AnalyticsPeriod,
 } from "./periods";
+import { resolveAnalyticsScope } from "./scope";
 
-const REASONS: readonly Reason[] = ["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED", "ERROR"];
+export type { EvaluationSummary, RateBucket } from "./dashboard";
+export { MAX_RATE_BUCKETS } from "./dashboard";
 
-export interface ReasonCount {
-  reason: Reason;
-  count: number;
+/** Filters the queries share: a feature key, a client id ("" = unknown client). */
+export interface CountFilters {
+  featureKey?: string | null;
+  clientId?: string | null;
 }
 
-export interface EvaluationSummary {
-  from: Date;
-  to: Date;
-  totalEvaluations: number;
-  /** Evaluations that did not end in ERROR. */
-  successfulEvaluations: number;
-  /** successfulEvaluations / totalEvaluations; null without evaluations. */
-  successRate: number | null;
-  byReason: ReasonCount[];
-  featuresEvaluated: number;
-  /** The flag evaluated most often (ties: alphabetical); null without evaluations. */
-  topFeatureKey: string | null;
-}
-
-export type SummaryScope = { teamId: string } | { environmentId: string };
-
-/** The window as the API shows it: from the first minute's start to the end of the last. */
-const windowBounds = (w: MinuteWindow) => ({ from: minuteStart(w.fromMinute), to: minuteStart(w.toMinute + 1) });
-
-async function authorizeScope(deps: ControlDeps, principal: Principal, scope: Partial<{ teamId: string | null; environmentId: string | null }>) {
-  if (scope.environmentId && scope.teamId) throw badInput("teamId", "teamId: give either teamId or environmentId, not both");
-  if (scope.environmentId) {
-    await authorizeEntity(deps, principal, "environment", scope.environmentId, ANY_TEAM_ROLE);
-    return { environmentId: scope.environmentId } as const;
-  }
-  if (scope.teamId) {
-    requireTeamMember(principal, scope.teamId);
-    return { teamId: scope.teamId } as const;
-  }
-  throw badInput("environmentId", "environmentId: give teamId or environmentId");
-}
-
+/** Totals of a team (all its environments) or of one environment (an id or key) over the period. */
 export async function evaluationSummary(
   deps: ControlDeps, principal: Principal,
-  args: { teamId?: string | null; environmentId?: string | null; period: AnalyticsPeriod },
+  args: { teamId?: string | null; environmentId?: string | null; period: AnalyticsPeriod } & CountFilters,
 ): Promise<EvaluationSummary> {
-  const scope = await authorizeScope(deps, principal, args);
-  const w = periodWindow(args.period, deps.now());
-  const where = "environmentId" in scope
-    ? sql`r.environment_id = ${scope.environmentId}`
-    : sql`r.environment_id IN (SELECT id FROM environments WHERE team_id = ${scope.teamId})`;
-  const rows = await deps.db.all<{ flag_key: string; reason: Reason; total: number }>(sql`
-    SELECT r.flag_key, r.reason, SUM(r.count) AS total FROM evaluation_rollups r
-    WHERE ${where} AND r.minute BETWEEN ${w.fromMinute} AND ${w.toMinute}
-    GROUP BY r.flag_key, r.reason`);
-  const byReason = new Map<Reason, number>();
-  const byFlag = new Map<string, number>();
-  let total = 0;
-  for (const row of rows) {
-    total += row.total;
-    byReason.set(row.reason, (byReason.get(row.reason) ?? 0) + row.total);
-    byFlag.set(row.flag_key, (byFlag.get(row.flag_key) ?? 0) + row.total);
-  }
-  let topFeatureKey: string | null = null;
-  for (const [key, count] of [...byFlag].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (topFeatureKey === null || count > byFlag.get(topFeatureKey)!) topFeatureKey = key;
-  }
-  const errors = byReason.get("ERROR") ?? 0;
-  return {
-    ...windowBounds(w),
-    totalEvaluations: total,
-    successfulEvaluations: total - errors,
-    successRate: total === 0 ? null : (total - errors) / total,
-    byReason: REASONS.filter((r) => byReason.has(r)).map((reason) => ({ reason, count: byReason.get(reason)! })),
-    featuresEvaluated: byFlag.size,
-    topFeatureKey,
-  };
+  if (!args.environmentId && !args.teamId) throw badInput("environmentId", "environmentId: give teamId or environmentId");
+  const scope = await resolveAnalyticsScope(deps, principal, args);
+  const window = periodWindow(args.period, deps.now());
+  return readSummary(deps, { scope: scope.filter, window, featureKey: args.featureKey, clientId: args.clientId });
 }
-
-export interface RateBucket {
-  bucketStart: Date;
-  bucketEnd: Date;
-  evaluations: number;
-  errors: number;
-}
-
-export const MAX_RATE_BUCKETS = 1440;
 
 /**
  * Evaluations per `intervalMinutes` bucket over the period. Buckets are aligned to the Unix epoch
@@ -104,37 +43,12 @@ export const MAX_RATE_BUCKETS = 1440;
  */
 export async function evaluationRates(
   deps: ControlDeps, principal: Principal,
-  args: { environmentId: string; period: AnalyticsPeriod; intervalMinutes: number; featureKey?: string | null },
+  args: { environmentId: string; period: AnalyticsPeriod; intervalMinutes: number } & CountFilters,
 ): Promise<RateBucket[]> {
-  const n = args.intervalMinutes;
-  if (!Number.isInteger(n) || n < 1 || n > 60) throw badInput("intervalMinutes", "intervalMinutes: must be an integer from 1 to 60");
-  await authorizeEntity(deps, principal, "environment", args.environmentId, ANY_TEAM_ROLE);
-  const w = periodWindow(args.period, deps.now());
-  const first = Math.floor(w.fromMinute / n) * n;
-  const last = Math.floor(w.toMinute / n) * n;
-  const bucketCount = (last - first) / n + 1;
-  if (bucketCount > MAX_RATE_BUCKETS) {
-    throw badInput("intervalMinutes", `intervalMinutes: the period would have ${bucketCount} buckets (at most ${MAX_RATE_BUCKETS}); choose a larger interval`);
-  }
-  const flagFilter = args.featureKey ? sql`AND flag_key = ${args.featureKey}` : sql``;
-  const rows = await deps.db.all<{ bucket: number; total: number; errors: number }>(sql`
-    SELECT (minute / ${sql.raw(String(n))}) * ${sql.raw(String(n))} AS bucket, SUM(count) AS total,
-           SUM(CASE WHEN reason = 'ERROR' THEN count ELSE 0 END) AS errors
-    FROM evaluation_rollups
-    WHERE environment_id = ${args.environmentId} AND minute BETWEEN ${w.fromMinute} AND ${w.toMinute} ${flagFilter}
-    GROUP BY bucket`);
-  const byBucket = new Map(rows.map((r) => [r.bucket, r]));
-  const buckets: RateBucket[] = [];
-  for (let start = first; start <= last; start += n) {
-    const row = byBucket.get(start);
-    buckets.push({
-      bucketStart: minuteStart(Math.max(start, w.fromMinute)),
-      bucketEnd: minuteStart(Math.min(start + n, w.toMinute + 1)),
-      evaluations: row?.total ?? 0,
-      errors: row?.errors ?? 0,
-    });
-  }
-  return buckets;
+  const n = checkInterval(args.intervalMinutes);
+  const scope = await resolveAnalyticsScope(deps, principal, { environmentId: args.environmentId });
+  const window = periodWindow(args.period, deps.now());
+  return readRates(deps, { scope: scope.filter, window, featureKey: args.featureKey, clientId: args.clientId }, n);
 }
 
 export interface FeatureEvaluationTotals {

@@ -34,7 +34,7 @@ export function KillSwitchButton({ featureId, featureKey, disabled }: { featureI
           </div>
           {result && !result.ok && <p className="error" role="alert">{result.error.message}</p>}
           <div className="row">
-            <button type="submit" className="danger" disabled={fetcher.state !== "idle"}>Engage kill switch</button>
+            <button type="submit" className="danger" disabled={fetcher.state !== "idle"}>{fetcher.state !== "idle" ? "Engaging…" : "Engage kill switch"}</button>
             <button type="button" onClick={() => dialog.current?.close()}>Cancel</button>
           </div>
         </fetcher.Form>

@@ -14,7 +14,6 @@ import { adminGraphQL, DEVELOPMENT_SECRET, launch, ofrep, ofrepUntil, PASSWORD, 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
 const FLAG_ID = {
-  BetaUsers: "00000000-0000-4000-8000-0000000000f1",
   max_upload_mb: "00000000-0000-4000-8000-0000000000f3",
   dark_mode: "00000000-0000-4000-8000-0000000000f6",
 };
@@ -22,6 +21,8 @@ const STAGING_SECRET = "fg_local_staging_demo_secret";
 
 let stack: DevStack;
 let browser: Browser;
+/** The flag the history test creates; the audit test filters by it. */
+let historyFlagId = "";
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), launch()]);
@@ -31,6 +32,19 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
+
+/** Ctrl+K until the palette opens: the shortcut listens once the page has hydrated (bounded). */
+async function openPalette(page: Page) {
+  const palette = page.getByRole("dialog", { name: "Command palette" });
+  await page.waitForLoadState("networkidle");
+  const deadline = Date.now() + 30_000;
+  while (!(await palette.isVisible()) && Date.now() < deadline) {
+    await page.keyboard.press("Control+k");
+    await palette.waitFor({ timeout: 1_000 }).catch(() => undefined);
+  }
+  await palette.waitFor({ timeout: 1_000 });
+  return palette;
+}
 
 /** Signs in through the form and waits for wherever the console sends the user. */
 async function signInAs(page: Page, login: string, password: string) {
@@ -43,25 +57,23 @@ async function signInAs(page: Page, login: string, password: string) {
 describe("console flows", () => {
   test("command palette: Ctrl+K finds a flag by key and a screen by name", async () => {
     const { context, page } = await signIn(browser, stack.consoleUrl, "teamadmin");
-    await page.keyboard.press("Control+k");
-    const palette = page.getByRole("dialog", { name: "Command palette" });
-    await palette.waitFor();
+    const palette = await openPalette(page);
     await palette.getByText("dark_mode").waitFor(); // the team's flags load when it opens
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByLabel("Search flags and screens").fill("dark_mo");
+    // cmdk names its input after the palette (aria-labelledby).
+    await palette.getByRole("combobox").fill("dark_mo");
     await page.keyboard.press("Enter");
     await page.waitForURL(`**/flags/${FLAG_ID.dark_mode}`);
     await page.getByRole("heading", { name: "dark_mode" }).waitFor();
     expect(await palette.count()).toBe(0);
 
     await page.getByRole("button", { name: /^Search/ }).click();
-    await page.getByLabel("Search flags and screens").fill("audit");
+    await page.getByRole("dialog", { name: "Command palette" }).getByRole("combobox").fill("audit");
     await page.keyboard.press("Enter");
     await page.waitForURL("**/audit");
     await page.getByRole("heading", { name: "Audit log" }).waitFor();
     // Escape closes it without going anywhere.
-    await page.keyboard.press("Control+k");
-    await palette.waitFor();
+    await openPalette(page);
     await page.keyboard.press("Escape");
     await palette.waitFor({ state: "detached" });
     expect(new URL(page.url()).pathname).toBe("/audit");
@@ -177,21 +189,25 @@ describe("console flows", () => {
   });
 
   test("history: a readable diff per version, and rollback to a version restores it", async () => {
+    const { createFeature: flag } = await adminGraphQL<{ createFeature: { id: string } }>(stack.adminUrl, "teamadmin",
+      `mutation($input: CreateFeatureInput!) { createFeature(input: $input) { id } }`,
+      { input: { teamId: TEAM_ID, pipelineId: "00000000-0000-4000-8000-0000000000b0", key: "history_flag", type: "BOOLEAN" } });
+    historyFlagId = flag.id;
     const { context, page } = await signIn(browser, stack.consoleUrl, "teamadmin");
-    await page.goto(`/flags/${FLAG_ID.dark_mode}`);
-    await page.getByText(/version 1$/).waitFor();
-    await page.getByLabel("Name").fill("Dark mode (beta)");
+    await page.goto(`/flags/${flag.id}`);
+    await page.getByText(/^history_flag · boolean · \w+ · version 1$/).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("History (beta)");
     await submit(page, page.getByRole("button", { name: "Save overview" }));
-    await page.getByText("Dark mode (beta) · boolean · active · version 2").waitFor();
+    await page.getByText(/^History \(beta\) · boolean · \w+ · version 2$/).waitFor();
 
     await page.getByRole("link", { name: "Diff" }).first().click();
     await page.getByRole("heading", { name: "Changes in version 2" }).waitFor();
     const change = page.locator("tr", { has: page.locator("td.mono", { hasText: /(^|\.)name$/ }) });
-    expect((await change.locator("td").allTextContents()).slice(1)).toEqual(["dark_mode", "Dark mode (beta)"]);
+    expect((await change.locator("td").allTextContents()).slice(1)).toEqual(["history_flag", "History (beta)"]);
 
     await submit(page, page.getByRole("button", { name: "Roll back to version 1" }));
-    await page.getByText("dark_mode · boolean · active · version 3").waitFor();
-    expect(await page.getByLabel("Name").inputValue()).toBe("dark_mode");
+    await page.getByText(/^history_flag · boolean · \w+ · version 3$/).waitFor();
+    expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("history_flag");
     await context.close();
   });
 
@@ -207,12 +223,12 @@ describe("console flows", () => {
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(["feature"]));
 
-    await page.getByLabel("Entity id").fill(FLAG_ID.dark_mode);
+    await page.getByLabel("Entity id").fill(historyFlagId);
     await page.getByRole("button", { name: "Apply" }).click();
-    await page.waitForURL((url) => url.searchParams.get("entityId") === FLAG_ID.dark_mode);
-    // The history test's update and rollback, newest first.
+    await page.waitForURL((url) => url.searchParams.get("entityId") === historyFlagId);
+    // The history test's flag: created, renamed, rolled back; newest first.
     const actions = await page.locator('tbody td[data-label="Action"]').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent));
-    expect(actions).toEqual(["feature.rollback_to_version", "feature.update"]);
+    expect(actions).toEqual(["feature.rollback_to_version", "feature.update", "feature.create"]);
     expect(await page.getByLabel("Entity type").inputValue()).toBe("feature");
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();

@@ -234,6 +234,28 @@ describe("console flows", () => {
     await context.close();
   });
 
+  test("at 375 px wide every table reflows into labelled cards: nothing scrolls sideways", async () => {
+    const { context, page } = await signIn(browser, stack.consoleUrl, "teamadmin", { width: 375 });
+    // The history test's flag has versions, so its page has a table.
+    for (const url of ["/flags", "/audit", "/kill-switches", `/flags/${historyFlagId}`]) {
+      await page.goto(url);
+      await page.locator(".table-wrap tbody tr").first().waitFor();
+      const layout = await page.evaluate(() => {
+        const wraps = [...document.querySelectorAll<HTMLElement>(".table-wrap")];
+        const cell = document.querySelector<HTMLElement>(".table-wrap td[data-label]");
+        return {
+          pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+          tableOverflow: Math.max(...wraps.map((w) => w.scrollWidth - w.clientWidth)),
+          rowDisplay: getComputedStyle(document.querySelector(".table-wrap tbody tr")!).display,
+          label: cell ? [getComputedStyle(cell, "::before").content, `"${cell.dataset.label}"`] : null,
+        };
+      });
+      expect({ url, ...layout }).toEqual({ url, pageOverflow: 0, tableOverflow: 0, rowDisplay: "block", label: layout.label && [layout.label[1], layout.label[1]] });
+      expect(layout.label).not.toBeNull();
+    }
+    await context.close();
+  });
+
   test("bootstrap: with no system admin the console asks for the first one, then signs them in", async () => {
     // The only way to have no system admin on a seeded stack: the database itself.
     await promisify(execFile)(process.execPath, [

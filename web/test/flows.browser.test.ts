@@ -86,10 +86,11 @@ describe("console flows", () => {
     await adminGraphQL(stack.adminUrl, "admin", `mutation($input: AddTeamMemberInput!) { addTeamMember(input: $input) { role } }`,
       { input: { teamId: team.id, user: "teamadmin", role: "team_admin" } });
     const { context, page } = await signIn(browser, stack.consoleUrl, "teamadmin");
+    await page.getByRole("link", { name: "dark_mode" }).waitFor();
     const switcher = page.getByLabel("Team");
+    await switcher.locator("option").nth(1).waitFor({ state: "attached" });
     expect(await switcher.locator("option").allTextContents()).toEqual(["Acme", "Zeta labs"]);
     expect(await switcher.inputValue()).toBe(TEAM_ID);
-    await page.getByRole("link", { name: "dark_mode" }).waitFor();
 
     await switcher.selectOption({ label: "Zeta labs" });
     await page.getByText("No flags yet.").waitFor();

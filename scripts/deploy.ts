@@ -8,9 +8,13 @@
 //   2. the remote D1 migrations;
 //   3. the admin Worker (defines and migrates the environment Durable Object, runs the crons);
 //   4. the evaluation Worker (binds the object and the admin Worker by name, so it goes second);
-//   5. a check that each Worker has its secrets (set with `wrangler secret put`, never in a file).
-// --dry-run builds both Workers (`wrangler deploy --dry-run --outdir DIR/<worker>`), prints their
-// bindings, and only prints the remote steps. The console's Pages deploy is added to DEPLOY_STEPS.
+//   5. the admin console (web/, Pages project fluxgate-console, created when missing): built, then
+//      `wrangler pages deploy`; it binds the admin Worker as API, so it goes after it;
+//   6. a check that each Worker and the console have their secrets (set with `wrangler secret put` /
+//      `wrangler pages secret put`, never in a file).
+// --dry-run builds both Workers (`wrangler deploy --dry-run --outdir DIR/<worker>`) and the console
+// (its Pages Function bundled into DIR/fluxgate-console), prints their bindings, and only prints
+// the remote steps.
 import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -21,6 +25,8 @@ import { argValue, ROOT, WRANGLER_ENV } from "./seed";
 const WRANGLER_BIN = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 export const EVALUATION_CONFIG = "wrangler.toml";
 export const ADMIN_CONFIG = "workers/admin/wrangler.toml";
+export const CONSOLE_DIR = "web";
+export const CONSOLE_PROJECT = "fluxgate-console";
 const DATABASE = "fluxgate";
 const KV_TITLE = "fluxgate-flags";
 /** The id in the committed configs until the first deploy writes the real one. */
@@ -30,6 +36,8 @@ export const REQUIRED_SECRETS: Record<string, string[]> = {
   [ADMIN_CONFIG]: ["AUTH_ENCRYPTION_KEY"],
   [EVALUATION_CONFIG]: ["AUTH_ENCRYPTION_KEY"],
 };
+/** Secrets the console's Pages project needs: `npx wrangler pages secret put NAME --project-name fluxgate-console`. */
+export const CONSOLE_SECRETS = ["SESSION_SECRETS"];
 
 export interface DeployOptions {
   dryRun: boolean;
@@ -43,10 +51,15 @@ export interface DeployStep {
 }
 
 /** Runs wrangler; resolves with its output, rejects (with the output) when it fails. */
-export function wrangler(args: string[], { echo = true } = {}): Promise<string> {
+export function wrangler(args: string[], { echo = true, cwd = ROOT } = {}): Promise<string> {
+  return run(process.execPath, [WRANGLER_BIN, ...args], { echo, cwd, label: `wrangler ${args.join(" ")}` });
+}
+
+/** Runs a command; resolves with its output, rejects (with the output) when it fails. */
+function run(command: string, args: string[], { echo = true, cwd = ROOT, env = {} as NodeJS.ProcessEnv, label = `${command} ${args.join(" ")}` } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRANGLER_BIN, ...args], {
-      cwd: ROOT, env: { ...WRANGLER_ENV, CI: "true" }, stdio: ["ignore", "pipe", "pipe"],
+    const child = spawn(command, args, {
+      cwd, env: { ...WRANGLER_ENV, CI: "true", ...env }, stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     const collect = (chunk: Buffer) => {
@@ -56,7 +69,7 @@ export function wrangler(args: string[], { echo = true } = {}): Promise<string> 
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`wrangler ${args.join(" ")} failed (${code})\n${output}`))));
+    child.on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${label} failed (${code})\n${output}`))));
   });
 }
 
@@ -88,15 +101,52 @@ const deployWorker = (config: string, name: string): DeployStep => ({
   run: (options) => wrangler(["deploy", "-c", config, ...(options.dryRun ? ["--dry-run", "--outdir", path.join(options.outdir, name)] : [])]).then(() => undefined),
 });
 
-async function checkSecrets(): Promise<void> {
+/**
+ * The console: `npm run build` in web/ (codegen against the API's schema, then Remix's production
+ * build), then its Pages Function bundled (dry run) or the whole project deployed.
+ */
+const deployConsole: DeployStep = {
+  name: `deploy ${CONSOLE_PROJECT} (${CONSOLE_DIR}/, Pages)`,
+  run: async (options) => {
+    const cwd = path.join(ROOT, CONSOLE_DIR);
+    await run("npm", ["run", "build", "--silent"], { cwd, env: { NODE_ENV: "production" } });
+    if (options.dryRun) {
+      const outdir = path.join(options.outdir, CONSOLE_PROJECT);
+      await wrangler(["pages", "functions", "build", "--outdir", outdir, "--build-output-directory", "build/client"], { cwd });
+      console.log(`(dry run) bundled the console's Pages Function into ${outdir}; would run: wrangler pages deploy (in ${CONSOLE_DIR}/)`);
+      return;
+    }
+    await ensurePagesProject(cwd);
+    await wrangler(["pages", "deploy", "--project-name", CONSOLE_PROJECT, "--branch", "main", "--commit-dirty=true"], { cwd });
+  },
+};
+
+async function ensurePagesProject(cwd: string): Promise<void> {
+  const projects = await wrangler(["pages", "project", "list", "--json"], { echo: false, cwd });
+  if (projects.includes(`"${CONSOLE_PROJECT}"`)) return;
+  await wrangler(["pages", "project", "create", CONSOLE_PROJECT, "--production-branch", "main"], { cwd });
+}
+
+/** The `npx wrangler ... put` commands for the secrets that are not set yet. */
+export async function missingSecrets(list: (args: string[]) => Promise<string>): Promise<string[]> {
   const missing: string[] = [];
   for (const [config, names] of Object.entries(REQUIRED_SECRETS)) {
-    const listed = await wrangler(["secret", "list", "-c", config, "--format", "json"], { echo: false }).catch(() => "[]");
+    const listed = await list(["secret", "list", "-c", config, "--format", "json"]).catch(() => "[]");
     for (const name of names) if (!listed.includes(`"${name}"`)) missing.push(`npx wrangler secret put ${name} -c ${config}`);
   }
+  // `pages secret list` prints "  - NAME: Value Encrypted" per secret (it has no JSON output).
+  const listed = await list(["pages", "secret", "list", "--project-name", CONSOLE_PROJECT]).catch(() => "");
+  for (const name of CONSOLE_SECRETS) {
+    if (!new RegExp(`^\\s*-?\\s*${name}:`, "m").test(listed)) missing.push(`npx wrangler pages secret put ${name} --project-name ${CONSOLE_PROJECT}`);
+  }
+  return missing;
+}
+
+async function checkSecrets(): Promise<void> {
+  const missing = await missingSecrets((args) => wrangler(args, { echo: false }));
   if (missing.length === 0) return;
-  console.error(["", "Secrets missing (the Workers refuse to sign anyone in without them); set them and you are done:",
-    "  openssl rand -base64 32   # one AUTH_ENCRYPTION_KEY value, the same for both Workers",
+  console.error(["", "Secrets missing (the Workers refuse to sign anyone in without them, the console to keep a session); set them and you are done:",
+    "  openssl rand -base64 32   # one AUTH_ENCRYPTION_KEY value, the same for both Workers; another for SESSION_SECRETS",
     ...missing.map((command) => `  ${command}`)].join("\n"));
   process.exitCode = 1;
 }
@@ -113,8 +163,9 @@ export const DEPLOY_STEPS: DeployStep[] = [
     () => wrangler(["d1", "migrations", "apply", DATABASE, "--remote", "-c", ADMIN_CONFIG]).then(() => undefined)) },
   deployWorker(ADMIN_CONFIG, "fluxgate-admin"),
   deployWorker(EVALUATION_CONFIG, "fluxgate"),
-  // The console (web/, Pages project fluxgate-console) is deployed here, after the admin Worker it binds.
-  { name: "secrets", run: (o) => remote(o, `check the secrets ${JSON.stringify(REQUIRED_SECRETS)}`, checkSecrets) },
+  // The console binds the admin Worker (API), so it goes after it.
+  deployConsole,
+  { name: "secrets", run: (o) => remote(o, `check the secrets ${JSON.stringify({ ...REQUIRED_SECRETS, [CONSOLE_PROJECT]: CONSOLE_SECRETS })}`, checkSecrets) },
 ];
 
 export async function deploy(options: DeployOptions, steps = DEPLOY_STEPS): Promise<void> {

@@ -26,7 +26,7 @@ if (!Number.isInteger(consolePort) || consolePort < 1 || consolePort > 65535 || 
 }
 
 if (await buildOpenApi()) console.log("Regenerated workers/evaluation/openapi/openapi.json (the schemas changed)");
-for (const file of await ensureDevVars()) console.log(`Created ${file} from .dev.vars.example (local-only values)`);
+for (const file of await ensureDevVars()) console.log(`Created ${file} from its .dev.vars.example (local-only values)`);
 await seedLocal(persistTo);
 
 const ports = devPorts(port);

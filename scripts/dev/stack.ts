@@ -29,15 +29,22 @@ export const devPorts = (port: number): DevPorts => ({ evaluation: port, admin: 
 /** Where the stack's wrangler processes register their Workers (private to this persist dir). */
 export const registryPath = (persistTo: string) => path.resolve(ROOT, persistTo, "registry");
 
-/** Local-only values (.dev.vars, git-ignored) for each Worker, copied from .dev.vars.example when missing. */
-export const DEV_VARS_FILES = [".dev.vars", "workers/admin/.dev.vars"];
+/**
+ * Local-only values (.dev.vars, git-ignored) for each Worker and the console, copied from their
+ * example (target -> example) when missing.
+ */
+export const DEV_VARS_FILES: Record<string, string> = {
+  ".dev.vars": ".dev.vars.example",
+  "workers/admin/.dev.vars": ".dev.vars.example",
+  "web/.dev.vars": "web/.dev.vars.example",
+};
 
 export async function ensureDevVars(): Promise<string[]> {
   const created: string[] = [];
-  for (const file of DEV_VARS_FILES) {
+  for (const [file, example] of Object.entries(DEV_VARS_FILES)) {
     const target = path.join(ROOT, file);
     if (await access(target).then(() => true, () => false)) continue;
-    await copyFile(path.join(ROOT, ".dev.vars.example"), target);
+    await copyFile(path.join(ROOT, example), target);
     created.push(file);
   }
   return created;

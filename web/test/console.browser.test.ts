@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevStack } from "../../test/e2e/support/dev-stack";
 import {
-  adminGraphQL, DEVELOPMENT_SECRET, launch, ofrepUntil, PRODUCTION_SECRET, SCREENSHOT_DIR, seriousViolations, signIn, startStack,
+  adminGraphQL, DEVELOPMENT_SECRET, launch, ofrepUntil, PRODUCTION_SECRET, SCREENSHOT_DIR, seriousViolations, signIn, startStack, submit,
 } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
@@ -19,16 +19,6 @@ async function firstRuleIs(page: import("playwright-core").Page, name: string) {
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline && (await page.locator("li.rule").first().getAttribute("data-rule")) !== name) await page.waitForTimeout(100);
   expect(await page.locator("li.rule").first().getAttribute("data-rule")).toBe(name);
-}
-
-/** Clicks a submit button and waits until its action answered and the page re-read its data. */
-async function submit(page: import("playwright-core").Page, button: import("playwright-core").Locator) {
-  const revalidated = page.waitForResponse((r) => r.request().method() === "GET" && r.url().includes(".data"));
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(".data")),
-    button.click(),
-  ]);
-  await revalidated;
 }
 
 /** After saving, the editor re-reads the rules from the server (Save is disabled again when clean). */

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { startDevStack, type DevStack } from "../../test/e2e/support/dev-stack";
 
 export const PASSWORD = "fluxgate-demo";
@@ -45,6 +45,16 @@ export async function signIn(browser: Browser, baseURL: string, login: string, o
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/flags/);
   return { context, page };
+}
+
+/** Clicks a submit button and waits until its action answered and the page re-read its data. */
+export async function submit(page: Page, button: Locator) {
+  const revalidated = page.waitForResponse((r) => r.request().method() === "GET" && r.url().includes(".data"));
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(".data")),
+    button.click(),
+  ]);
+  await revalidated;
 }
 
 /** axe-core's serious and critical violations on the page, as "rule: target" lines. */

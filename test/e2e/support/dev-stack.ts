@@ -15,6 +15,8 @@ export interface DevStack {
   readonly adminUrl: string;
   /** The admin console (wrangler pages dev), http://127.0.0.1:<port>. */
   readonly consoleUrl: string;
+  /** The stack's local state (D1, KV, Durable Objects): `wrangler d1 execute --local --persist-to` it. */
+  readonly persistDir: string;
   /** Everything the stack printed so far (bounded), for diagnostics. */
   output(): string;
   /** Kills the whole process group (npm, tsx, wrangler, workerd) and waits until it is gone. */
@@ -124,7 +126,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`dev stack did not become healthy: ${reason}\n--- stack output ---\n${output}\n--- end ---`);
   }
-  return { baseUrl, adminUrl, consoleUrl: `http://127.0.0.1:${consolePort}`, output: () => output, stop };
+  return { baseUrl, adminUrl, consoleUrl: `http://127.0.0.1:${consolePort}`, persistDir, output: () => output, stop };
 }
 
 async function waitForHealth(baseUrl: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {

@@ -8,7 +8,7 @@ export function ReEnableButton({ featureId, featureKey, disabled }: { featureId:
     <fetcher.Form method="post">
       <input type="hidden" name="featureId" value={featureId} />
       <button type="submit" name="intent" value="enable" disabled={Boolean(disabled) || fetcher.state !== "idle"} title={disabled}
-        aria-label={`Re-enable ${featureKey}`}>Re-enable</button>
+        aria-label={`Re-enable ${featureKey}`} aria-busy={fetcher.state !== "idle" || undefined}>{fetcher.state !== "idle" ? "Re-enabling…" : "Re-enable"}</button>
       {fetcher.data && !fetcher.data.ok && <span className="field-error" role="alert">{fetcher.data.error.message}</span>}
     </fetcher.Form>
   );

@@ -3,6 +3,7 @@
 import { useHere } from "~/lib/use-here";
 import { Form } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { SubmitButton } from "./SubmitButton";
 
 interface Change { id: string; action: string; status: string; runAt: string; timezone?: string | null; result?: string | null; environmentId?: string | null }
 interface Stage { id: string; environment: { id: string; name: string }; rules: { id: string; name: string; serveSpec: { kind: string } }[] }
@@ -23,12 +24,12 @@ export function ScheduledChanges({ changes, stages, canEdit }: { changes: Change
           <thead><tr><th scope="col">When (UTC)</th><th scope="col">What</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>{changes.map((c) => (
             <tr key={c.id}>
-              <td className="small">{new Date(c.runAt).toLocaleString("en-GB", { timeZone: "UTC" })}{c.timezone && c.timezone !== "UTC" && <div className="muted">chosen in {c.timezone}</div>}</td>
-              <td>{c.action.replace(/_/g, " ")} · {envName(c.environmentId)}</td>
-              <td><span className={`badge ${c.status === "pending" ? "pending" : c.status === "done" ? "on" : "off"}`}>{c.status}</span>{c.result && <div className="small muted">{c.result}</div>}</td>
+              <td data-label="When (UTC)" className="small">{new Date(c.runAt).toLocaleString("en-GB", { timeZone: "UTC" })}{c.timezone && c.timezone !== "UTC" && <div className="muted">chosen in {c.timezone}</div>}</td>
+              <td data-label="What">{c.action.replace(/_/g, " ")} · {envName(c.environmentId)}</td>
+              <td data-label="Status"><span className={`badge ${c.status === "pending" ? "pending" : c.status === "done" ? "on" : "off"}`}>{c.status}</span>{c.result && <div className="small muted">{c.result}</div>}</td>
               <td>{c.status === "pending" && canEdit && (
                 <Form method="post" action={here}><input type="hidden" name="intent" value="cancelSchedule" /><input type="hidden" name="scheduleId" value={c.id} />
-                  <button type="submit" aria-label={`Cancel the scheduled ${c.action.replace(/_/g, " ")}`}>Cancel</button></Form>
+                  <SubmitButton match={{ intent: "cancelSchedule", scheduleId: c.id }} pendingLabel="Cancelling…" aria-label={`Cancel the scheduled ${c.action.replace(/_/g, " ")}`}>Cancel</SubmitButton></Form>
               )}</td>
             </tr>
           ))}</tbody>
@@ -59,7 +60,7 @@ export function ScheduledChanges({ changes, stages, canEdit }: { changes: Change
           )}
           <div className="field"><label htmlFor="sc-at">Run at ({timezone})</label><input id="sc-at" name="runAt" type="datetime-local" required /></div>
           <input type="hidden" name="offsetMinutes" value={zone.offsetMinutes} />
-          <button type="submit">Schedule</button>
+          <SubmitButton match={{ intent: "schedule" }} pendingLabel="Scheduling…">Schedule</SubmitButton>
         </Form>
       )}
     </div>

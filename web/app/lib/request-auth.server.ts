@@ -60,7 +60,7 @@ export class RequestAuth {
 
   constructor(private readonly request: Request, private readonly api: Fetcher, sessionSecrets: string) {
     this.secrets = sessionSecrets.split(",").map((s) => s.trim()).filter(Boolean);
-    if (this.secrets.length === 0) throw new Error("SESSION_SECRETS is empty: set it in web/wrangler.toml or as a Pages secret");
+    if (this.secrets.length === 0) throw new Error("SESSION_SECRETS is empty: set it in web/.dev.vars (local) or as a Pages secret");
     this.storage = storageFor(this.secrets);
   }
 

@@ -94,13 +94,14 @@ export default function Approvals() {
 function Vote({ requestId, disabledReason }: { requestId: string; disabledReason?: string }) {
   const fetcher = useFetcher<typeof action>();
   const hint = `why-${requestId}`;
+  const voting = fetcher.state !== "idle" ? fetcher.formData?.get("intent") : undefined;
   return (
     <fetcher.Form method="post" className="row">
       <input type="hidden" name="requestId" value={requestId} />
       <label htmlFor={`c-${requestId}`} className="sr-only">Comment</label>
       <input id={`c-${requestId}`} name="comment" placeholder="Comment (optional)" disabled={Boolean(disabledReason)} />
-      <button type="submit" name="intent" value="approve" className="primary" disabled={Boolean(disabledReason) || fetcher.state !== "idle"} aria-describedby={disabledReason ? hint : undefined}>Approve</button>
-      <button type="submit" name="intent" value="reject" disabled={Boolean(disabledReason) || fetcher.state !== "idle"} aria-describedby={disabledReason ? hint : undefined}>Reject</button>
+      <button type="submit" name="intent" value="approve" className="primary" disabled={Boolean(disabledReason) || fetcher.state !== "idle"} aria-describedby={disabledReason ? hint : undefined}>{voting === "approve" ? "Approving…" : "Approve"}</button>
+      <button type="submit" name="intent" value="reject" disabled={Boolean(disabledReason) || fetcher.state !== "idle"} aria-describedby={disabledReason ? hint : undefined}>{voting === "reject" ? "Rejecting…" : "Reject"}</button>
       {disabledReason && <span id={hint} className="small muted">{disabledReason}</span>}
       {fetcher.data && !fetcher.data.ok && <FormError error={fetcher.data.error} />}
     </fetcher.Form>

@@ -36,11 +36,11 @@ export default function Audit() {
             {entries.length === 0 && <tr><td colSpan={5} className="empty">No entries.</td></tr>}
             {entries.map((e) => (
               <tr key={e.id}>
-                <td className="small">{new Date(e.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })}</td>
-                <td>{e.actorName}</td>
-                <td>{e.action}{e.reason && <div className="small muted">“{e.reason}”</div>}</td>
-                <td className="small">{e.entityType}<div className="mono muted">{e.entityId.slice(0, 8)}…</div></td>
-                <td><details><summary className="small">diff</summary><pre className="mono small" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", maxWidth: "40rem" }}>{JSON.stringify(e.diff, null, 2)}</pre></details></td>
+                <td data-label="When (UTC)" className="small">{new Date(e.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })}</td>
+                <td data-label="Who">{e.actorName}</td>
+                <td data-label="Action">{e.action}{e.reason && <div className="small muted">“{e.reason}”</div>}</td>
+                <td data-label="Entity" className="small">{e.entityType}<div className="mono muted">{e.entityId.slice(0, 8)}…</div></td>
+                <td data-label="Change"><details><summary className="small">diff</summary><pre className="mono small" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", maxWidth: "40rem" }}>{JSON.stringify(e.diff, null, 2)}</pre></details></td>
               </tr>
             ))}
           </tbody>

@@ -7,6 +7,7 @@ import { FormError } from "~/components/FormError";
 import { KillSwitchButton } from "~/components/KillSwitchButton";
 import { RulesEditor } from "~/components/RulesEditor";
 import { ScheduledChanges } from "~/components/ScheduledChanges";
+import { SubmitButton } from "~/components/SubmitButton";
 import { VariantValueInput } from "~/components/VariantValueInput";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
@@ -198,13 +199,14 @@ export default function FlagPage() {
               <label htmlFor="stage-comment" className="sr-only">Comment for the deploy or rollback</label>
               <input id="stage-comment" name="comment" placeholder="Comment (optional)" />
               {isLive(stage.status) && nextStage && !isLive(nextStage.status) && (
-                <button type="submit" name="promoteStageId" value={nextStage.id} className="primary" disabled={!canEdit || nextStage.status === "DEPLOYMENT_REQUESTED"}>
+                <SubmitButton name="promoteStageId" value={nextStage.id} match={{ promoteStageId: nextStage.id }} pendingLabel="Promoting…"
+                  className="primary" disabled={!canEdit || nextStage.status === "DEPLOYMENT_REQUESTED"}>
                   Promote to {nextStage.environment.name}
-                </button>
+                </SubmitButton>
               )}
               {isLive(stage.status)
-                ? <button type="submit" name="intent" value="rollback" disabled={!canEdit}>Request rollback in {stage.environment.name}</button>
-                : <button type="submit" name="intent" value="deploy" className="primary" disabled={!canEdit || stage.status === "DEPLOYMENT_REQUESTED"}>Request deploy to {stage.environment.name}</button>}
+                ? <SubmitButton name="intent" value="rollback" match={{ intent: "rollback", stageId: stage.id }} pendingLabel="Requesting…" disabled={!canEdit}>Request rollback in {stage.environment.name}</SubmitButton>
+                : <SubmitButton name="intent" value="deploy" match={{ intent: "deploy", stageId: stage.id }} pendingLabel="Requesting…" className="primary" disabled={!canEdit || stage.status === "DEPLOYMENT_REQUESTED"}>Request deploy to {stage.environment.name}</SubmitButton>}
             </Form>
             <h3>Rules</h3>
             <RulesEditor key={stage.id} stageId={stage.id} stageVersion={feature.version} rules={stage.rules} variants={variantKeys}
@@ -217,7 +219,7 @@ export default function FlagPage() {
                 <select id="defaultVariant" name="defaultVariant" defaultValue={stage.defaultVariant ?? ""}><option value="">—</option>{variantKeys.map((v) => <option key={v}>{v}</option>)}</select></div>
               <div className="field"><label htmlFor="offVariant">Off (not deployed, killed)</label>
                 <select id="offVariant" name="offVariant" defaultValue={stage.offVariant ?? ""}><option value="">— (caller's default)</option>{variantKeys.map((v) => <option key={v}>{v}</option>)}</select></div>
-              <button type="submit" disabled={!canEdit}>Save variants</button>
+              <SubmitButton match={{ intent: "stageVariants" }} pendingLabel="Saving…" disabled={!canEdit}>Save variants</SubmitButton>
             </Form>
             <TryIt featureKey={feature.key} environmentId={stage.environment.id} envName={stage.environment.name} />
           </div>
@@ -239,7 +241,7 @@ export default function FlagPage() {
               <select id="ov-lifecycle" name="lifecycle" defaultValue={feature.lifecycle === "archived" ? "deprecated" : feature.lifecycle}>
                 <option value="draft">draft</option><option value="active">active</option><option value="deprecated">deprecated</option></select></div>
             <div className="field"><label htmlFor="ov-expires">Expires</label><input id="ov-expires" name="expiresAt" type="date" defaultValue={feature.expiresAt?.slice(0, 10) ?? ""} /></div>
-            <div><button type="submit" disabled={!canEdit}>Save overview</button></div>
+            <div><SubmitButton match={{ intent: "overview" }} pendingLabel="Saving…" disabled={!canEdit}>Save overview</SubmitButton></div>
           </Form>
         </section>
 
@@ -254,7 +256,7 @@ export default function FlagPage() {
               <input type="hidden" name="type" value={feature.type} />
               <div className="field"><label htmlFor="nv-key">New variant key</label><input id="nv-key" name="key" required className="mono" /></div>
               <VariantValueInput id="nv-value" name="value" type={feature.type as ValueTypeName} label="Value (JSON)" />
-              <div><button type="submit">Add variant</button></div>
+              <div><SubmitButton match={{ intent: "addVariant" }} pendingLabel="Adding…">Add variant</SubmitButton></div>
             </Form>
           )}
           <h2>Prerequisites</h2>
@@ -263,7 +265,7 @@ export default function FlagPage() {
             {feature.prerequisites.map((p) => (
               <li key={p.feature.id} className="row">
                 <Link className="mono" to={`/flags/${p.feature.id}`}>{p.feature.key}</Link> must serve {p.variant ? <code>{p.variant}</code> : "true"}
-                {canEdit && <Form method="post" action={here}><input type="hidden" name="intent" value="removePrerequisite" /><input type="hidden" name="requiredFeatureId" value={p.feature.id} /><button type="submit" aria-label={`Remove prerequisite ${p.feature.key}`}>Remove</button></Form>}
+                {canEdit && <Form method="post" action={here}><input type="hidden" name="intent" value="removePrerequisite" /><input type="hidden" name="requiredFeatureId" value={p.feature.id} /><SubmitButton match={{ intent: "removePrerequisite", requiredFeatureId: p.feature.id }} pendingLabel="Removing…" aria-label={`Remove prerequisite ${p.feature.key}`}>Remove</SubmitButton></Form>}
               </li>
             ))}
           </ul>
@@ -273,7 +275,7 @@ export default function FlagPage() {
               <div className="field"><label htmlFor="pr-flag">Requires flag</label>
                 <select id="pr-flag" name="requiredFeatureId" required>{otherFlags.map((f) => <option key={f.id} value={f.id}>{f.key}</option>)}</select></div>
               <div className="field"><label htmlFor="pr-variant">Serving variant <span className="hint">(empty: true)</span></label><input id="pr-variant" name="variant" /></div>
-              <button type="submit">Add prerequisite</button>
+              <SubmitButton match={{ intent: "addPrerequisite" }} pendingLabel="Adding…">Add prerequisite</SubmitButton>
             </Form>
           )}
         </section>
@@ -293,14 +295,14 @@ export default function FlagPage() {
               <tbody>
                 {versions.map((v) => (
                   <tr key={v.version}>
-                    <td>{v.version}</td>
-                    <td className="small">{new Date(v.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</td>
-                    <td>{v.summary} <span className="muted small">({v.source})</span></td>
+                    <td data-label="Version">{v.version}</td>
+                    <td data-label="When" className="small">{new Date(v.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</td>
+                    <td data-label="Change">{v.summary} <span className="muted small">({v.source})</span></td>
                     <td className="row">
                       {v.version > 1 && <Link to={`?${new URLSearchParams({ ...Object.fromEntries(params), diff: String(v.version) })}#history-title`} preventScrollReset>Diff</Link>}
                       {v.version !== feature.version && canEdit && (
                         <Form method="post" action={here}><input type="hidden" name="intent" value="rollbackVersion" /><input type="hidden" name="version" value={v.version} />
-                          <button type="submit" aria-label={`Roll back to version ${v.version}`}>Roll back to this</button></Form>
+                          <SubmitButton match={{ intent: "rollbackVersion", version: String(v.version) }} pendingLabel="Rolling back…" aria-label={`Roll back to version ${v.version}`}>Roll back to this</SubmitButton></Form>
                       )}
                     </td>
                   </tr>
@@ -315,7 +317,7 @@ export default function FlagPage() {
             {diff.length === 0 ? <p className="muted">No configuration change.</p> : (
               <div className="table-wrap"><table>
                 <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-                <tbody>{diff.map((d) => <tr key={d.path}><td className="mono">{d.path}</td><td><code>{show(d.before)}</code></td><td><code>{show(d.after)}</code></td></tr>)}</tbody>
+                <tbody>{diff.map((d) => <tr key={d.path}><td className="mono">{d.path}</td><td data-label="Before"><code>{show(d.before)}</code></td><td data-label="After"><code>{show(d.after)}</code></td></tr>)}</tbody>
               </table></div>
             )}
           </div>
@@ -359,7 +361,7 @@ function TryIt({ featureKey, environmentId, envName }: { featureKey: string; env
       ))}
       <div className="row">
         <button type="button" onClick={() => setAttributes([...attributes, { name: "", type: "string", value: "" }])}>Add attribute</button>
-        <button type="submit" className="primary" disabled={fetcher.state !== "idle"}>Evaluate</button>
+        <button type="submit" className="primary" disabled={fetcher.state !== "idle"}>{fetcher.state !== "idle" ? "Evaluating…" : "Evaluate"}</button>
       </div>
       {data && !data.ok && <FormError error={data.error} />}
       {evaluation && (

@@ -104,10 +104,10 @@ export default function FlagsList() {
                     {feature.tags.map((t) => <span key={t} className="badge" style={{ marginLeft: 4 }}>{t}</span>)}
                   </div>
                 </td>
-                <td className="small">{feature.type.toLowerCase()}</td>
+                <td data-label="Type" className="small">{feature.type.toLowerCase()}</td>
                 {team.environments.map((env) => {
                   const stage = feature.stages.find((s) => s.environment.id === env.id);
-                  return <td key={env.id}>{stage ? <StageToggle stage={stage} envName={env.name} featureKey={feature.key} killed={feature.killSwitchEnabled} /> : <span className="muted">—</span>}</td>;
+                  return <td key={env.id} data-label={env.name}>{stage ? <StageToggle stage={stage} envName={env.name} featureKey={feature.key} killed={feature.killSwitchEnabled} /> : <span className="muted">—</span>}</td>;
                 })}
                 <td>
                   {feature.killSwitchEnabled

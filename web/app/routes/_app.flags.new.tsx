@@ -80,7 +80,7 @@ export default function NewFlag() {
           </div>
         </fieldset>
         <FormError error={result?.error} />
-        <div><button type="submit" className="primary" disabled={busy}>Create flag</button></div>
+        <div><button type="submit" className="primary" disabled={busy}>{busy ? "Creating…" : "Create flag"}</button></div>
       </Form>
     </div>
   );

@@ -35,9 +35,9 @@ export default function KillSwitchMonitor() {
             {killed.map((f) => (
               <tr key={f.id} data-flag={f.key}>
                 <td><Link className="mono" to={`/flags/${f.id}`}>{f.key}</Link></td>
-                <td>{f.killSwitchReason ?? "—"}</td>
-                <td className="small">{f.killSwitchActivatedAt ? `${new Date(f.killSwitchActivatedAt).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "short" })} UTC` : "—"}</td>
-                <td>{f.rollbackScheduledAt ? <Countdown until={f.rollbackScheduledAt} /> : <span className="muted">manual only</span>}</td>
+                <td data-label="Reason">{f.killSwitchReason ?? "—"}</td>
+                <td data-label="Since" className="small">{f.killSwitchActivatedAt ? `${new Date(f.killSwitchActivatedAt).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "short" })} UTC` : "—"}</td>
+                <td data-label="Re-enables in">{f.rollbackScheduledAt ? <Countdown until={f.rollbackScheduledAt} /> : <span className="muted">manual only</span>}</td>
                 <td><ReEnableButton featureId={f.id} featureKey={f.key} disabled={isAdmin ? undefined : "Only team admins release kill switches."} /></td>
               </tr>
             ))}

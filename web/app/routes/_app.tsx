@@ -1,6 +1,6 @@
 // The signed-in shell: navigation, team switcher, theme toggle, sign out, command palette.
 import { redirect, type LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Form, NavLink, Outlet, useLoaderData, useLocation, useRouteLoaderData, useSubmit } from "@remix-run/react";
+import { Form, NavLink, Outlet, useLoaderData, useLocation, useNavigation, useRouteLoaderData, useSubmit } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { loadShell } from "~/lib/team.server";
 import { nextTheme, type Theme } from "~/lib/theme";
@@ -27,6 +27,7 @@ export default function AppShell() {
   const submit = useSubmit();
   const [paletteOpen, setPaletteOpen] = useState(false);
   const here = location.pathname + location.search;
+  const navigation = useNavigation();
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -72,7 +73,8 @@ export default function AppShell() {
         <span className="small muted who" title={me.email}>{me.displayName || me.username}{current?.myRole ? ` · ${current.myRole.replace("_", " ")}` : me.isSystemAdmin ? " · system admin" : ""}</span>
         <Form method="post" action="/logout"><button type="submit">Sign out</button></Form>
       </header>
-      <main id="main" className="main">
+      <PendingBar state={navigation.state} />
+      <main id="main" className="main" aria-busy={navigation.state === "loading" || undefined}>
         <Outlet />
       </main>
       {paletteOpen && (
@@ -80,6 +82,15 @@ export default function AppShell() {
           <CommandPalette onClose={() => setPaletteOpen(false)} />
         </Suspense>
       )}
+    </div>
+  );
+}
+
+/** A thin bar under the top bar while a page loads or a form submits; announced once, politely. */
+function PendingBar({ state }: { state: "idle" | "loading" | "submitting" }) {
+  return (
+    <div className="pending-bar" data-state={state} role="status" aria-live="polite">
+      {state !== "idle" && <span className="sr-only">{state === "submitting" ? "Saving…" : "Loading…"}</span>}
     </div>
   );
 }

@@ -46,7 +46,7 @@ export default function Bootstrap() {
         </div>
         <div className="field"><label htmlFor="confirm">Repeat the password</label><input id="confirm" name="confirm" type="password" autoComplete="new-password" required /></div>
         <FormError error={result?.error} />
-        <button className="primary" type="submit" disabled={busy}>Create admin and sign in</button>
+        <button className="primary" type="submit" disabled={busy}>{busy ? "Creating the admin…" : "Create admin and sign in"}</button>
       </Form>
     </AuthCard>
   );

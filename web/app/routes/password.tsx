@@ -41,7 +41,7 @@ export default function Password() {
         <div className="field"><label htmlFor="newPassword">New password <span className="hint">(at least 12 characters)</span></label><input id="newPassword" name="newPassword" type="password" minLength={12} autoComplete="new-password" required /></div>
         <div className="field"><label htmlFor="confirm">Repeat the new password</label><input id="confirm" name="confirm" type="password" autoComplete="new-password" required /></div>
         <FormError error={result?.error} />
-        <button className="primary" type="submit" disabled={busy}>Change password</button>
+        <button className="primary" type="submit" disabled={busy}>{busy ? "Changing the password…" : "Change password"}</button>
       </Form>
       {forced && <Form method="post" action="/logout"><button className="link" type="submit">Sign out</button></Form>}
     </AuthCard>

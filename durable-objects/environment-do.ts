@@ -245,7 +245,8 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     // Armed for counts too, the alarm may fire before the KV interval ended: then check the clock.
     const countsWaiting = this.ledger.nextFlushAt() !== null;
     await this.serially(() => this.flushKv({ intervalElapsed: due.length === 0 && !countsWaiting }));
-    await this.flushCounts();
+    // Serially: retire's deleteAll must not run between the ledger's reads and writes.
+    await this.serially(() => this.flushCounts());
     for (const item of due) await this.runScheduled(item);
     const next = this.schedules.next();
     if (next !== null) await this.armAlarm(next);

@@ -58,8 +58,9 @@ describe("GET /openapi.json: analytics ingestion and live delivery", () => {
     const counts = doc.paths["/v1/evaluation-counts"].post;
     expect(counts.security).toEqual([{ BearerAuth: [] }, { ApiKeyAuth: [] }]);
     expect(counts.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/EvaluationCountsRequest" });
-    expect(Object.keys(counts.responses).sort()).toEqual(["202", "400", "401", "403", "413", "415", "429", "500"]);
+    expect(Object.keys(counts.responses).sort()).toEqual(["202", "400", "401", "403", "413", "415", "429", "500", "503"]);
     expect(counts.responses["413"].description).toBe("PAYLOAD_TOO_LARGE: body over 256 KiB.");
+    expect(counts.responses["503"].description).toBe("COUNTS_UNAVAILABLE: the counts could not be stored right now; send them again after Retry-After.");
     expect(counts.responses["400"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/FluxGateError" });
     const request = doc.components.schemas.EvaluationCountsRequest;
     expect(request.required).toEqual(["windowStart", "windowEnd", "counts"]);

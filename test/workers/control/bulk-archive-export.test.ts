@@ -107,7 +107,7 @@ describe("exportFeatures", () => {
 });
 
 describe("exportFeatures cost", () => {
-  it("costs 3 D1 round trips whatever the selection: the caller, the team check, one batch", async () => {
+  it("costs 2 D1 round trips whatever the selection: the caller (whose membership proves the team), one batch", async () => {
     const counter = countingD1(env.DB);
     const token = await tokenFor("viewer");
     const run = async (variables: Record<string, unknown>) => {
@@ -120,8 +120,8 @@ describe("exportFeatures cost", () => {
       return { features: body.data.exportFeatures.features.length, roundTrips: counter.counts.roundTrips };
     };
     await run({ t: DEMO_TEAM_ID }); // warms the isolate's signing-key cache, which is per D1 binding
-    expect(await run({ t: DEMO_TEAM_ID })).toEqual({ features: 7, roundTrips: 3 });
-    expect(await run({ t: DEMO_TEAM_ID, ids: [dark_mode] })).toEqual({ features: 1, roundTrips: 3 });
+    expect(await run({ t: DEMO_TEAM_ID })).toEqual({ features: 7, roundTrips: 2 });
+    expect(await run({ t: DEMO_TEAM_ID, ids: [dark_mode] })).toEqual({ features: 1, roundTrips: 2 });
   });
 });
 

@@ -35,6 +35,8 @@ export interface EvaluationCountEntry {
 
 export interface EvaluationCountBatch {
   sdk: string;
+  /** Unique per batch and kept across retries: the server counts a resent batch once. */
+  reportId: string;
   windowStart: string;
   windowEnd: string;
   counts: EvaluationCountEntry[];
@@ -150,6 +152,7 @@ export class EvaluationCounter {
     if (this.window.size === 0) return;
     const body: EvaluationCountBatch = {
       sdk: SDK_NAME,
+      reportId: globalThis.crypto.randomUUID(),
       windowStart: new Date(this.windowStart).toISOString(),
       windowEnd: new Date(this.now()).toISOString(),
       counts: [...this.window.values()],

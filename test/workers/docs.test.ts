@@ -64,6 +64,7 @@ describe("GET /openapi.json: analytics ingestion and live delivery", () => {
     expect(counts.responses["400"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/FluxGateError" });
     const request = doc.components.schemas.EvaluationCountsRequest;
     expect(request.required).toEqual(["windowStart", "windowEnd", "counts"]);
+    expect(request.properties.reportId).toMatchObject({ type: "string", pattern: "^[A-Za-z0-9._:-]{8,100}$" });
     expect(request.properties.counts).toMatchObject({ type: "array", minItems: 0, maxItems: 1000 });
     const entry = doc.components.schemas.EvaluationCount;
     expect(entry.required).toEqual(["flag", "reason", "count"]);

@@ -30,6 +30,7 @@ describe("evaluation counts", () => {
     expect(peer.httpRequests[0]).toMatchObject({ method: "POST", url: "/v1/evaluation-counts", authorization: "Bearer fg_secret" });
     const [batch] = batches();
     expect(batch!.sdk).toBe("fluxgate-sdk/0.1.0");
+    expect(batch!.reportId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(batch!.windowStart)).toBeLessThanOrEqual(Date.parse(batch!.windowEnd));
     expect(batch!.counts).toEqual([
       { flag: "dark_mode", variant: "on", reason: "SPLIT", count: 12 },
@@ -77,6 +78,21 @@ describe("evaluation counts", () => {
     counter.record("a", "on", "STATIC");
     for (let i = 0; i < 100 && peer.httpRequests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(batches()[0]!.counts).toEqual([{ flag: "a", variant: "on", reason: "STATIC", count: 1 }]);
+  });
+
+  it("resends a failed batch with the same reportId (so the server counts it once); each batch has its own", async () => {
+    peer.httpStatus = 503;
+    counter = new EvaluationCounter(httpCountSender(peer.baseUrl, "s"), { flushIntervalMs: 60_000, retry: noRetryWait });
+    counter.record("a", "on", "STATIC");
+    await counter.flush();
+    peer.httpStatus = 202;
+    await counter.flush();
+    counter.record("b", "on", "STATIC");
+    await counter.flush();
+    const ids = batches().map((b) => b.reportId);
+    expect(ids).toHaveLength(3);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
   });
 
   it("retries a failed upload (503) and delivers it once the endpoint recovers", async () => {

@@ -68,6 +68,18 @@ describe("accepted reports", () => {
     expect(await clientTotals(DEMO_CLIENT_IDS.development)).toEqual({ count: 12, cacheHits: 12 });
   });
 
+  it("counts a report resent with the same reportId once (its first answer was lost), a new id again", async () => {
+    const entry = { flag: "BetaUsers", variant: "on", reason: "TARGETING_MATCH", count: 4 };
+    const body = report([entry], { reportId: "6f1c2b7e-0d1a-4c55-9d7e-2b1f0c9a8e01" });
+    expect((await call(PATH, { body })).json).toEqual({ accepted: 1 });
+    expect((await call(PATH, { body })).json).toEqual({ accepted: 1 }); // the same report again
+    expect((await rollupRows()).map((r) => [r.flag_key, r.count])).toEqual([["BetaUsers", 4]]); // settles the path first
+    expect(await clientTotals(DEMO_CLIENT_IDS.development)).toEqual({ count: 4, cacheHits: 4 });
+    expect((await call(PATH, { body: report([entry], { reportId: "6f1c2b7e-0d1a-4c55-9d7e-2b1f0c9a8e02" }) })).status).toBe(202);
+    expect((await rollupRows()).map((r) => [r.flag_key, r.count])).toEqual([["BetaUsers", 8]]);
+    expect(await clientTotals(DEMO_CLIENT_IDS.development)).toEqual({ count: 8, cacheHits: 8 });
+  });
+
   it("attributes counts to the minute their window ended, and to the credential's environment", async () => {
     const end = new Date(Date.now() - 5 * 60_000);
     const res = await call(PATH, {
@@ -148,6 +160,8 @@ describe("refused requests", () => {
       "windowEnd", "windowEnd: must not be before windowStart"],
     ["a window in the future", report(one, { windowEnd: new Date(Date.now() + 3_600_000).toISOString() }), "windowEnd",
       "windowEnd: is in the future; check the client's clock"],
+    ["a malformed reportId", report(one, { reportId: "no spaces" }), "reportId",
+      "reportId: must be 8-100 characters: letters, digits, '.', '_', ':' or '-'"],
     ["more than 1000 entries", report(Array.from({ length: 1001 }, () => one[0])), "counts",
       "counts: must contain at most 1000 entries; split the batch"],
   ])("answers %s with 400 INVALID_REQUEST naming the field", async (_label, body, path, message) => {

@@ -31,8 +31,16 @@ export const EvaluationCountSchema = documented(jsonObject({
     .check(z.minimum(1, { error: countError }), z.maximum(MAX_COUNT, { error: countError })),
 }), { id: "EvaluationCount" });
 
+/** A report id: what an SDK resends unchanged when the answer to a report was lost. */
+const REPORT_ID_PATTERN = /^[A-Za-z0-9._:-]{8,100}$/;
+
 export const EvaluationCountsRequestSchema = documented(jsonObject({
   sdk: documented(z.optional(nonEmptyString(100)), { description: "Free text for diagnostics; `unknown` when absent." }),
+  reportId: documented(z.optional(z.string({ error: "must be a string" }).check(
+    z.regex(REPORT_ID_PATTERN, { error: "must be 8-100 characters: letters, digits, '.', '_', ':' or '-'" }))), {
+    description: "Unique per report (e.g. a UUID). A report resent with the same id, because the answer to the " +
+      "first attempt was lost, is counted once. Without one, every request counts.",
+  }),
   windowStart: documented(isoTimestamp(), TIMESTAMP_META),
   windowEnd: documented(isoTimestamp(), {
     ...TIMESTAMP_META,
@@ -52,6 +60,8 @@ export const EvaluationCountsRequestSchema = documented(jsonObject({
 
 export interface EvaluationCountsReport {
   sdk: string;
+  /** The SDK's id of this report, when it sent one. */
+  reportId: string | null;
   minute: number;
   counts: EvaluationCount[];
 }
@@ -66,5 +76,5 @@ export function parseEvaluationCounts(body: unknown, environmentId: string, nowM
   const minute = epochMinute(Math.min(windowEnd, nowMs));
   const counts = report.counts.map(({ flag, variant, reason, count }): EvaluationCount =>
     ({ environmentId, minute, flagKey: flag, variant: variant ?? null, reason, count }));
-  return { sdk: report.sdk ?? "unknown", minute, counts };
+  return { sdk: report.sdk ?? "unknown", reportId: report.reportId ?? null, minute, counts };
 }

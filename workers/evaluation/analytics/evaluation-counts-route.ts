@@ -27,7 +27,12 @@ async function ingest(c: Context<DataPlane>, client: ClientRecord): Promise<Resp
     const rows = report.counts.map((r) => ({
       minute: r.minute, flagKey: r.flagKey, variant: r.variant ?? "", reason: r.reason, clientId: client.clientId, count: r.count, cacheHits: r.count,
     }));
-    await handOverCounts(c.env, client.environmentId, { id: `${serverCounter.isolateId}:sdk:${crypto.randomUUID()}`, environmentId: client.environmentId, rows });
+    // A report id makes a resent report (its first answer lost) the same batch, which the relay
+    // acknowledges without adding again; it is scoped by client so clients cannot collide.
+    const id = report.reportId === null
+      ? `${serverCounter.isolateId}:sdk:${crypto.randomUUID()}`
+      : `sdk:${client.clientId}:${report.reportId}`;
+    await handOverCounts(c.env, client.environmentId, { id, environmentId: client.environmentId, rows });
   }
   return jsonResponse({ accepted: report.counts.length }, 202);
 }

@@ -257,7 +257,8 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     try {
       const minutes = await this.ledger.flush(Date.now());
       if (minutes !== null) {
-        this.sockets.announce({ type: "evaluations_counted", environmentId: this.environmentId, minutes, at: new Date().toISOString() });
+        // To this object's own events sockets and to every relay (where the subscriptions' feeds are).
+        await this.announce({ type: "evaluations_counted", environmentId: this.environmentId, minutes, at: new Date().toISOString() });
       }
     } catch (error) {
       console.error("evaluation count flush to D1 failed; retrying", error);

@@ -66,6 +66,29 @@ describe("the seed's dashboard subscriptions against npm run dev", () => {
     expect(Math.abs(Date.parse(data.evaluationSummary.generatedAt) - Date.now())).toBeLessThan(10_000);
   });
 
+  it("evaluationRates over SSE answers at once, with the seed's fields", async () => {
+    const { data, errors } = await firstOverSse(SEED_RATES);
+    expect(errors).toBeUndefined();
+    expect(data.evaluationRates.length).toBeGreaterThanOrEqual(24);
+    expect(Object.keys(data.evaluationRates[0])).toEqual(["timeBucket", "evaluationCount", "successCount", "successRate", "cacheHitRate"]);
+  });
+
+  it("evaluationSummary over graphql-transport-ws answers at once", async () => {
+    const summaryClient = createClient({
+      url: `${stack.adminUrl.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 5,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    try {
+      const payloads = summaryClient.iterate<{ evaluationSummary: Record<string, unknown> }>({ query: SEED_SUMMARY });
+      const first = await payloads.next();
+      expect(first.value.errors).toBeUndefined();
+      expect(Object.keys(first.value.data!.evaluationSummary)).toEqual(["totalEvaluations", "successfulEvaluations", "successRate", "cacheHitRate", "generatedAt"]);
+      await payloads.return?.();
+    } finally {
+      await summaryClient.dispose();
+    }
+  });
+
   it("evaluationRates over graphql-transport-ws answers at once, then within 5 s of OFREP evaluations of new_checkout_flow", async () => {
     client = createClient({
       url: `${stack.adminUrl.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, retryAttempts: 5,

@@ -14,6 +14,7 @@ import type { LocationRelay } from "../../../durable-objects/location-relay/rela
 import { relayName } from "../../../durable-objects/location-relay/relay-name";
 import { locationRelay } from "../../../durable-objects/location-relay/stub";
 import { eventsSocketRequest } from "../../../durable-objects/subscriber";
+import { relayName as subscriberRelayName } from "../../../durable-objects/subscriber-relay/naming";
 import { evaluateFlag } from "../../../engine";
 import type { CountBatch } from "../../../protocol/count-batch";
 import { flagSetKvKey } from "../../../protocol/delivery";
@@ -255,6 +256,25 @@ describe("live analytics", () => {
     };
     await environmentHub(env, DEV).sync({ version: 0, contentHash: "", counts: [batch] });
     const message = await events.next<EventMessage>(4_000); // within one flush interval
+    expect(message).toEqual({ type: "event", event: { type: "evaluations_counted", environmentId: DEV, minutes: [minute], at: expect.any(String) } });
+    events.close();
+  });
+});
+
+describe("live analytics through the relay tier", () => {
+  it("reaches the events sockets of a subscriber relay too (where GraphQL subscriptions listen)", async () => {
+    const relay = env.RELAYS.getByName(subscriberRelayName(DEV, "any", 0));
+    const events = await SocketClient.from(await relay.fetch(eventsSocketRequest()));
+    expect((await events.next()).type).toBe("current");
+    const minute = Math.floor(Date.now() / 60_000);
+    const batch: CountBatch = {
+      id: `test:${crypto.randomUUID()}`, environmentId: DEV,
+      rows: [{ minute, flagKey: "dark_mode", variant: "on", reason: "SPLIT", clientId: client(), count: 1, cacheHits: 1 }],
+    };
+    await environmentHub(env, DEV).sync({ version: 0, contentHash: "", counts: [batch] });
+    let message = await events.next<EventMessage>(4_000);
+    // Anything else the relay forwards first (a flags_changed of another test) is skipped.
+    while (message.event?.type !== "evaluations_counted") message = await events.next<EventMessage>(4_000);
     expect(message).toEqual({ type: "event", event: { type: "evaluations_counted", environmentId: DEV, minutes: [minute], at: expect.any(String) } });
     events.close();
   });

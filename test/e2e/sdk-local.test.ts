@@ -108,7 +108,10 @@ describe("SDK local mode against the dev stack", () => {
 
     await setVariantValue(stack.adminUrl, token, "checkout_button_text", 1, "Complete purchase");
     await waitFor("value restored", () => client.evaluate("checkout_button_text", { targetingKey: userA }).value === "Complete purchase", 2_000);
-    // The delta path kept the document identical to the server's: OFREP agrees for every context.
+    // The delta path kept the document identical to the server's: OFREP agrees for every context,
+    // once the OFREP isolate has revalidated (its interval plus its location relay's: about 2 s).
+    await waitFor("OFREP to serve the restored value", async () =>
+      (await ofrepBulk(stack.baseUrl, DEV_SERVER_SECRET, { targetingKey: userA })).find((f) => f.key === "checkout_button_text")?.value === "Complete purchase", 5_000);
     for (const context of CONTEXTS.slice(0, 10)) {
       const remote = await ofrepBulk(stack.baseUrl, DEV_SERVER_SECRET, context);
       expect(client.evaluateAll(context).map((r) => [r.key, r.value, r.variant])).toEqual(remote.map((f) => [f.key, f.value, f.variant]));

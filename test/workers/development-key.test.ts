@@ -4,8 +4,9 @@
 // test/workers/control/encryption-key.test.ts.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
-import { DEMO_SECRETS } from "../../db/seed/demo-data";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_ENVIRONMENT_IDS, DEMO_SECRETS } from "../../db/seed/demo-data";
+import { countsSettled } from "./analytics/support";
 import evaluation from "../../workers/evaluation/index";
 import { PUBLIC_DEVELOPMENT_KEY } from "../../workers/development-key";
 import { clearClientCache } from "../../workers/evaluation/data/client-auth";
@@ -34,6 +35,10 @@ beforeEach(async () => {
   await freshStart();
   clearClientCache();
 });
+
+// Counts of this file's evaluations travel on through the relays and the objects' alarms after its
+// requests end: the file waits for them, so none runs while the test environment is torn down.
+afterAll(() => countsSettled(Object.values(DEMO_ENVIRONMENT_IDS)));
 
 describe("the published development key outside development", () => {
   it("is what the test Worker runs with (development)", () => {

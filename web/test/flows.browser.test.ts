@@ -228,8 +228,9 @@ describe("console flows", () => {
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL((url) => url.searchParams.get("entityId") === historyFlagId);
     // The history test's flag: created, renamed, rolled back; newest first.
-    const actions = await page.locator('tbody td[data-label="Action"]').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent));
-    expect(actions).toEqual(["feature.rollback_to_version", "feature.update", "feature.create"]);
+    // The URL changes as the navigation starts: poll until the filtered rows have rendered.
+    const actions = () => page.locator('tbody td[data-label="Action"]').evaluateAll((cells) => cells.map((c) => c.firstChild?.textContent));
+    await expect.poll(actions, { timeout: 15_000 }).toEqual(["feature.rollback_to_version", "feature.update", "feature.create"]);
     expect(await page.getByLabel("Entity type").inputValue()).toBe("feature");
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();

@@ -147,7 +147,8 @@ export abstract class EnvironmentObject extends DurableObject<Env> implements En
     this.syncCalls++;
     return delivered(async () => {
       const document = await this.snapshotIfChanged(request.version, request.contentHash);
-      const acked = this.ledger.receive(request.counts, Date.now());
+      // Serially: a retire in flight erases the storage (deleteAll) and must not run mid-receive.
+      const acked = await this.serially(async () => this.ledger.receive(request.counts, Date.now()));
       const flushAt = this.ledger.nextFlushAt();
       if (flushAt !== null) await this.armAlarm(flushAt);
       return { document, acked };

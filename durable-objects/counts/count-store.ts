@@ -20,8 +20,18 @@ export class CountStore {
     private readonly prefix: "relay" | "ledger",
     private readonly environmentId: () => string,
   ) {
-    const p = prefix;
-    storage.sql.exec(`
+    this.ensureTables();
+  }
+
+  /**
+   * Creates the tables when missing. Every entry point calls it: the storage can be erased under a
+   * live instance (deleteAll by a reset, or an alarm or call racing a retire), and a count must then
+   * land in fresh tables rather than fail. CREATE ... IF NOT EXISTS on existing tables costs
+   * microseconds; calls come about once per second per sender.
+   */
+  private ensureTables(): void {
+    const p = this.prefix;
+    this.storage.sql.exec(`
       CREATE TABLE IF NOT EXISTS ${p}_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS ${p}_seen_at ON ${p}_seen (at);
       CREATE TABLE IF NOT EXISTS ${p}_rows (
@@ -37,6 +47,7 @@ export class CountStore {
    * and dropped, so it cannot be retried forever.
    */
   receive(batches: readonly CountBatch[], now: number): string[] {
+    this.ensureTables();
     if (batches.length === 0) return [];
     const environmentId = this.environmentId();
     const p = this.prefix;
@@ -64,6 +75,7 @@ export class CountStore {
 
   /** Whether any counts are waiting here (received rows or a sealed batch). */
   pending(): boolean {
+    this.ensureTables();
     const p = this.prefix;
     return this.storage.sql.exec(`SELECT EXISTS (SELECT 1 FROM ${p}_rows) OR EXISTS (SELECT 1 FROM ${p}_sealed) AS any`).one().any === 1;
   }
@@ -73,6 +85,7 @@ export class CountStore {
    * received rows sealed now under `newId()`; null when nothing waits.
    */
   sealed(newId: () => string): CountBatch | null {
+    this.ensureTables();
     const p = this.prefix;
     const environmentId = this.environmentId();
     const existing = this.storage.sql.exec<{ id: string; rows: string }>(`SELECT id, rows FROM ${p}_sealed LIMIT 1`).toArray()[0];
@@ -92,11 +105,13 @@ export class CountStore {
 
   /** The next hop has the sealed batch `id`: forget it. */
   settle(id: string): void {
+    this.ensureTables();
     this.storage.sql.exec(`DELETE FROM ${this.prefix}_sealed WHERE id = ?`, id);
   }
 
   /** Drops every waiting count (the environment was deleted: nothing can take them any more). */
   clear(): void {
+    this.ensureTables();
     const p = this.prefix;
     this.storage.transactionSync(() => {
       this.storage.sql.exec(`DELETE FROM ${p}_rows`);
@@ -106,6 +121,7 @@ export class CountStore {
 
   /** Forgets batch ids received before `before` (retries come within seconds). */
   prune(before: number): void {
+    this.ensureTables();
     this.storage.sql.exec(`DELETE FROM ${this.prefix}_seen WHERE at < ?`, before);
   }
 }

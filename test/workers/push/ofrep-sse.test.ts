@@ -4,13 +4,14 @@
 import { env, exports } from "cloudflare:workers";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
+import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRET_HASHES, DEMO_SECRETS } from "../../../db/seed/demo-data";
 import { environmentHub } from "../../../durable-objects/hub";
 import { relayName } from "../../../durable-objects/subscriber-relay/naming";
 import { clearClientCache } from "../../../workers/evaluation/data/client-auth";
 import { mintSseToken, sseTokenKey } from "../../../workers/evaluation/data/ofrep-sse-token";
 import { eventually, freshStart, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
+import { rolloutDarkMode } from "./support/rollout";
 import { cancelOpenReaders, SseReader } from "./support/sse-reader";
 import { assertOfrepConformant } from "../../e2e/support/ofrep-schema";
 
@@ -41,10 +42,6 @@ async function errorOf(response: Response) {
   return { status: response.status, body: await response.json() as { errorCode: string } };
 }
 
-/** A real admin change of the development environment: dark_mode's rollout from 25% to `percentage`. */
-const rolloutDarkMode = async (percentage = 100) => ok(await gql(
-  `mutation($input: UpdateStageCriteriaInput!) { updateStageCriteria(input: $input) { id } }`,
-  { input: { id: demoRuleId("dark_mode", "development"), rolloutPercentage: percentage } }, await tokenOf("teamadmin")));
 
 beforeEach(async () => {
   await freshStart();

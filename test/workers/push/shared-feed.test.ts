@@ -5,11 +5,12 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRETS, demoRuleId } from "../../../db/seed/demo-data";
+import { DEMO_CLIENT_IDS, DEMO_ENVIRONMENT_IDS, DEMO_SECRETS } from "../../../db/seed/demo-data";
 import { relayName } from "../../../durable-objects/subscriber-relay/naming";
 import { clearClientCache } from "../../../workers/evaluation/data/client-auth";
 import { eventually, freshStart, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
+import { rolloutDarkMode } from "./support/rollout";
 import { cancelOpenReaders, SseReader } from "./support/sse-reader";
 
 const BASE = "http://fluxgate.test";
@@ -32,9 +33,6 @@ async function stream(url: string, origin?: string): Promise<{ sse: SseReader; i
 }
 
 const eventsSockets = () => runInDurableObject(env.RELAYS.getByName(relayName(DEVELOPMENT, "any", 0)), (_i, state) => state.getWebSockets("events").length);
-const rollout = async (percentage: number) => ok(await gql(
-  `mutation($input: UpdateStageCriteriaInput!) { updateStageCriteria(input: $input) { id } }`,
-  { input: { id: demoRuleId("dark_mode", "development"), rolloutPercentage: percentage } }, await tokenOf("teamadmin")));
 
 beforeEach(async () => {
   await freshStart();
@@ -50,7 +48,7 @@ describe("OFREP SSE streams in one isolate", () => {
     const third = await stream(url);
     expect([second.id, third.id]).toEqual([first.id, first.id]);
     expect(await eventsSockets()).toBe(1);
-    await rollout(60);
+    await rolloutDarkMode(60);
     for (const { sse } of [first, second, third]) {
       expect(await sse.nextEvent()).toMatchObject({ id: String(first.id + 1), data: refetch(first.id + 1) });
     }
@@ -65,7 +63,7 @@ describe("OFREP SSE streams in one isolate", () => {
     const owner = await stream(url);
     const other = await stream(url);
     await owner.sse.cancel();
-    await rollout(70);
+    await rolloutDarkMode(70);
     expect(await other.sse.nextEvent(5000)).toMatchObject({ id: String(owner.id + 1), data: refetch(owner.id + 1) });
     expect(await eventually(eventsSockets, (n) => n === 1)).toBe(1);
     await other.sse.cancel();
@@ -80,7 +78,7 @@ describe("OFREP SSE streams in one isolate", () => {
     ok(await gql(`mutation($id: ID!) { disableClient(id: $id) { enabled } }`, { id: DEMO_CLIENT_IDS.development }, await tokenOf("teamadmin")));
     expect(await server.sse.endsWithin(3000)).toBe(true);
     expect(await alsoServer.sse.endsWithin(3000)).toBe(true);
-    await rollout(80);
+    await rolloutDarkMode(80);
     expect(await web.sse.nextEvent()).toMatchObject({ data: refetch(web.id + 1) });
     expect(await eventually(eventsSockets, (n) => n === 1)).toBe(1);
   });

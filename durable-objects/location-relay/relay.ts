@@ -73,17 +73,22 @@ export class LocationRelay extends DurableObject<Env> {
   }
 
   /**
-   * Brings the document up to date when this interval's call has not been made yet, or the caller
-   * knows a newer version; waits for a call in flight. Throws the last failure when this
-   * interval's call failed.
+   * Brings the document up to date when this interval's call has not been made yet; waits for a
+   * call in flight. When the caller knows a newer version than the one held (an event-stream
+   * notice beat this interval's call, OFREP's flagConfigEtag), asks again once, spaced by
+   * RELAY_MIN_SPACING_MS: a call made just before the change, or in flight during it, cannot
+   * answer for it. Throws the last failure when this interval's call failed.
    */
   private async refresh(request: SyncRequest): Promise<void> {
-    const now = Date.now();
-    const held = this.document;
-    const behind = held !== null && Math.max(request.version, request.atLeastVersion ?? 0) > held.version;
-    const due = held === null || now - this.askedAt >= RELAY_INTERVAL_MS || (behind && now - this.askedAt >= RELAY_MIN_SPACING_MS);
+    const wanted = Math.max(request.version, request.atLeastVersion ?? 0);
     if (this.asking !== null) await this.asking;
-    else if (due) await this.ask();
+    else if (this.document === null || Date.now() - this.askedAt >= RELAY_INTERVAL_MS) await this.ask();
+    if (this.lastFailure === null && this.document !== null && this.document.version < wanted) {
+      const wait = this.askedAt + RELAY_MIN_SPACING_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.asking !== null) await this.asking;
+      else if (this.document.version < wanted) await this.ask();
+    }
     if (this.lastFailure !== null) throw this.lastFailure;
     if (this.document === null) throw new DeliveryError("UPSTREAM_UNAVAILABLE", "the relay holds no snapshot yet");
   }

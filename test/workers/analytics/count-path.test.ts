@@ -23,6 +23,7 @@ import { ServerCounter } from "../../../workers/evaluation/analytics/server-coun
 import { HANDOVER_ATTEMPTS, SnapshotCache } from "../../../workers/evaluation/data/snapshot-cache";
 import { platformSnapshotSource, relayFallbacks, type SnapshotSource } from "../../../workers/evaluation/data/snapshot-source";
 import { SocketClient } from "../delivery/support/socket-client";
+import { rolloutDarkMode } from "../push/support/rollout";
 import { reseedDemo } from "../support/seed-demo";
 import { clientTotals, countsSettled } from "./support";
 
@@ -327,5 +328,26 @@ describe("an unreachable relay", () => {
     expect(relayFallbacks.count - fallbacks).toBeGreaterThanOrEqual(2);
     expect(relayFallbacks.count - fallbacks).toBeLessThanOrEqual(intervals + 1);
     expect(counter.has(DEV)).toBe(true); // the counts wait for the relay
+  });
+});
+
+describe("a version the caller knows exists (an event-stream notice, OFREP's flagConfigEtag)", () => {
+  it("makes the relay ask the object again even when its last call was made just before the change", async () => {
+    const location = "known-version";
+    const relay = locationRelay(env, DEV, location);
+    const first = (await relay.sync({ version: 0, contentHash: "", counts: [] })).document!;
+    await rolloutDarkMode(100);
+    const current = (await environmentHub(env, DEV).getSnapshot()).version;
+    expect(current).toBeGreaterThan(first.version);
+    // The relay's interval call happened an instant ago, before the change reached it.
+    await runInDurableObject(relayStub(location), (instance: LocationRelay) => {
+      (instance as unknown as { askedAt: number }).askedAt = Date.now();
+    });
+    const answer = await relay.sync({ version: first.version, contentHash: first.contentHash, counts: [], atLeastVersion: current });
+    expect(answer.document?.version).toBe(current);
+    // A plain sync within the interval is answered from what the relay holds, without a call.
+    const calls = await runInDurableObject(relayStub(location), (instance: LocationRelay) => instance.upstreamCalls);
+    await relay.sync({ version: current, contentHash: answer.document!.contentHash, counts: [] });
+    expect(await runInDurableObject(relayStub(location), (instance: LocationRelay) => instance.upstreamCalls)).toBe(calls);
   });
 });

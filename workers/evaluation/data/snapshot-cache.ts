@@ -122,6 +122,8 @@ export class SnapshotCache {
     } else if (atLeastVersion !== undefined && entry.version < atLeastVersion) {
       cacheHit = false;
       await this.revalidate(entry, source, atLeastVersion);
+      // The revalidation joined may have been one in flight, asked before that version existed.
+      if (entry.version < atLeastVersion) await this.revalidate(entry, source, atLeastVersion);
     } else if (this.isStale(entry, settings)) {
       cacheHit = !(await this.confirm(entry, source, settings, background));
     } else if (entry.revalidation === null && this.now() - entry.checkedAt >= settings.revalidateMs) {

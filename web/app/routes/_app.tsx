@@ -47,9 +47,11 @@ export default function AppShell() {
         <a className="brand" href="/flags"><img src="/favicon.svg" alt="" width="22" height="22" /> FluxGate</a>
         <nav className="nav" aria-label="Main">
           <NavLink to="/flags">Flags</NavLink>
+          <NavLink to="/dashboards">Dashboards</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
           <NavLink to="/kill-switches">Kill switches</NavLink>
           <NavLink to="/audit">Audit log</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
         </nav>
         <span className="spacer" />
         {teams.length > 0 && (

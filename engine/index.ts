@@ -1,15 +1,10 @@
-// Public API of the FluxGate evaluation engine: pure, no platform imports; the Worker, the
-// Durable Object and the SDK all run this module.
-//
-// Results are immutable and shared: evaluateFlag / evaluateAll return frozen EvaluationResult
-// objects precomputed by compileFlagSet (per rule outcome, split range, default, off value and
-// failed prerequisite), the same object for every caller that lands on the same outcome. Read
-// them; copy to change (the Worker renders `{ ...metadata, stale: true }`); never mutate.
-export { type CompileOptions, compileFlagSet, FlagSetCompileError } from "./compile.ts";
-export { snapshotText } from "./snapshot-text.ts";
-export { evaluateAll, evaluateFlag } from "./evaluate.ts";
-export type { CompileDiagnostic, CompiledFlagSet, DiagnosticCode } from "./compiled.ts";
-export { type HashPrefix, murmur3, murmur3Concat, murmur3Prefix, murmur3WithPrefix } from "./murmur3.ts";
-export { BUCKET_COUNT, bucketOf, bucketOfHash, bucketOfPrefixed, hashBound, rolloutThreshold } from "./bucket.ts";
-export { compareSemVer, parseSemVer, type SemVer } from "./operators/semver.ts";
-export * from "./types.ts";
+// Public API of the FluxGate evaluation engine (engine/core.ts) with its regex engine, RE2JS,
+// installed on import: what the SDK, the admin Worker, scripts and tests use. The evaluation
+// Worker imports engine/core.ts instead and loads RE2JS only for a flag set that uses `matches`.
+import { installRegexEngine } from "./operators/regex.ts";
+import { re2Engine } from "./operators/re2.ts";
+
+installRegexEngine(re2Engine);
+
+export * from "./core.ts";
+export { compilePattern } from "./operators/regex.ts";

@@ -43,24 +43,43 @@ describe("import graph", () => {
 });
 
 describe("the evaluation Worker's bundle", () => {
+  // One esbuild run shared by the tests below (the options wrangler uses, unminified).
+  let built: ReturnType<typeof bundleOnce> | undefined;
+  const bundleOnce = () => build({
+    entryPoints: [path.join(ROOT, "workers/evaluation/index.ts")],
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "silent",
+  });
+  const bundle = () => (built ??= bundleOnce());
+
   it("includes no file of workers/admin/ and none of the admin plane's libraries", async () => {
-    const result = await build({
-      entryPoints: [path.join(ROOT, "workers/evaluation/index.ts")],
-      absWorkingDir: ROOT,
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["cloudflare:*", "node:*"],
-      logLevel: "silent",
-    });
+    const result = await bundle();
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain("workers/evaluation/index.ts");
     expect(inputs.filter((file) => file.startsWith("workers/admin/"))).toEqual([]);
     const adminLibraries = /node_modules\/(graphql|graphql-yoga|@graphql-[^/]+|jose|dataloader)\//;
     expect(inputs.filter((file) => adminLibraries.test(file))).toEqual([]);
+  });
+
+  it("reaches RE2JS only through import(): its module runs when a flag set uses matches, not at startup", async () => {
+    const { inputs } = (await bundle()).metafile;
+    const atStartup = new Set<string>();
+    const pending = ["workers/evaluation/index.ts"];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (atStartup.has(file)) continue;
+      atStartup.add(file);
+      for (const edge of inputs[file]?.imports ?? []) if (edge.kind === "import-statement" && !edge.external) pending.push(edge.path);
+    }
+    const re2 = (file: string) => file.includes("node_modules/re2js/");
+    expect(Object.keys(inputs).filter(re2).length).toBeGreaterThan(0); // in the bundle, for flag sets that need it
+    expect([...atStartup].filter((file) => re2(file) || file === "engine/index.ts" || file === "engine/operators/re2.ts")).toEqual([]);
   });
 });

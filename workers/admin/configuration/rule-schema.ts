@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { readDate } from "../../../engine/operators/dates";
 import { readNumber } from "../../../engine/operators/numbers";
-import { compilePattern } from "../../../engine/operators/regex";
+import { compilePattern } from "../../../engine";
 import { readSemVer } from "../../../engine/operators/semver";
 import { readString, readStringList } from "../../../engine/operators/strings";
 import { OPERATORS, type ConditionGroup, type JsonValue, type Operator, type ServeDocument } from "../../../engine/types";

@@ -3,7 +3,7 @@
 // evaluation errors; request problems answer {error: {code, message, path?}}, among them 403
 // ENVIRONMENT_MISMATCH for a context naming another environment than the credential's.
 import { Hono, type Context } from "hono";
-import { evaluateFlag } from "../../../engine";
+import { evaluateFlag } from "../../../engine/core";
 import type { ClientRecord } from "../../../protocol/delivery";
 import { preflightResponse } from "./cors";
 import type { DataPlane } from "./hono-env";

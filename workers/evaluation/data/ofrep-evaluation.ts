@@ -1,7 +1,7 @@
 // OFREP evaluation for an authenticated client, whatever carried the request: the HTTP routes
 // (ofrep-routes.ts) and the RPC entrypoint (flags-entrypoint.ts) both call these, so the snapshot
 // lookup, the engine call, the counting and the result shapes exist once.
-import { evaluateAll, evaluateFlag } from "../../../engine";
+import { evaluateAll, evaluateFlag } from "../../../engine/core";
 import type { EvaluationContext, Metadata } from "../../../engine/types";
 import type { ClientRecord } from "../../../protocol/delivery";
 import { countServerEvaluations, type ServerRoute } from "../analytics/server-counts";

@@ -29,7 +29,7 @@
 // An entry whose last attempt failed within SNAPSHOT_REVALIDATE_MS answers stale at once, so an
 // unreachable object is asked at most once per interval, not once per request.
 // Nothing here reads D1.
-import { compileFlagSet, type CompiledFlagSet } from "../../../engine";
+import { compileFlagSet, type CompiledFlagSet, prepareFlagSet } from "../../../engine/core";
 import { FLAG_SET_SCHEMA_VERSION, type FlagSetDocument } from "../../../engine/types";
 import type { CountBatch } from "../../../protocol/count-batch";
 import { asDeliveryError } from "../../../durable-objects/delivery-error";
@@ -233,7 +233,7 @@ export class SnapshotCache {
       console.error("KV read of snapshot failed", environmentId, error);
       return null;
     });
-    const fromKv = stored === null ? undefined : tryCompile(stored);
+    const fromKv = stored === null ? undefined : await tryCompile(stored);
     if (fromKv !== undefined) {
       const entry = this.remember(environmentId, fromKv, fromKv.contentHash, "kv");
       background.waitUntil(this.revalidate(entry, source));
@@ -247,7 +247,7 @@ export class SnapshotCache {
       throw new ApiError(503, "SNAPSHOT_UNAVAILABLE",
         "this environment's flag snapshot is not available yet; retry shortly", undefined, { "Retry-After": "1" });
     }
-    const compiled = tryCompile(document);
+    const compiled = await tryCompile(document);
     if (compiled === undefined) {
       throw new ApiError(503, "SNAPSHOT_UNAVAILABLE", "this environment's flag snapshot could not be read");
     }
@@ -278,7 +278,7 @@ export class SnapshotCache {
         const { document, acked } = await withTimeout(source.sync(entry.environmentId, request), SNAPSHOT_RPC_TIMEOUT_MS);
         this.counter.acked(entry.environmentId, acked);
         if (document !== null) {
-          const compiled = tryCompile(document);
+          const compiled = await tryCompile(document);
           if (compiled === undefined) throw new Error(`unreadable snapshot version ${document.version}`);
           entry.compiled = compiled;
           entry.version = compiled.version;
@@ -302,14 +302,17 @@ export class SnapshotCache {
 /**
  * The snapshot compiled lazily (flags compile on first use): KV text is parsed per flag through its
  * layout, and a document received over RPC is this isolate's own. A KV copy written before
- * documents carried a hash has contentHash "", which never equals a real one.
+ * documents carried a hash has contentHash "", which never equals a real one. The regex engine
+ * (RE2JS) is loaded first when the set uses `matches`, so an isolate whose sets never do does not
+ * pay for it at startup (engine/regex-demand.ts).
  */
-function tryCompile(document: FlagSetDocument | string): CompiledFlagSet | undefined {
+async function tryCompile(document: FlagSetDocument | string): Promise<CompiledFlagSet | undefined> {
   if (typeof document !== "string" && document?.schemaVersion !== FLAG_SET_SCHEMA_VERSION) {
     console.error("snapshot with unsupported schemaVersion", document?.schemaVersion);
     return undefined;
   }
   try {
+    await prepareFlagSet(document);
     return compileFlagSet(document, { owned: true });
   } catch (error) {
     console.error("snapshot failed to compile", error);

@@ -5,7 +5,10 @@
 // sample (request dispatch plus compiling the bundle, 10-20 ms) as active, so under other sessions'
 // load its single runs swing by 5x; process CPU time swings far less. The difference of the medians
 // is the bundle's own load cost, background compilation included, so it reads higher than "Active".
-// Run: npx tsx scripts/bench-startup-cpu.ts [--runs 21] [-c wrangler.toml] [--bundle FILE ...]
+// `--measure instructions` counts the process's executed instructions instead (valgrind's
+// callgrind, all threads; about 20 s a run): they barely move with the machine's load (two runs of
+// one bundle agree within 0.1 %), so two bundles can be compared on a busy machine in a few runs.
+// Run: npx tsx scripts/bench-startup-cpu.ts [--runs 21] [--measure cpu|instructions] [-c wrangler.toml] [--bundle FILE ...]
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -60,26 +63,39 @@ function processCpuMs(dir: string): number {
   return (user! + sys!) * 1000;
 }
 
+/** Instructions (millions) one `workerd test` run in `dir` executes, all threads (valgrind callgrind). */
+function processInstructionsM(dir: string): number {
+  const result = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", WORKERD, "test", "config.capnp"],
+    { cwd: dir, encoding: "utf8" });
+  const collected = /Collected : (\d+)/.exec(result.stderr ?? "");
+  if (result.status !== 0 || !collected) throw new Error(`valgrind workerd test failed in ${dir} (is valgrind installed?): ${result.stderr}`);
+  return Number(collected[1]) / 1e6;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Arguments: `--runs N` (21), then any of `-c CONFIG` (built with wrangler) and `--bundle FILE` (a
  * prebuilt `--outfile`, e.g. of another commit); none = `-c wrangler.toml`. */
-function parseArgs(argv: string[]): { runs: number; targets: { label: string; config?: string; bundle?: string }[] } {
+function parseArgs(argv: string[]): { runs: number; instructions: boolean; targets: { label: string; config?: string; bundle?: string }[] } {
   let runs = 21;
+  let instructions = false;
   const targets: { label: string; config?: string; bundle?: string }[] = [];
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === "--runs") runs = Number(value);
+    else if (flag === "--measure" && (value === "cpu" || value === "instructions")) instructions = value === "instructions";
     else if (flag === "-c") targets.push({ label: value, config: value });
     else if (flag === "--bundle") targets.push({ label: value, bundle: path.resolve(value) });
     else throw new Error(`unknown argument ${flag}`);
   }
-  return { runs, targets: targets.length > 0 ? targets : [{ label: "wrangler.toml", config: "wrangler.toml" }] };
+  return { runs, instructions, targets: targets.length > 0 ? targets : [{ label: "wrangler.toml", config: "wrangler.toml" }] };
 }
 
 const fmt = (v: number) => v.toFixed(1);
-const { runs, targets } = parseArgs(process.argv.slice(2));
+const { runs, instructions, targets } = parseArgs(process.argv.slice(2));
+const measure = instructions ? processInstructionsM : processCpuMs;
+const unit = instructions ? "M instructions" : "ms";
 const dir = await mkdtemp(path.join(tmpdir(), "fluxgate-startup-cpu-"));
 try {
   const measured: { label: string; dir: string; cpuMs: number[] }[] = [];
@@ -99,13 +115,13 @@ try {
     measured.push({ label: target.label, dir: targetDir, cpuMs: [] });
   }
   for (let i = 0; i < runs; i++) { // interleaved, so drift in the machine's load hits all alike
-    for (const m of measured) m.cpuMs.push(processCpuMs(m.dir));
+    for (const m of measured) m.cpuMs.push(measure(m.dir));
   }
   const base = median(measured[0]!.cpuMs);
-  console.log(`workerd process CPU (user + sys), ${runs} interleaved runs each:`);
+  console.log(`workerd process ${instructions ? "instructions (valgrind)" : "CPU (user + sys)"}, ${runs} interleaved runs each:`);
   for (const m of measured) {
-    const cost = m === measured[0] ? "" : `; load cost ${fmt(median(m.cpuMs) - base)} ms over the empty module`;
-    console.log(`  ${m.label}: median ${fmt(median(m.cpuMs))} ms (min ${fmt(Math.min(...m.cpuMs))})${cost}`);
+    const cost = m === measured[0] ? "" : `; load cost ${fmt(median(m.cpuMs) - base)} ${unit} over the empty module`;
+    console.log(`  ${m.label}: median ${fmt(median(m.cpuMs))} ${unit} (min ${fmt(Math.min(...m.cpuMs))})${cost}`);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

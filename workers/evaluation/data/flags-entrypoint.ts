@@ -19,7 +19,7 @@ export class FlagsEntrypoint extends WorkerEntrypoint<Env> implements FlagsRpc {
     try {
       if (typeof flagKey !== "string" || flagKey === "") throw new ApiError(400, "INVALID_REQUEST", "flagKey must be a non-empty string");
       const client = await this.client(credential);
-      const { body } = await evaluateOfrepFlag(this.env, this.ctx, client, flagKey, parseOfrepRequest({ context }), "rpc");
+      const { body } = await evaluateOfrepFlag(this.env, this.ctx, client, flagKey, await parseOfrepRequest({ context }), "rpc");
       return body as RpcFlagResult;
     } catch (error) {
       return failure(error);
@@ -29,7 +29,7 @@ export class FlagsEntrypoint extends WorkerEntrypoint<Env> implements FlagsRpc {
   async evaluateFlags(credential: string, context: EvaluationContext = {}): Promise<RpcBulkResult | RpcFailure> {
     try {
       const client = await this.client(credential);
-      const { flags, metadata } = await evaluateOfrepFlags(this.env, this.ctx, client, parseOfrepRequest({ context }), "rpc-bulk");
+      const { flags, metadata } = await evaluateOfrepFlags(this.env, this.ctx, client, await parseOfrepRequest({ context }), "rpc-bulk");
       return { flags: flags as RpcFlagResult[], metadata };
     } catch (error) {
       return failure(error);

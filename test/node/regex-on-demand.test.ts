@@ -5,11 +5,12 @@
 // the tests run in order: nothing is installed until "prepareFlagSet loads RE2JS".
 import { describe, expect, it } from "vitest";
 import {
-  compileFlagSet, evaluateFlag, type FlagSetDocument, mayNeedRegex, prepareFlagSet, RegexEngineMissingError, snapshotText,
+  compileFlagSet, type ConditionDocument, evaluateFlag, type FlagSetDocument, mayNeedRegex, prepareFlagSet, RegexEngineMissingError,
+  snapshotText,
 } from "../../engine/core.ts";
 import { regexEngineInstalled } from "../../engine/operators/regex.ts";
 
-type Condition = { attribute: string; operator: string; value?: unknown; caseInsensitive?: boolean };
+type Condition = ConditionDocument;
 
 /** A set of one boolean flag `f` with one rule serving "on" when `condition` holds (and a segment, when given). */
 function setWith(condition: Condition, segmentCondition?: Condition): FlagSetDocument {
@@ -45,7 +46,7 @@ describe("mayNeedRegex", () => {
   });
 
   it("errs towards loading: an operator the compiler reads through String() ([\"matches\"]) or text with \\u escapes", () => {
-    expect(mayNeedRegex(setWith({ attribute: "email", operator: ["matches"] as unknown as string, value: "a" }))).toBe(true);
+    expect(mayNeedRegex(setWith({ attribute: "email", operator: ["matches"] as unknown as Condition["operator"], value: "a" }))).toBe(true);
     expect(mayNeedRegex(JSON.stringify(setWith(plan("pro"))).replace('"equals"', '"m\\u0061tches"'))).toBe(true);
   });
 

@@ -34,12 +34,17 @@ const describe = (path: string, message: string) => (path === "context" ? messag
 
 /** OFREP `{context}`: a body that is not an object is PARSE_ERROR, a bad context INVALID_CONTEXT. */
 export async function readOfrepContext(request: Request): Promise<EvaluationContext> {
-  return parseOfrepRequest(await readJsonBody(request));
+  const body = await readJsonBody(request);
+  return ofrepContext(schemas ?? await requestSchemas(), body);
 }
 
 /** The same checks on a body already parsed (the RPC entrypoint's `{context}`). */
 export async function parseOfrepRequest(body: unknown): Promise<EvaluationContext> {
-  const parsed = (schemas ?? await requestSchemas()).ofrepEvaluationRequestSchema().safeParse(body);
+  return ofrepContext(schemas ?? await requestSchemas(), body);
+}
+
+function ofrepContext(loaded: typeof Schemas, body: unknown): EvaluationContext {
+  const parsed = loaded.ofrepEvaluationRequestSchema().safeParse(body);
   if (parsed.success) return parsed.data.context;
   const { path, message } = firstIssue(parsed.error);
   if (path === "") throw parseError(message);

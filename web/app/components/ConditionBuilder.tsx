@@ -12,13 +12,15 @@ interface Props {
   segments: string[];
   /** Prefix of the inputs' accessible names (e.g. the rule's name). */
   label: string;
+  /** What no conditions means here (a rule: everyone; a segment: nobody beyond its included keys). */
+  emptyText?: string;
 }
 
-export function ConditionBuilder({ groups, onChange, segments, label }: Props) {
+export function ConditionBuilder({ groups, onChange, segments, label, emptyText = "No conditions: every user matches." }: Props) {
   const setGroup = (index: number, group: GroupDraft) => onChange(groups.map((g, i) => (i === index ? group : g)));
   return (
     <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
-      <legend className="small muted">{groups.length === 0 ? "No conditions: every user matches." : "Users match when any group below matches."}</legend>
+      <legend className="small muted">{groups.length === 0 ? emptyText : "Users match when any group below matches."}</legend>
       {groups.map((group, gi) => (
         <div className="group" key={gi} role="group" aria-label={`${label}: condition group ${gi + 1}`}>
           {gi > 0 && <p className="small muted" style={{ margin: "0 0 0.25rem" }}>— or —</p>}

@@ -103,7 +103,7 @@ export default function Contexts() {
           </li>
         ))}
       </ul>
-      {canEdit ? <ContextForm key={editing?.id ?? "new"} ctx={editing} /> : <p className="small muted">Only team admins change contexts.</p>}
+      {canEdit ? <ContextForm key={editing?.id ?? (result?.ok ? `new:${result.message}` : "new")} ctx={editing} /> : <p className="small muted">Only team admins change contexts.</p>}
     </div>
   );
 }

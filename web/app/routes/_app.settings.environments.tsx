@@ -121,7 +121,7 @@ export default function Environments() {
           </table>
         </div>
       )}
-      {canEdit ? <EnvironmentForm key={editing?.id ?? "new"} env={editing} /> : <p className="small muted">Only team admins change environments.</p>}
+      {canEdit ? <EnvironmentForm key={editing?.id ?? (result?.ok ? `new:${result.message}` : "new")} env={editing} /> : <p className="small muted">Only team admins change environments.</p>}
     </div>
   );
 }

@@ -86,7 +86,7 @@ export default function Pipelines() {
           </li>
         ))}
       </ul>
-      {canEdit ? <PipelineForm key={editing?.id ?? "new"} pipeline={editing} environments={environments} /> : <p className="small muted">Only team admins change pipelines.</p>}
+      {canEdit ? <PipelineForm key={editing?.id ?? (result?.ok ? `new:${result.message}` : "new")} pipeline={editing} environments={environments} /> : <p className="small muted">Only team admins change pipelines.</p>}
     </div>
   );
 }

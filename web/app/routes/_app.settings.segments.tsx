@@ -121,7 +121,7 @@ export default function Segments() {
           </table>
         </div>
       )}
-      {canEdit ? <SegmentForm key={editing?.id ?? "new"} segment={editing} /> : <p className="small muted">Team admins and requesters change segments.</p>}
+      {canEdit ? <SegmentForm key={editing?.id ?? (result?.ok ? `new:${result.message}` : "new")} segment={editing} /> : <p className="small muted">Team admins and requesters change segments.</p>}
     </div>
   );
 }

@@ -93,10 +93,24 @@ describe("settings: configuration", () => {
     await confirmDelete(page, "qa");
     await page.locator('tr[data-environment="qa"]').waitFor({ state: "detached" });
     expect(await page.locator("tr[data-environment]").count()).toBe(3);
+
+    // A protected environment's own policy goes with it.
+    await page.getByLabel("Name").fill("Canary");
+    await page.getByLabel("Key").fill("canary");
+    await page.getByLabel("Type").selectOption("production");
+    await page.getByLabel("Require approval for changes in this environment").check();
+    await submit(page, page.getByRole("button", { name: "Create environment" }));
+    expect(await cellTexts(page, 'tr[data-environment="canary"]')).toEqual(["Canary", "canary", "production", "1 approval Canary approvals"]);
+    const dialog = await confirmDelete(page, "canary");
+    await page.locator('tr[data-environment="canary"]').waitFor({ state: "detached" });
+    expect(await dialog.count()).toBe(0);
+    const after = await adminGraphQL<{ approvalPolicies: unknown[] }>(stack.adminUrl, "teamadmin",
+      `query { approvalPolicies(teamId: "00000000-0000-4000-8000-0000000000a1") { name } }`);
+    expect(after.approvalPolicies).toEqual([]);
     await context.close();
   });
 
-  test("pipelines: at least one stage, create, stages reordered by keyboard persist after reload, delete", async () => {
+  test("pipelines: at least one stage, create, stages reordered by keyboard and by pointer persist after reload, delete", async () => {
     const { context, page } = await signIn(browser, stack.consoleUrl, "teamadmin");
     await page.goto("/settings/pipelines");
     await page.getByRole("heading", { name: "Pipelines", exact: true }).waitFor();
@@ -127,7 +141,22 @@ describe("settings: configuration", () => {
     await page.getByText("Pipeline Fast lane saved.").waitFor();
     await page.reload();
     expect(await page.getByRole("list", { name: "Stages of Fast lane" }).locator("li").allInnerTexts()).toEqual(["Production", "Development"]);
-    expect(await page.locator("li.stage-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-stage")))).toEqual(["production", "development"]);
+    const stageOrder = () => page.locator("li.stage-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-stage")));
+    expect(await stageOrder()).toEqual(["production", "development"]);
+
+    // Pointer: drag Development's handle above Production.
+    const handle = page.getByRole("button", { name: /^Reorder Development/ });
+    const from = (await handle.boundingBox())!;
+    const to = (await page.locator("li.stage-item").first().boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, from.y - 10, { steps: 5 });
+    await page.mouse.move(to.x + 20, to.y + 5, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(stageOrder).toEqual(["development", "production"]);
+    await submit(page, page.getByRole("button", { name: "Save pipeline" }));
+    await page.reload();
+    expect(await page.getByRole("list", { name: "Stages of Fast lane" }).locator("li").allInnerTexts()).toEqual(["Development", "Production"]);
 
     await confirmDelete(page, "Fast lane");
     await page.locator('li[data-pipeline="Fast lane"]').waitFor({ state: "detached" });

@@ -42,8 +42,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = text(form, "intent");
   if (intent === "delete") {
-    const result = await attempt(() => context.auth.gql(DeleteEnvironmentDoc, { id: text(form, "id") }));
-    return isFailure(result) ? result : { ok: true as const, message: `Environment ${result.deleteEnvironment.key} deleted.` };
+    // The policy this screen keeps for the environment alone goes with it (the API leaves policies be).
+    const id = text(form, "id");
+    const { approvalPolicies } = await context.auth.gql(EnvironmentsPageDoc, { teamId: team.id });
+    const own = approvalPolicies.find((p) => p.appliesTo === "specific" && p.environmentIds.length === 1 && p.environmentIds[0] === id);
+    const result = await attempt(() => context.auth.gql(DeleteEnvironmentDoc, { id }));
+    if (isFailure(result)) return result;
+    const key = result.deleteEnvironment.key;
+    const cleanup = own ? await attempt(() => context.auth.gql(DeleteProtectionDoc, { id: own.id })) : null;
+    if (isFailure(cleanup)) return failure({ ...cleanup.error, message: `Environment ${key} was deleted, but its approval policy ${own!.name} remains: ${cleanup.error.message}` });
+    return { ok: true as const, message: `Environment ${key} deleted.` };
   }
   const input = readForm(form);
   const problems = environmentProblems(input);
@@ -111,7 +119,7 @@ export default function Environments() {
                     {canEdit && <Link className="button" to={`?edit=${env.id}`} aria-label={`Edit ${env.key}`}>Edit</Link>}
                     {canEdit && (
                       <ConfirmDelete id={env.id} what={env.key}>
-                        Its clients, stages and pipeline stages must go first: the API refuses while anything uses it.
+                        Its clients, flag stages and pipeline stages must go first: the API refuses while anything uses it.{env.protection.own && ` Its approval policy ${env.protection.own.name} goes with it.`}
                       </ConfirmDelete>
                     )}
                   </td>

@@ -203,8 +203,12 @@ describe("settings: configuration", () => {
     await page.getByLabel("Key", { exact: true }).fill("nl_users");
     await page.getByLabel("Name").fill("Dutch users");
     await page.getByRole("button", { name: "Add conditions" }).click();
+    // The team's context attributes are suggested for the attribute.
+    const attribute = page.getByLabel("Segment group 1 condition 1 attribute");
+    const suggestions = page.locator(`datalist[id="${await attribute.getAttribute("list")}"] option`);
+    expect(await suggestions.evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(["email", "plan", "role", "targetingKey"]);
     // The builder's own check: a condition needs its value.
-    await page.getByLabel("Segment group 1 condition 1 attribute").fill("country");
+    await attribute.fill("country");
     await page.getByRole("button", { name: "Create segment" }).click();
     await page.getByText("Group 1, condition 1: Enter a value.").waitFor();
     await page.getByLabel("Segment group 1 condition 1 value").fill("NL");

@@ -26,7 +26,9 @@ const EDITORS = new Set(["team_admin", "requester"]);
 export async function loader({ context }: LoaderFunctionArgs) {
   const team = await requireTeam(context);
   const data = await context.auth.query(SegmentsPageDoc, { teamId: team.id });
-  return { segments: data.segments.nodes, canEdit: EDITORS.has(data.team.myRole ?? "") };
+  // The contexts' attribute names, suggested in the condition builder.
+  const attributes = [...new Set(["targetingKey", ...data.contexts.nodes.flatMap((c) => c.attributes.map((a) => a.name))])].sort();
+  return { segments: data.segments.nodes, attributes, canEdit: EDITORS.has(data.team.myRole ?? "") };
 }
 
 function readForm(form: FormData) {
@@ -80,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type Segment = ReturnType<typeof useLoaderData<typeof loader>>["segments"][number];
 
 export default function Segments() {
-  const { segments, canEdit } = useLoaderData<typeof loader>();
+  const { segments, attributes, canEdit } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const editing = segments.find((s) => s.id === params.get("edit"));
   const result = useActionData<typeof action>();
@@ -121,7 +123,7 @@ export default function Segments() {
           </table>
         </div>
       )}
-      {canEdit ? <SegmentForm key={editing?.id ?? (result?.ok ? `new:${result.message}` : "new")} segment={editing} /> : <p className="small muted">Team admins and requesters change segments.</p>}
+      {canEdit ? <SegmentForm key={editing?.id ?? (result?.ok ? `new:${result.message}` : "new")} segment={editing} attributes={attributes} /> : <p className="small muted">Team admins and requesters change segments.</p>}
     </div>
   );
 }
@@ -135,7 +137,7 @@ function who(s: Segment): string {
   return parts.join(" · ");
 }
 
-function SegmentForm({ segment }: { segment?: Segment }) {
+function SegmentForm({ segment, attributes }: { segment?: Segment; attributes: string[] }) {
   const result = useActionData<typeof action>();
   const here = useHere();
   const busy = useNavigation().state === "submitting";
@@ -192,7 +194,7 @@ function SegmentForm({ segment }: { segment?: Segment }) {
         <span id="segment-keys-hint" className="hint">One per line or comma-separated. Excluded wins over included and conditions.</span>
         <div className="stack" data-field="match" tabIndex={-1}>
           <h3 style={{ margin: 0, fontSize: "1rem" }}>Conditions</h3>
-          <ConditionBuilder groups={groups} onChange={setGroups} segments={[]} label="Segment"
+          <ConditionBuilder groups={groups} onChange={setGroups} segments={[]} label="Segment" attributes={attributes}
             emptyText="No conditions: only the included keys are in the segment." />
           <FieldProblem id="segment-match-problem" message={note("match")} />
         </div>

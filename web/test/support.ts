@@ -101,3 +101,10 @@ export async function adminGraphQL<T>(adminUrl: string, login: string, query: st
   const { login: session } = await call(`mutation($l:String!,$p:String!){ login(input:{login:$l,password:$p}){ accessToken } }`, { l: login, p: PASSWORD }) as { login: { accessToken: string } };
   return call(query, variables, session.accessToken) as Promise<T>;
 }
+
+/** The page as it is now: its serious axe violations labelled `label`, and a full-page screenshot `file`.png. */
+export async function auditScreen(page: Page, label: string, file: string): Promise<string[]> {
+  const problems = (await seriousViolations(page)).map((v) => `${label}: ${v}`);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${file}.png`), fullPage: true });
+  return problems;
+}

@@ -66,4 +66,15 @@ describe("segments", { timeout: 30_000 }, () => {
     const created = ok(await as("requester", CREATE, { input: { teamId: DEMO_TEAM_ID, key: "unused", name: "U" } })).createSegment;
     expect(ok(await as("requester", `mutation($id: ID!) { deleteSegment(id: $id) { key } }`, { id: created.id })).deleteSegment).toEqual({ key: "unused" });
   });
+
+  it("lists the features whose rules use a segment, and none for an unused one", async () => {
+    const created = ok(await as("requester", CREATE, { input: { teamId: DEMO_TEAM_ID, key: "nobody_yet", name: "N" } })).createSegment;
+    const USED = `query($t: ID!) { segments(teamId: $t) { nodes { key usedBy { featureId featureKey } } } }`;
+    const list = ok(await as("viewer", USED, { t: DEMO_TEAM_ID })).segments.nodes;
+    expect(list).toEqual([
+      { key: "beta_testers", usedBy: [{ featureId: expect.any(String), featureKey: "homepage_layout" }] },
+      { key: "nobody_yet", usedBy: [] },
+    ]);
+    expect(created.key).toBe("nobody_yet");
+  });
 });

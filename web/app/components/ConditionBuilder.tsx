@@ -12,13 +12,18 @@ interface Props {
   segments: string[];
   /** Prefix of the inputs' accessible names (e.g. the rule's name). */
   label: string;
+  /** What no conditions means here (a rule: everyone; a segment: nobody beyond its included keys). */
+  emptyText?: string;
+  /** Attribute names to suggest (the team's contexts), offered as the attribute input's list. */
+  attributes?: string[];
 }
 
-export function ConditionBuilder({ groups, onChange, segments, label }: Props) {
+export function ConditionBuilder({ groups, onChange, segments, label, emptyText = "No conditions: every user matches.", attributes = [] }: Props) {
+  const listId = useId();
   const setGroup = (index: number, group: GroupDraft) => onChange(groups.map((g, i) => (i === index ? group : g)));
   return (
     <fieldset className="stack" style={{ border: "none", padding: 0, margin: 0 }}>
-      <legend className="small muted">{groups.length === 0 ? "No conditions: every user matches." : "Users match when any group below matches."}</legend>
+      <legend className="small muted">{groups.length === 0 ? emptyText : "Users match when any group below matches."}</legend>
       {groups.map((group, gi) => (
         <div className="group" key={gi} role="group" aria-label={`${label}: condition group ${gi + 1}`}>
           {gi > 0 && <p className="small muted" style={{ margin: "0 0 0.25rem" }}>— or —</p>}
@@ -35,6 +40,7 @@ export function ConditionBuilder({ groups, onChange, segments, label }: Props) {
               key={ci}
               condition={condition}
               segments={segments}
+              attributeList={attributes.length ? listId : undefined}
               label={`${label} group ${gi + 1} condition ${ci + 1}`}
               onChange={(next) => setGroup(gi, { ...group, conditions: group.conditions.map((c, i) => (i === ci ? next : c)) })}
               onRemove={() => setGroup(gi, { ...group, conditions: group.conditions.filter((_, i) => i !== ci) })}
@@ -43,13 +49,14 @@ export function ConditionBuilder({ groups, onChange, segments, label }: Props) {
           <button type="button" onClick={() => setGroup(gi, { ...group, conditions: [...group.conditions, emptyCondition()] })}>Add condition</button>
         </div>
       ))}
+      {attributes.length > 0 && <datalist id={listId}>{attributes.map((a) => <option key={a} value={a} />)}</datalist>}
       <div><button type="button" onClick={() => onChange([...groups, emptyGroup()])}>Add {groups.length ? "an OR group" : "conditions"}</button></div>
     </fieldset>
   );
 }
 
-function ConditionRow({ condition, onChange, onRemove, segments, label }: {
-  condition: ConditionDraft; onChange: (c: ConditionDraft) => void; onRemove: () => void; segments: string[]; label: string;
+function ConditionRow({ condition, onChange, onRemove, segments, label, attributeList }: {
+  condition: ConditionDraft; onChange: (c: ConditionDraft) => void; onRemove: () => void; segments: string[]; label: string; attributeList?: string;
 }) {
   const id = useId();
   const info = OPERATORS[condition.operator];
@@ -58,7 +65,7 @@ function ConditionRow({ condition, onChange, onRemove, segments, label }: {
     <div className="condition">
       <div className="field">
         <label htmlFor={`${id}-attr`}>Attribute</label>
-        <input id={`${id}-attr`} value={condition.attribute} placeholder="e.g. country" aria-label={`${label} attribute`}
+        <input id={`${id}-attr`} value={condition.attribute} placeholder="e.g. country" aria-label={`${label} attribute`} list={attributeList}
           onChange={(e) => onChange({ ...condition, attribute: e.target.value })} />
       </div>
       <div className="field">

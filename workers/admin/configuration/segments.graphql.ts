@@ -1,5 +1,5 @@
 // Segments: named groups of users for in_segment rules (team admins and requesters).
-import { createSegment, deleteSegment, getSegment, listSegments, updateSegment } from "./segments";
+import { createSegment, deleteSegment, getSegment, listSegments, segmentUsers, updateSegment, type SegmentRow } from "./segments";
 import type { ModuleResolvers } from "../graphql/module";
 import { stripNulls } from "./targeting.graphql";
 
@@ -16,8 +16,16 @@ export const typeDefs = /* GraphQL */ `
     excluded: [String!]!
     "OR of groups; an empty list matches nobody (beyond the included keys)."
     match: [ConditionGroup!]!
+    "The team's features whose rules reference this segment, by key (deletion waits until none do)."
+    usedBy: [SegmentUser!]!
     createdAt: DateTime!
     updatedAt: DateTime!
+  }
+
+  "A feature with a rule (in some environment) that references the segment."
+  type SegmentUser {
+    featureId: ID!
+    featureKey: String!
   }
 
   type SegmentConnection {
@@ -62,6 +70,10 @@ export const typeDefs = /* GraphQL */ `
 `;
 
 export const resolvers: ModuleResolvers = {
+  Segment: {
+    // The parent query already authorised the segment's team.
+    usedBy: (segment: SegmentRow, _args, ctx) => segmentUsers(ctx.deps, segment.teamId, segment.key),
+  },
   Query: {
     segment: async (_p, args: { id: string }, ctx) => getSegment(ctx.deps, await ctx.principal(), args.id),
     segments: async (_p, args: { teamId: string; first?: number; after?: string }, ctx) =>

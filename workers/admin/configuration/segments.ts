@@ -94,19 +94,24 @@ export async function updateSegment(deps: ControlDeps, principal: Principal, raw
   return after;
 }
 
+/** The team's features with a rule referencing the segment key (in_segment / not_in_segment), by key. */
+export async function segmentUsers(deps: ControlDeps, teamId: string, key: string): Promise<{ featureId: string; featureKey: string }[]> {
+  const teamRules = await deps.db.select({ featureId: features.id, featureKey: features.key, match: rules.match }).from(rules)
+    .innerJoin(featureStages, eq(featureStages.id, rules.stageId))
+    .innerJoin(features, eq(features.id, featureStages.featureId))
+    .where(eq(features.teamId, teamId));
+  const users = new Map<string, string>();
+  for (const rule of teamRules) {
+    if (referencedSegments(rule.match).some((ref) => ref.key === key)) users.set(rule.featureKey, rule.featureId);
+  }
+  return [...users].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([featureKey, featureId]) => ({ featureId, featureKey }));
+}
+
 /** CONFLICT while a rule of the team references the segment (naming the feature). */
 export async function deleteSegment(deps: ControlDeps, principal: Principal, id: string): Promise<SegmentRow> {
   const teamId = await authorizeEntity(deps, principal, "segment", id, CONFIGURE_FEATURES);
-  const [[before], teamRules] = await deps.db.batch([
-    deps.db.select().from(segments).where(eq(segments.id, id)).limit(1),
-    deps.db.select({ featureKey: features.key, match: rules.match }).from(rules)
-      .innerJoin(featureStages, eq(featureStages.id, rules.stageId))
-      .innerJoin(features, eq(features.id, featureStages.featureId))
-      .where(eq(features.teamId, teamId)),
-  ]);
-  const users = [...new Set(teamRules
-    .filter((rule) => referencedSegments(rule.match).some((ref) => ref.key === before!.key))
-    .map((rule) => rule.featureKey))].sort();
+  const [before] = await deps.db.select().from(segments).where(eq(segments.id, id)).limit(1);
+  const users = (await segmentUsers(deps, teamId, before!.key)).map((u) => u.featureKey);
   if (users.length) throw conflict(`Segment ${before!.key} is still used by rules of ${users.join(", ")}; change those rules first`);
   await commit(deps, {
     actor: principal,

@@ -17,3 +17,6 @@ export function tokenState(token: { revokedAt?: string | null; expiresAt: string
   if (token.revokedAt) return "revoked";
   return Date.parse(token.expiresAt) <= now ? "expired" : "active";
 }
+
+/** An automation token's service user (docs/ROLES.md): listed with the tokens, not with people. Usernames of people cannot contain ':'. */
+export const isServiceUser = (user: { username: string }) => user.username.startsWith("token:");

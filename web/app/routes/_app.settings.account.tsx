@@ -99,10 +99,12 @@ export default function Account() {
                 </tr>
               ))} />
         {others.length > 0
-          ? <ConfirmAction intent="revoke-others" fields={{}} label={`Sign out all other sessions (${others.length})`}
-              title="Sign out everywhere else?" confirmLabel="Sign out the others" pendingLabel="Signing out…">
-              <p>{others.length === 1 ? "One other session ends" : `${others.length} other sessions end`} at once; this one continues.</p>
-            </ConfirmAction>
+          ? <div className="row">
+              <ConfirmAction intent="revoke-others" fields={{}} label={`Sign out all other sessions (${others.length})`}
+                title="Sign out everywhere else?" confirmLabel="Sign out the others" pendingLabel="Signing out…">
+                <p>{others.length === 1 ? "One other session ends" : `${others.length} other sessions end`} at once; this one continues.</p>
+              </ConfirmAction>
+            </div>
           : <p className="small muted">This is your only session.</p>}
       </section>
     </div>

@@ -1,7 +1,7 @@
 // The Settings area: a side nav of every section, grouped, each marked with what the signed-in
 // user's role in the current team allows (docs/ROLES.md); the section itself renders beside it.
 import type { MetaFunction } from "@remix-run/cloudflare";
-import { NavLink, Outlet } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLocation } from "@remix-run/react";
 import { ACCESS_NOTE, accessTo, SETTINGS_GROUPS, type Actor, type TeamRole } from "~/lib/settings-sections";
 import { useShell } from "./_app";
 
@@ -15,8 +15,11 @@ export function useActor(): Actor {
 
 export default function SettingsLayout() {
   const actor = useActor();
+  // On a phone the side nav would push a section below the fold: inside a section it gives way to
+  // a link back to the overview, which lists every section.
+  const inSection = useLocation().pathname.replace(/\/$/, "") !== "/settings";
   return (
-    <div className="settings">
+    <div className={inSection ? "settings in-section" : "settings"}>
       <nav className="settings-nav" aria-label="Settings">
         <NavLink to="/settings" end className="settings-home">Settings</NavLink>
         {SETTINGS_GROUPS.map((group) => (
@@ -38,6 +41,7 @@ export default function SettingsLayout() {
         ))}
       </nav>
       <div className="settings-body">
+        {inSection && <Link to="/settings" className="settings-back">← All settings</Link>}
         <Outlet />
       </div>
     </div>

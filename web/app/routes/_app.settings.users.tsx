@@ -15,7 +15,7 @@ import {
 } from "~/lib/docs/people";
 import { text } from "~/lib/form";
 import { generatePassword, memberProblems, userProblems } from "~/lib/identity-forms";
-import { formatTime, roleLabel, TEAM_ROLES } from "~/lib/people-format";
+import { formatTime, isServiceUser, roleLabel, TEAM_ROLES } from "~/lib/people-format";
 import { perform, refusal, unknownIntent } from "~/lib/settings-action.server";
 import { loadShell, requireTeam } from "~/lib/team.server";
 
@@ -30,7 +30,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
     current ? context.auth.query(TeamMembersDoc, { teamId: current.id }) : null,
     me.isSystemAdmin ? context.auth.query(AllUsersDoc, {}) : null,
   ]);
-  return { me: { id: me.id, isSystemAdmin: me.isSystemAdmin }, team: members?.team ?? null, users: users?.users ?? null };
+  const people = users && { ...users.users, nodes: users.users.nodes.filter((u) => !isServiceUser(u)) };
+  return { me: { id: me.id, isSystemAdmin: me.isSystemAdmin }, team: members?.team ?? null, users: people };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -101,7 +102,7 @@ function Members({ team, me }: { team: NonNullable<Loaded["team"]>; me: Loaded["
                 <td data-label="Email" className="small">{m.user.email}</td>
                 <td data-label="Role">
                   {canManage
-                    ? <CheckedForm intent="set-role" hidden={{ userId: m.user.id }} className="inline-form" label={`Role of ${m.user.username}`}
+                    ? <CheckedForm intent="set-role" hidden={{ userId: m.user.id }} className="inline-form" label={`Change the role of ${m.user.username}`}
                         submitLabel="Change role" pendingLabel="Changing…">
                         <SelectField name="role" label={`Role of ${m.user.username}`} options={ROLE_OPTIONS} defaultValue={m.role} key={m.role} hideLabel />
                       </CheckedForm>
@@ -136,7 +137,9 @@ function Members({ team, me }: { team: NonNullable<Loaded["team"]>; me: Loaded["
 function AllUsers({ users, meId }: { users: NonNullable<Loaded["users"]>; meId: string }) {
   return (
     <section className="stack" aria-labelledby="users-title">
-      <h2 id="users-title">All users <span className="small muted">({users.totalCount})</span></h2>
+      <h2 id="users-title">All users <span className="small muted">({users.nodes.length})</span></h2>
+      {users.pageInfo.hasNextPage && <p className="small">Showing the first 100 users by username.</p>}
+      <p className="small muted">Automation tokens act through service users of their own; they are managed under Automation tokens and not listed here.</p>
       <SettingsTable label="All users" columns={["User", "Status", "Teams", "Last sign-in"]} empty="No users."
         rows={users.nodes.map((u) => (
               <tr key={u.id} data-user={u.username}>
@@ -158,7 +161,7 @@ function AllUsers({ users, meId }: { users: NonNullable<Loaded["users"]>; meId: 
                           </ConfirmAction>
                         : <CheckedForm intent="enable-user" hidden={{ userId: u.id }} className="inline-form" label={`Enable ${u.username}`} submitLabel="Enable" pendingLabel="Enabling…" />}
                       <ConfirmAction intent="reset-password" fields={{ userId: u.id }} label="Reset password" accessibleLabel={`Reset the password of ${u.username}`}
-                        title={`Give ${u.username} a new temporary password?`} confirmLabel="Reset password" pendingLabel="Resetting…"
+                        title={`Give ${u.username} a new temporary password?`} confirmLabel="Reset password" pendingLabel="Resetting…" danger={false}
                         success={(d) => <SecretOnce label="Temporary password" value={String(d.temporaryPassword)}>Give it to {u.username}: they must change it when they sign in. It is shown only this once.</SecretOnce>}>
                         <p>Their sessions end at once, and they must choose a new password at their next sign-in.</p>
                       </ConfirmAction>

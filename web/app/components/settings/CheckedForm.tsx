@@ -44,9 +44,11 @@ export function CheckedForm<T extends object = object>({
   const shown: Problems = { ...problems };
   if (result && !result.ok && apiField && fieldNames.has(apiField) && !shown[apiField]) shown[apiField] = result.error.message;
 
+  // Reset as soon as the success arrives (before the page's data is re-read), so nothing typed
+  // while the data reloads is wiped.
   useEffect(() => {
-    if (fetcher.state === "idle" && result?.ok && resetOnSuccess) form.current?.reset();
-  }, [fetcher.state, result, resetOnSuccess]);
+    if (result?.ok && resetOnSuccess) form.current?.reset();
+  }, [result, resetOnSuccess]);
 
   return (
     <FormContext.Provider value={{ prefix, problems: shown }}>

@@ -78,7 +78,7 @@ describe("settings: people and access", () => {
     await context.close();
   }, 60_000);
 
-  test("teams: a system admin creates (checked first), renames, and deletes after confirming", async () => {
+  test("teams: a system admin creates (checked first), renames, and deletes after confirming; a team admin renames theirs", async () => {
     const { context, page } = await signIn(browser, stack.consoleUrl, "admin");
     await page.goto("/settings/teams");
     const posts = countPosts(page);
@@ -95,7 +95,7 @@ describe("settings: people and access", () => {
     await row.waitFor();
     expect(await row.textContent()).toContain("Checkout and billing");
 
-    await row.getByText("Edit").click();
+    await row.getByText("Edit", { exact: true }).click();
     const edit = page.getByRole("form", { name: "Edit Payments" });
     await edit.getByLabel("Name").fill("Payments EU");
     await send(page, edit.getByRole("button", { name: "Save team" }));
@@ -111,7 +111,23 @@ describe("settings: people and access", () => {
     await confirm(page, renamed.getByRole("button", { name: "Delete Payments EU" }), "Delete the team Payments EU?", "Delete team");
     await renamed.waitFor({ state: "detached" });
     await context.close();
-  }, 60_000);
+
+    // A team admin renames their own team, and neither creates nor deletes teams.
+    const tess = await signIn(browser, stack.consoleUrl, "teamadmin");
+    await tess.page.goto("/settings/teams");
+    const acme = tess.page.locator("tr[data-team='Acme']");
+    await acme.getByText("Team admin").waitFor();
+    expect(await tess.page.getByRole("button", { name: /^Delete / }).count()).toBe(0);
+    expect(await tess.page.getByRole("form", { name: "New team" }).count()).toBe(0);
+    for (const [from, to] of [["Acme", "Acme Corp"], ["Acme Corp", "Acme"]] as const) {
+      await tess.page.locator(`tr[data-team='${from}']`).getByText("Edit", { exact: true }).click();
+      const form = tess.page.getByRole("form", { name: `Edit ${from}` });
+      await form.getByLabel("Name").fill(to);
+      await send(tess.page, form.getByRole("button", { name: "Save team" }));
+      await tess.page.locator(`tr[data-team='${to}']`).waitFor();
+    }
+    await tess.context.close();
+  }, 90_000);
 
   test("users: created with a temporary password shown once, who must change it at sign-in; role changed, removed, disabled and enabled", async () => {
     const { context, page } = await signIn(browser, stack.consoleUrl, "admin");
@@ -221,7 +237,7 @@ describe("settings: people and access", () => {
     await send(page, assign.getByRole("button", { name: "Add to role" }));
     await role.getByRole("list", { name: "Members of Security reviewers" }).getByText("Vic Viewer").waitFor();
 
-    await role.getByText("Edit Security reviewers").click();
+    await role.getByText("Edit", { exact: true }).click();
     const edit = page.getByRole("form", { name: "Edit Security reviewers" });
     await edit.getByLabel("Description").fill("Approve changes touching auth");
     await send(page, edit.getByRole("button", { name: "Save role" }));
@@ -322,6 +338,17 @@ describe("settings: people and access", () => {
       await form.getByText("Password changed. Your other sessions were ended.").waitFor();
       await expect.poll(() => form.getByLabel("Current password").inputValue()).toBe("");
     }
+
+    // Profile: checked first, then saved; the header shows the new name.
+    const profile = page.getByRole("form", { name: "Profile" });
+    await profile.getByLabel("Email").fill("rita@");
+    await profile.getByRole("button", { name: "Save profile" }).click();
+    await profile.getByText("must be an email address").waitFor();
+    await profile.getByLabel("Email").fill("rita@acme.test");
+    await profile.getByLabel("Display name").fill("Rita R.");
+    await send(page, profile.getByRole("button", { name: "Save profile" }));
+    await profile.getByText("Profile saved.").waitFor();
+    await page.locator(".topbar .who").getByText("Rita R.").waitFor();
     for (const session of [here, laptop, phone]) await session.context.close();
   }, 120_000);
 

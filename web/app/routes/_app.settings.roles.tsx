@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
 import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
 import {
   AssignCustomRoleDoc, CreateCustomRoleDoc, CustomRolesDoc, DeleteCustomRoleDoc, UnassignCustomRoleDoc, UpdateCustomRoleDoc,
@@ -117,14 +118,15 @@ export default function Roles() {
                         options={[{ value: "", label: "Choose a member" }, ...candidates.map((u) => ({ value: u.id, label: u.displayName || u.username }))]} />
                     </CheckedForm>
                   )}
-                  <details>
-                    <summary>Edit {role.name}</summary>
-                    <CheckedForm intent="update" hidden={{ roleId: role.id }} check={customRoleProblems} label={`Edit ${role.name}`}
-                      submitLabel="Save role" pendingLabel="Saving…">
-                      <Field name="name" label="Name" defaultValue={role.name} required maxLength={100} />
-                      <Field name="description" label="Description" defaultValue={role.description} maxLength={500} />
-                    </CheckedForm>
-                  </details>
+                  <EditDisclosure label={`Edit ${role.name}`}>
+                    {(close) => (
+                      <CheckedForm intent="update" hidden={{ roleId: role.id }} check={customRoleProblems} label={`Edit ${role.name}`}
+                        submitLabel="Save role" pendingLabel="Saving…" onSuccess={close}>
+                        <Field name="name" label="Name" defaultValue={role.name} required maxLength={100} />
+                        <Field name="description" label="Description" defaultValue={role.description} maxLength={500} />
+                      </CheckedForm>
+                    )}
+                  </EditDisclosure>
                 </div>
               )}
             </li>

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field } from "~/components/settings/CheckedForm";
 import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
 import { CreateTeamDoc, DeleteTeamDoc, TeamsSettingsDoc, UpdateTeamDoc } from "~/lib/docs/people";
@@ -55,14 +56,15 @@ export default function Teams() {
                   <td>
                     <div className="row">
                       {canEdit && (
-                        <details>
-                          <summary aria-label={`Edit ${team.name}`}>Edit</summary>
-                          <CheckedForm intent="update" hidden={{ id: team.id }} check={teamProblems} label={`Edit ${team.name}`}
-                            submitLabel="Save team" pendingLabel="Saving…">
-                            <Field name="name" label="Name" defaultValue={team.name} required maxLength={100} />
-                            <Field name="description" label="Description" defaultValue={team.description} maxLength={2000} />
-                          </CheckedForm>
-                        </details>
+                        <EditDisclosure label={`Edit ${team.name}`}>
+                          {(close) => (
+                            <CheckedForm intent="update" hidden={{ id: team.id }} check={teamProblems} label={`Edit ${team.name}`}
+                              submitLabel="Save team" pendingLabel="Saving…" onSuccess={close}>
+                              <Field name="name" label="Name" defaultValue={team.name} required maxLength={100} />
+                              <Field name="description" label="Description" defaultValue={team.description} maxLength={2000} />
+                            </CheckedForm>
+                          )}
+                        </EditDisclosure>
                       )}
                       {isSystemAdmin && (
                         <ConfirmAction intent="delete" fields={{ id: team.id }} label="Delete" accessibleLabel={`Delete ${team.name}`}

@@ -24,6 +24,8 @@ interface Props<T extends object> {
   success?: (data: { ok: true } & T) => ReactNode;
   /** Clears the inputs after a success. */
   resetOnSuccess?: boolean;
+  /** Called once per success (e.g. to close the disclosure holding the form). */
+  onSuccess?: () => void;
   className?: string;
   label?: string;
   danger?: boolean;
@@ -31,7 +33,7 @@ interface Props<T extends object> {
 }
 
 export function CheckedForm<T extends object = object>({
-  intent, hidden, check, submitLabel, pendingLabel, success, resetOnSuccess, className, label, danger, children,
+  intent, hidden, check, submitLabel, pendingLabel, success, resetOnSuccess, onSuccess, className, label, danger, children,
 }: Props<T>) {
   const fetcher = useFetcher<ActionResult<T>>();
   const prefix = useId();
@@ -46,8 +48,12 @@ export function CheckedForm<T extends object = object>({
 
   // Reset as soon as the success arrives (before the page's data is re-read), so nothing typed
   // while the data reloads is wiped.
+  const succeeded = useRef(onSuccess);
+  succeeded.current = onSuccess;
   useEffect(() => {
-    if (result?.ok && resetOnSuccess) form.current?.reset();
+    if (!result?.ok) return;
+    if (resetOnSuccess) form.current?.reset();
+    succeeded.current?.();
   }, [result, resetOnSuccess]);
 
   return (

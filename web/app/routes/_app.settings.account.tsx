@@ -12,6 +12,7 @@ import { text } from "~/lib/form";
 import { passwordChangeProblems, profileProblems } from "~/lib/identity-forms";
 import { formatTime, roleLabel } from "~/lib/people-format";
 import { perform, refusal, unknownIntent } from "~/lib/settings-action.server";
+import { loadShell } from "~/lib/team.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Settings · FluxGate" }];
 export { SectionError as ErrorBoundary };
@@ -25,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   switch (text(form, "intent")) {
     case "profile": {
-      const { me } = await context.auth.query(AccountDoc, {});
+      const { me } = await loadShell(context);
       return refusal(profileProblems(form)) ?? perform(() => context.auth.gql(UpdateUserDoc, {
         id: me.id, input: { displayName: text(form, "displayName"), email: text(form, "email") },
       }));

@@ -33,6 +33,8 @@ const everyone: Record<Role, Outcome> = {
 
 export const OPERATIONS: Operation[] = [
   { name: "me", query: "{ me { id } }", expected: everyone },
+  { name: "mySessions", query: "{ mySessions { id current } }", expected: everyone },
+  { name: "revokeOtherSessions", query: "mutation { revokeOtherSessions }", expected: everyone },
   { name: "rotateSigningKey", query: "mutation { rotateSigningKey { kid } }", expected: adminOnly },
   { name: "users", query: "{ users { totalCount } }", expected: adminOnly },
   {

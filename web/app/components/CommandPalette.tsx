@@ -4,6 +4,7 @@ import { useFetcher, useNavigate } from "@remix-run/react";
 import { Command } from "cmdk";
 import { useEffect, useRef } from "react";
 import type { loader as paletteLoader } from "~/routes/palette";
+import { SETTINGS_GROUPS } from "~/lib/settings-sections";
 
 const SCREENS = [
   { to: "/flags", label: "Flags" },
@@ -12,6 +13,11 @@ const SCREENS = [
   { to: "/kill-switches", label: "Kill switch monitor" },
   { to: "/audit", label: "Audit log" },
   { to: "/password", label: "Change password" },
+];
+
+const SETTINGS_SCREENS = [
+  { to: "/settings", label: "Settings" },
+  ...SETTINGS_GROUPS.flatMap((group) => group.sections.map((section) => ({ to: section.path, label: `Settings: ${section.label}` }))),
 ];
 
 export default function CommandPalette({ onClose }: { onClose: () => void }) {
@@ -33,7 +39,7 @@ export default function CommandPalette({ onClose }: { onClose: () => void }) {
         <Command.List>
           <Command.Empty>No match.</Command.Empty>
           <Command.Group heading="Screens">
-            {SCREENS.map((s) => <Command.Item key={s.to} value={`screen ${s.label}`} onSelect={() => go(s.to)}>{s.label}</Command.Item>)}
+            {[...SCREENS, ...SETTINGS_SCREENS].map((s) => <Command.Item key={s.to} value={`screen ${s.label}`} onSelect={() => go(s.to)}>{s.label}</Command.Item>)}
           </Command.Group>
           <Command.Group heading="Flags">
             {flags.state === "loading" && <Command.Loading>Loading flags…</Command.Loading>}

@@ -6,6 +6,7 @@ import { bootstrapAdmin, needsBootstrap, type BootstrapInput } from "./bootstrap
 import { commit } from "../core/commit";
 import { notFound } from "../core/errors";
 import { changePassword, login, logout, refreshSession } from "./sessions";
+import { listSessions, revokeOtherSessions, revokeSession } from "./session-list";
 import { rotateSigningKey } from "./signing-keys";
 import type { ModuleResolvers } from "../graphql/module";
 import { userById } from "./users.graphql";
@@ -53,6 +54,20 @@ export const typeDefs = /* GraphQL */ `
     user: User!
   }
 
+  "One of the caller's signed-in sessions (a login, kept alive by refreshes). Never its tokens."
+  type UserSession {
+    "The session id (the access token's sid)."
+    id: ID!
+    "The sign-in."
+    startedAt: DateTime!
+    "The latest refresh of its tokens (clients refresh while in use)."
+    lastActiveAt: DateTime!
+    "When it ends unless refreshed."
+    expiresAt: DateTime!
+    "The session this request is made with."
+    current: Boolean!
+  }
+
   type SigningKeyRotation {
     "The new active key."
     kid: ID!
@@ -64,6 +79,8 @@ export const typeDefs = /* GraphQL */ `
     bootstrapStatus: BootstrapStatus!
     "The caller (allowed while a password change is pending)."
     me: User!
+    "The caller's live sessions, most recently active first."
+    mySessions: [UserSession!]!
   }
 
   extend type Mutation {
@@ -89,6 +106,10 @@ export const typeDefs = /* GraphQL */ `
     logout: Boolean!
     "Sets a new password, clears a temporary one and ends the caller's other sessions."
     changePassword(input: ChangePasswordInput!): User!
+    "Ends one of the caller's sessions at once (its access tokens too). NOT_FOUND for an ended or another user's session."
+    revokeSession(id: ID!): Boolean!
+    "Ends every session of the caller except the current one; returns how many ended."
+    revokeOtherSessions: Int!
     "System admin: a new signing key; tokens signed by the old one stay valid until they expire."
     rotateSigningKey: SigningKeyRotation!
   }
@@ -96,6 +117,7 @@ export const typeDefs = /* GraphQL */ `
 
 export const resolvers: ModuleResolvers = {
   Query: {
+    mySessions: async (_parent, _args, ctx) => listSessions(ctx.deps, await ctx.principal()),
     bootstrapStatus: async (_parent, _args, ctx) => ({
       needsBootstrap: await needsBootstrap(ctx.deps), setupSecretRequired: ctx.deps.config.environment !== "development",
     }),
@@ -105,6 +127,11 @@ export const resolvers: ModuleResolvers = {
     },
   },
   Mutation: {
+    revokeSession: async (_parent, args: { id: string }, ctx) => {
+      await revokeSession(ctx.deps, await ctx.principal(), args.id);
+      return true;
+    },
+    revokeOtherSessions: async (_parent, _args, ctx) => revokeOtherSessions(ctx.deps, await ctx.principal()),
     bootstrapAdmin: async (_parent, args: { input: BootstrapInput }, ctx) => {
       const id = await bootstrapAdmin(ctx.deps, args.input);
       return ctx.loader(userById).load(id);

@@ -33,6 +33,7 @@ export interface TimeChartProps<Row> {
   emptyText?: string;
 }
 
+const DOTS_UP_TO = 90;
 const MARGIN = { top: 12, right: 16, bottom: 28, left: 52 };
 
 function TimeChart<Row>({ kind, label, rows, time, series, format = formatCount, max, from, to, height = 220, emptyText = "No data in this window." }: TimeChartProps<Row> & { kind: "line" | "area" }) {
@@ -71,6 +72,10 @@ function TimeChart<Row>({ kind, label, rows, time, series, format = formatCount,
                 <g key={s.label}>
                   {kind === "area" && <AreaClosed {...common} yScale={y} style={{ fill: colours[i], fillOpacity: 0.18 }} />}
                   <LinePath {...common} style={{ stroke: colours[i], strokeWidth: 2, fill: "none" }} />
+                  {/* Dots when points are few enough to tell apart (a lone point has no line). */}
+                  {rows.length <= DOTS_UP_TO && rows.filter(defined).map((r) => (
+                    <circle key={time(r).getTime()} cx={x(time(r))} cy={y(s.value(r) ?? 0)} r={2.5} style={{ fill: colours[i] }} />
+                  ))}
                 </g>
               );
             })}

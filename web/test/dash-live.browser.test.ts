@@ -68,6 +68,7 @@ describe("live dashboards", () => {
     expect(await page.locator('[data-kpi="success-rate"]').textContent()).toBe("100.0%");
     expect(await page.locator('[data-kpi="features"]').textContent()).toBe("1");
     // The time series' table alternative holds the same 7 evaluations.
+    await page.getByText("Show as table: Evaluations per 1 minutes").click();
     const rows = page.getByRole("table", { name: "Evaluations per 1 minutes" }).locator("tbody tr");
     const counts = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector("td")?.textContent?.replace(/,/g, "") ?? 0)));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(7);
@@ -84,28 +85,29 @@ describe("live dashboards", () => {
     await page.goto(`/dashboards/evaluations?env=${DEVELOPMENT_ID}&hours=1&interval=1`);
     // dark_mode's 10 (previous test) and max_upload_mb's 4.
     expect(await kpiBecomes(page, "evaluations", "14")).toBe("14");
+    await page.getByText("Show as table: By feature").click();
     const byFeature = page.getByRole("table", { name: "By feature" });
     expect(await byFeature.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent))).toEqual([
       "dark_mode1071.4%", "max_upload_mb428.6%",
     ]);
 
-    await page.getByLabel("Feature key").fill("max_upload_mb");
+    await page.getByLabel("Feature key", { exact: true }).fill("max_upload_mb");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/feature=max_upload_mb/);
     expect(await kpiBecomes(page, "evaluations", "4")).toBe("4");
     expect(new URL(page.url()).searchParams.get("env")).toBe(DEVELOPMENT_ID);
 
-    await page.getByLabel("Environment").selectOption(PRODUCTION_ID);
+    await page.getByLabel("Environment", { exact: true }).selectOption(PRODUCTION_ID);
     await page.waitForURL(new RegExp(`env=${PRODUCTION_ID}`));
     expect(await kpiBecomes(page, "evaluations", "0")).toBe("0");
 
     // A window longer than a day is read by a query, not pushed; the interval moves to one that fits.
-    await page.getByLabel("Environment").selectOption("");
+    await page.getByLabel("Environment", { exact: true }).selectOption("");
     await page.waitForURL((url) => !url.searchParams.has("env"));
-    await page.getByLabel("Window").selectOption("720");
+    await page.getByLabel("Window", { exact: true }).selectOption("720");
     await page.waitForURL(/hours=720/);
     expect(new URL(page.url()).searchParams.get("interval")).toBe("60");
-    expect(await page.getByLabel("Interval").locator("option[disabled]").allTextContents()).toEqual(["1 min", "5 min", "10 min", "15 min", "30 min"]);
+    expect(await page.getByLabel("Interval", { exact: true }).locator("option[disabled]").allTextContents()).toEqual(["1 min", "5 min", "10 min", "15 min", "30 min"]);
     await page.getByRole("status").filter({ hasText: "Not live" }).waitFor();
     expect(await kpiBecomes(page, "evaluations", "4")).toBe("4");
 
@@ -127,6 +129,7 @@ describe("live dashboards", () => {
     await evaluate("legacy_search", 2);
     expect(await kpiBecomes(page, "evaluations", "16")).toBe("16");
     expect(await documentMarked(page)).toBe(true);
+    await page.getByText("Show as table: Top 5 features (24 h)").click();
     const top = page.getByRole("table", { name: "Top 5 features (24 h)" });
     expect(await top.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent))).toEqual([
       "dark_mode1062.5%", "max_upload_mb425.0%", "legacy_search212.5%",

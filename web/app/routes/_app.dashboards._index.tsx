@@ -75,16 +75,16 @@ export default function SystemOverview() {
         <Kpi name="Kill switches engaged" id="killed" value={formatCount(metrics.activeKillSwitches)} link={{ to: "/kill-switches", text: "Open the monitor" }} />
       </dl>
       <div className="panels">
-        <section className="panel wide" aria-label="Evaluation volume">
+        <section className="panel wide">
           <AreaChart label="Evaluation volume, last 24 hours (per hour)" rows={current.rates} time={(r) => new Date(r.bucketStart)} from={from} to={to}
             series={[{ label: "Evaluations", value: (r) => r.evaluationCount }, { label: "Errors", value: (r) => r.errors, colour: "var(--danger)" }]} />
         </section>
-        <section className="panel" aria-label="Top 5 features">
+        <section className="panel">
           <BarChart label="Top 5 features (24 h)" orientation="horizontal" valueLabel="Evaluations" showShare
             data={current.topFeatures.map((f) => ({ label: f.key ?? "(none)", value: f.evaluationCount }))} />
           <p className="small"><Link to="/dashboards/evaluations">Evaluation analytics</Link></p>
         </section>
-        <section className="panel" aria-label="Feature growth">
+        <section className="panel">
           <LineChart label={`Feature growth, last ${GROWTH_DAYS} days`} rows={growth} time={(g) => new Date(g.bucketStart)}
             series={[{ label: "Features", value: (g) => g.cumulativeCount }, { label: "Created that day", value: (g) => g.featureCount }]} />
         </section>

@@ -150,33 +150,33 @@ function DashboardBody({ dashboard, filtered }: { dashboard: Dashboard; filtered
       </dl>
       <p className="muted small">{scope}, {dashboard.intervalMinutes}-minute buckets, {from.toISOString().slice(0, 16).replace("T", " ")} to {to.toISOString().slice(0, 16).replace("T", " ")} UTC.</p>
       <div className="panels">
-        <section className="panel wide" aria-label="Over time">
+        <section className="panel wide">
           <AreaChart label={`Evaluations per ${dashboard.intervalMinutes} minutes`} rows={rates} time={(r) => new Date(r.bucketStart)} from={from} to={to}
             series={[{ label: "Evaluations", value: (r) => r.evaluationCount }, { label: "Errors", value: (r) => r.errors, colour: "var(--danger)" }]} />
         </section>
-        <section className="panel wide" aria-label="Rates over time">
+        <section className="panel wide">
           <LineChart label="Success and cache-hit rates" rows={rates} time={(r) => new Date(r.bucketStart)} from={from} to={to} max={1} format={formatRate}
             series={[{ label: "Success rate", value: (r) => r.successRate ?? null }, { label: "Cache-hit rate", value: (r) => r.cacheHitRate ?? null }]} />
         </section>
         {!filtered && (
-          <section className="panel" aria-label="Top features">
+          <section className="panel">
             <BarChart label="Top features" orientation="horizontal" valueLabel="Evaluations" showShare
               data={dashboard.topFeatures.map((f) => ({ label: f.key ?? "(none)", value: f.evaluationCount }))} />
           </section>
         )}
-        <section className="panel" aria-label="By variant">
+        <section className="panel">
           <DonutChart label="By variant" valueLabel="Evaluations" data={groupSlices(distributions.byVariant, "variant")} />
         </section>
-        <section className="panel" aria-label="By reason">
+        <section className="panel">
           <DonutChart label="By reason" valueLabel="Evaluations" data={groupSlices(distributions.byReason, "reason")} />
         </section>
-        <section className="panel" aria-label="By environment">
+        <section className="panel">
           <BarChart label="By environment" orientation="horizontal" valueLabel="Evaluations" showShare data={groupSlices(distributions.byEnvironment, "environment")} />
         </section>
-        <section className="panel" aria-label="By client">
+        <section className="panel">
           <BarChart label="By client" orientation="horizontal" valueLabel="Evaluations" showShare data={groupSlices(distributions.byClient, "client")} />
         </section>
-        <section className="panel" aria-label="By feature">
+        <section className="panel">
           <BarChart label="By feature" orientation="horizontal" valueLabel="Evaluations" showShare data={groupSlices(distributions.byFeature.slice(0, 15), "feature")} />
         </section>
       </div>

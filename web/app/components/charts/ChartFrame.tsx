@@ -54,7 +54,8 @@ export function ChartFrame({ label, summary, table, legend, height, children, em
       )}
       <details className="chart-table">
         <summary>Show as table<span className="sr-only">: {label}</span></summary>
-        <div className="table-wrap">
+        {/* Focusable: the table may scroll, and keyboard users must be able to scroll it. */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={`${label}, table`}>
           <table>
             <caption className="sr-only">{label}</caption>
             <thead><tr>{table.columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>

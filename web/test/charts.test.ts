@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, test } from "vitest";
 import { AreaChart, BarChart, DonutChart, LineChart, PieChart } from "../app/components/charts";
 import {
-  foldSlices, formatCountDelta, formatInstant, formatRate, formatRateDelta, shares, timeFormatter, valueMax,
+  foldSlices, formatCountDelta, formatInstant, formatRate, formatRateDelta, shares, tableTimeFormatter, timeFormatter, valueMax,
 } from "../app/lib/chart-data";
 
 describe("chart data helpers", () => {
@@ -30,6 +30,9 @@ describe("chart data helpers", () => {
     expect(timeFormatter(new Date("2026-12-01T00:00:00Z"), at)(at)).toBe("6 Dec, 18");
     expect(timeFormatter(new Date("2026-10-01T00:00:00Z"), at)(at)).toBe("6 Dec");
     expect(formatInstant(at)).toBe("06 Dec 2026, 18:05 UTC");
+    // Tables name the day once the window is longer than 12 hours.
+    expect(tableTimeFormatter(new Date("2026-12-06T07:00:00Z"), at)(at)).toBe("18:05");
+    expect(tableTimeFormatter(new Date("2026-12-05T18:05:00Z"), at)(at)).toBe("6 Dec, 18:05");
   });
   test("a long distribution keeps its largest slices and folds the rest into Other, total unchanged", () => {
     const slices = [

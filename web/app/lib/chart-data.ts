@@ -52,6 +52,16 @@ export function timeFormatter(from: Date, to: Date): (d: Date) => string {
   return (d) => format.format(d);
 }
 
+/**
+ * Row labels of a time table: times of day for windows up to 12 hours, else the day too (a 24-hour
+ * window crosses midnight: "18:00" alone would be ambiguous). UTC.
+ */
+export function tableTimeFormatter(from: Date, to: Date): (d: Date) => string {
+  if (to.getTime() - from.getTime() <= 12 * 3_600_000) return timeFormatter(from, to);
+  const format = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+  return (d) => format.format(d);
+}
+
 /** A full UTC timestamp for tables: "06 Dec 2026, 18:05 UTC". */
 export function formatInstant(d: Date): string {
   return `${new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" }).format(d)} UTC`;

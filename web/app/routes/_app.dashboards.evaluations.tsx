@@ -3,7 +3,7 @@
 // client, variant and reason. Filters live in the URL. Windows up to 24 h update live (the API's
 // evaluationDashboard subscription pushes the whole payload); longer ones are read when loaded.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { AreaChart, BarChart, DonutChart, LineChart } from "~/components/charts";
 import { LiveStatus } from "~/components/LiveStatus";
@@ -11,7 +11,7 @@ import { ApiError } from "~/lib/api-error";
 import { formatCount, formatRate } from "~/lib/chart-data";
 import { groupSlices, newest, type Dashboard } from "~/lib/dashboard-data";
 import {
-  dashboardInput, INTERVAL_CHOICES, intervalProblem, isLiveWindow, MAX_LIVE_HOURS, parseFilters, smallestInterval, WINDOW_CHOICES,
+  dashboardInput, filtersSearch, INTERVAL_CHOICES, intervalProblem, isLiveWindow, MAX_LIVE_HOURS, parseFilters, smallestInterval, WINDOW_CHOICES,
 } from "~/lib/dashboard-filters";
 import { DashboardClientsDoc, DashboardFiltersDoc, EvaluationDashboardDoc } from "~/lib/docs/dashboards";
 import { requireTeam } from "~/lib/team.server";
@@ -75,7 +75,7 @@ function Filters({ filters, environments, clients, features, problems, busy }: {
   filters: ReturnType<typeof parseFilters>["filters"]; environments: Environment[]; clients: Client[]; features: string[];
   problems: ReturnType<typeof parseFilters>["problems"]; busy: boolean;
 }) {
-  const submit = useSubmit();
+  const navigate = useNavigate();
   const [hours, setHours] = useState(Number.isFinite(filters.hours) ? filters.hours : 24);
   const [interval, setInterval] = useState(Number.isFinite(filters.interval) ? filters.interval : 15);
   const [feature, setFeature] = useState(filters.featureKey);
@@ -86,12 +86,20 @@ function Filters({ filters, environments, clients, features, problems, busy }: {
     setHours(value);
     if (intervalProblem(value, interval)) setInterval(smallestInterval(value));
   };
+  // With JavaScript the URL keeps only the filters set (short links); without, the plain GET form works too.
+  const apply = (form: HTMLFormElement) => {
+    const { filters: chosen } = parseFilters(new URLSearchParams(new FormData(form) as unknown as Record<string, string>));
+    navigate({ search: filtersSearch(chosen) }, { replace: true, preventScrollReset: true });
+  };
   const autoSubmit = (form: HTMLFormElement | null) => {
-    if (form) requestAnimationFrame(() => submit(form, { replace: true, preventScrollReset: true }));
+    if (form) requestAnimationFrame(() => apply(form));
   };
   return (
     <Form method="get" className="filters" aria-label="Filters" aria-busy={busy || undefined}
-      onSubmit={(e) => { if (featureProblem) e.preventDefault(); }}>
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!featureProblem) apply(e.currentTarget);
+      }}>
       <div className="field">
         <label htmlFor="f-env">Environment</label>
         <select id="f-env" name="env" defaultValue={filters.environment} onChange={(e) => autoSubmit(e.currentTarget.form)}>

@@ -3,7 +3,7 @@ import { AxisBottom, AxisLeft } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleLinear, scaleTime } from "@visx/scale";
 import { AreaClosed, LinePath } from "@visx/shape";
-import { chartColour, formatCompact, formatCount, timeFormatter, valueMax } from "../../lib/chart-data";
+import { chartColour, formatCompact, formatCount, tableTimeFormatter, timeFormatter, valueMax } from "../../lib/chart-data";
 import { ChartFrame } from "./ChartFrame";
 
 export interface TimeSeries<Row> {
@@ -40,6 +40,7 @@ function TimeChart<Row>({ kind, label, rows, time, series, format = formatCount,
   const start = from ?? (rows[0] ? time(rows[0]) : new Date(0));
   const end = to ?? (rows.length ? time(rows[rows.length - 1]!) : new Date(0));
   const formatTime = timeFormatter(start, end);
+  const formatRowTime = tableTimeFormatter(start, end);
   const top = max ?? valueMax(rows.flatMap((r) => series.map((s) => s.value(r))));
   const colours = series.map((s, i) => s.colour ?? chartColour(i));
   const last = rows[rows.length - 1];
@@ -54,7 +55,7 @@ function TimeChart<Row>({ kind, label, rows, time, series, format = formatCount,
       legend={series.map((s, i) => ({ label: s.label, colour: colours[i]! }))}
       table={{
         columns: ["Time (UTC)", ...series.map((s) => s.label)],
-        rows: rows.map((r) => [formatTime(time(r)), ...series.map((s) => fmt(s.value(r), format))]),
+        rows: rows.map((r) => [formatRowTime(time(r)), ...series.map((s) => fmt(s.value(r), format))]),
       }}
     >
       {(width) => {

@@ -68,8 +68,8 @@ describe("live dashboards", () => {
     expect(await page.locator('[data-kpi="success-rate"]').textContent()).toBe("100.0%");
     expect(await page.locator('[data-kpi="features"]').textContent()).toBe("1");
     // The time series' table alternative holds the same 7 evaluations.
-    await page.getByText("Show as table: Evaluations per 1 minutes").click();
-    const rows = page.getByRole("table", { name: "Evaluations per 1 minutes" }).locator("tbody tr");
+    await page.getByText("Show as table: Evaluations per minute").click();
+    const rows = page.getByRole("table", { name: "Evaluations per minute" }).locator("tbody tr");
     const counts = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.querySelector("td")?.textContent?.replace(/,/g, "") ?? 0)));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(7);
 

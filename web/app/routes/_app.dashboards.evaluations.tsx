@@ -159,7 +159,7 @@ function DashboardBody({ dashboard, filtered }: { dashboard: Dashboard; filtered
       <p className="muted small">{scope}, {dashboard.intervalMinutes}-minute buckets, {from.toISOString().slice(0, 16).replace("T", " ")} to {to.toISOString().slice(0, 16).replace("T", " ")} UTC.</p>
       <div className="panels">
         <section className="panel wide">
-          <AreaChart label={`Evaluations per ${dashboard.intervalMinutes} minutes`} rows={rates} time={(r) => new Date(r.bucketStart)} from={from} to={to}
+          <AreaChart label={dashboard.intervalMinutes === 1 ? "Evaluations per minute" : `Evaluations per ${dashboard.intervalMinutes} minutes`} rows={rates} time={(r) => new Date(r.bucketStart)} from={from} to={to}
             series={[{ label: "Evaluations", value: (r) => r.evaluationCount }, { label: "Errors", value: (r) => r.errors, colour: "var(--danger)" }]} />
         </section>
         <section className="panel wide">

@@ -151,6 +151,12 @@ describe("live dashboards", () => {
         await page.locator("details.chart-table summary").first().click();
         expect(await seriousViolations(page)).toEqual([]);
         await page.screenshot({ path: path.join(SCREENSHOT_DIR, `dashboards-${name}-${scheme}.png`), fullPage: true });
+        // A 375 px phone: the charts follow the container's width, nothing scrolls sideways.
+        await page.setViewportSize({ width: 375, height: 800 });
+        await page.waitForTimeout(300);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+        await page.screenshot({ path: path.join(SCREENSHOT_DIR, `dashboards-${name}-${scheme}-375.png`), fullPage: true });
+        await page.setViewportSize({ width: 1280, height: 900 });
       }
       await context.close();
     });

@@ -12,11 +12,10 @@ const strings = (form: FormData, name: string) => form.getAll(name).map(String).
 const str = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 const checked = (form: FormData, name: string) => form.get(name) === "on" || form.get(name) === "true";
 
-/** An API error's field ("input.webOrigins.0") as the form's field name ("webOrigins"). */
+/** An API error's field ("input.webOrigins.0", "input.defaults.percentages.1") as the form's field name. */
 export function formField(apiField: string | undefined): string | undefined {
   if (!apiField) return undefined;
-  const parts = apiField.split(".").filter((p) => p !== "input" && p !== "variables");
-  return parts[0];
+  return apiField.split(".").find((part) => !["input", "variables", "defaults"].includes(part));
 }
 
 // ------------------------------------------------------------------ clients

@@ -330,6 +330,7 @@ describe("who may use rollout templates", () => {
       expect(codes(await as(role, APPLY_TEMPLATE, { f: DARK, type: "simple_on_off", v }))).toEqual(expected.apply ? [expected.apply] : []);
       expect(codes(await as(role, CREATE, { input: { teamId: DEMO_TEAM_ID, name: `t-${role}`, type: "canary" } }))).toEqual(expected.manage ? [expected.manage] : []);
       const existing = ok(await as("teamadmin", CREATE, { input: { teamId: DEMO_TEAM_ID, name: `d-${role}`, type: "canary" } })).createRolloutTemplate.id;
+      expect(codes(await as(role, UPDATE, { input: { id: existing, name: `u-${role}` } }))).toEqual(expected.manage ? [expected.manage] : []);
       expect(codes(await as(role, DELETE, { id: existing }))).toEqual(expected.manage ? [expected.manage] : []);
     });
   }

@@ -9,7 +9,7 @@ import { Field, invalid, useCheckedSubmit } from "~/components/CheckedForm";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { FormError } from "~/components/FormError";
 import { attempt, isFailure } from "~/lib/action.server";
-import { failure } from "~/lib/api-error";
+import { ApiError, failure } from "~/lib/api-error";
 import { channelProblems, CHANNELS, readChannel, type ChannelName, type Problems } from "~/lib/delivery-forms";
 import {
   ConfigureEmailDoc, ConfigureSmsDoc, ConfigureWebhookDoc, NotificationSettingsDoc, RemoveChannelDoc, TestNotificationDoc,
@@ -23,8 +23,14 @@ const TITLE: Record<ChannelName, string> = { webhook: "Webhook", email: "Email",
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const team = await requireTeam(context);
-  const data = await context.auth.query(NotificationSettingsDoc, { teamId: team.id });
-  return { channels: data.notificationSettings.channels, deliveries: data.notificationDeliveries.nodes };
+  try {
+    const data = await context.auth.query(NotificationSettingsDoc, { teamId: team.id });
+    return { channels: data.notificationSettings.channels, deliveries: data.notificationDeliveries.nodes, refused: null };
+  } catch (error) {
+    // Channels are team admins' business: other members get the API's reason, not an error page.
+    if (error instanceof ApiError && error.code === "FORBIDDEN") return { channels: [], deliveries: [], refused: error.message };
+    throw error;
+  }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -61,7 +67,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type Channel = ReturnType<typeof useLoaderData<typeof loader>>["channels"][number];
 
 export default function Notifications() {
-  const { channels, deliveries } = useLoaderData<typeof loader>();
+  const { channels, deliveries, refused } = useLoaderData<typeof loader>();
+  if (refused) {
+    return (
+      <div className="stack">
+        <h1>Notifications</h1>
+        <p className="notice">Only team admins see and change the team's notification channels. ({refused})</p>
+      </div>
+    );
+  }
   return (
     <div className="stack">
       <h1>Notifications</h1>
@@ -69,7 +83,7 @@ export default function Notifications() {
       <div className="grid-2">
         {CHANNELS.map((name) => {
           const config = channels.find((c) => c.channel === name);
-          return config ? <ChannelCard key={`${name}-${config.updatedAt ?? "new"}`} config={config} /> : null;
+          return config ? <ChannelCard key={name} config={config} /> : null;
         })}
       </div>
       <section className="stack" aria-labelledby="deliveries-title">
@@ -114,7 +128,8 @@ function ChannelCard({ config }: { config: Channel }) {
         <h2 id={`${name}-title`} style={{ margin: 0 }}>{TITLE[name]}</h2>
         <span className={`badge ${config.configured && config.enabled ? "on" : "off"}`}>{!config.configured ? "not configured" : config.enabled ? "enabled" : "disabled"}</span>
       </div>
-      <save.Form method="post" className="stack" noValidate onSubmit={onSubmit} autoComplete="off">
+      {/* A new key once saved: the write-only secret fields are cleared, never filled back. */}
+      <save.Form method="post" className="stack" noValidate onSubmit={onSubmit} autoComplete="off" key={config.updatedAt ?? "new"}>
         <input type="hidden" name="intent" value="configure" />
         <input type="hidden" name="channel" value={name} />
         <input type="hidden" name="configured" value={String(config.configured)} />

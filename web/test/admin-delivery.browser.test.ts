@@ -279,6 +279,9 @@ describe("settings: delivery and governance", () => {
     // Preview the team template on dark_mode in development: a 20 % rule now, 100 % a day later.
     await page.getByLabel("Template", { exact: true }).selectOption({ label: "Daily canary" });
     await page.getByLabel("Feature", { exact: true }).selectOption({ label: "dark_mode" });
+    // The API's refusal, shown in place: neither the template nor the request names an environment.
+    await page.getByRole("button", { name: "Preview", exact: true }).click();
+    await expect.poll(() => page.getByRole("alert").allInnerTexts()).toEqual([expect.stringContaining("variables.environmentIds")]);
     await page.getByRole("group", { name: "Environments, in rollout order" }).getByLabel("Development").check();
     await page.getByRole("button", { name: "Preview", exact: true }).click();
     const plan = page.locator('tr[data-plan="development"]');
@@ -358,6 +361,21 @@ describe("settings: delivery and governance", () => {
     await card.getByText("not configured").waitFor();
     await context.close();
   }, 120_000);
+
+  test("a viewer sees the settings read-only, with the reason, and no notification channel", async () => {
+    const { page, context } = await signIn(browser, stack.consoleUrl, "viewer");
+    await page.goto("/settings/clients");
+    await page.getByText("Only team admins create, rotate, disable or delete clients.").waitFor();
+    expect(await page.locator("tr[data-client]").count()).toBeGreaterThan(0);
+    expect(await page.getByRole("button", { name: /^(Delete|Rotate|Disable) / }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Create client" }).count()).toBe(0);
+    await page.goto("/settings/freeze-windows");
+    await page.getByText("Only team admins create, edit or delete freeze windows.").waitFor();
+    await page.goto("/settings/notifications");
+    await page.getByText("Only team admins see and change the team's notification channels.").waitFor();
+    expect(await page.locator("section[data-channel]").count()).toBe(0);
+    await context.close();
+  }, 60_000);
 
   test("every delivery settings screen: no serious or critical axe violation; screenshots light and dark", async () => {
     const screens = [

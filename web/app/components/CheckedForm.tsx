@@ -46,7 +46,7 @@ export function FieldGroup({ name, legend, hint, problems, children }: {
 }) {
   const problemId = `${name}-group-problem`;
   return (
-    <fieldset className="field settings-group" aria-describedby={problems[name] ? problemId : undefined} aria-invalid={problems[name] ? true : undefined}>
+    <fieldset className="field settings-group" aria-describedby={problems[name] ? problemId : undefined} data-invalid={problems[name] ? "true" : undefined}>
       <legend>{legend}</legend>
       <div className="row">{children}</div>
       {hint && <span className="hint">{hint}</span>}

@@ -30,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [data, preview] = await Promise.all([
     context.auth.query(ApprovalPoliciesDoc, { teamId: team.id }),
     previewEnvironment
-      ? context.auth.query(ApprovalPreviewDoc, { teamId: team.id, environmentId: previewEnvironment, changeType })
+      ? context.auth.gql(ApprovalPreviewDoc, { teamId: team.id, environmentId: previewEnvironment, changeType })
         .then((r) => ({ ok: true as const, preview: r.approvalPolicyPreview }))
         .catch((error: unknown) => {
           if (error instanceof ApiError) return { ok: false as const, error: error.toJSON() };

@@ -24,7 +24,7 @@ const TITLE: Record<ChannelName, string> = { webhook: "Webhook", email: "Email",
 export async function loader({ context }: LoaderFunctionArgs) {
   const team = await requireTeam(context);
   try {
-    const data = await context.auth.query(NotificationSettingsDoc, { teamId: team.id });
+    const data = await context.auth.gql(NotificationSettingsDoc, { teamId: team.id });
     return { channels: data.notificationSettings.channels, deliveries: data.notificationDeliveries.nodes, refused: null };
   } catch (error) {
     // Channels are team admins' business: other members get the API's reason, not an error page.

@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [data, preview] = await Promise.all([
     context.auth.query(RolloutTemplatesDoc, { teamId: team.id }),
     featureId && templateId
-      ? context.auth.query(PreviewRolloutDoc, { featureId, templateId, variables: variablesOf(params) })
+      ? context.auth.gql(PreviewRolloutDoc, { featureId, templateId, variables: variablesOf(params) })
         .then((r) => ({ ok: true as const, preview: r.previewRolloutTemplate }))
         .catch((error: unknown) => {
           if (error instanceof ApiError) return { ok: false as const, error: error.toJSON() };

@@ -1,9 +1,9 @@
-// Validation before submit for the settings forms: the form's model (lib/delivery-forms.ts) names
+// Validation before submit for the settings forms: the form's model (lib/settings-forms/) names
 // each problem next to its field (aria-invalid + aria-describedby, focus on the first one) and the
 // form is not sent; the API's refusal of a field lands in the same place.
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { ApiFailure } from "~/lib/api-error";
-import { formField, type Problems } from "~/lib/delivery-forms";
+import { formField, type Problems } from "~/lib/settings-forms/common";
 
 export function useCheckedSubmit(check: (form: FormData) => Problems, apiError?: ApiFailure | null) {
   const [problems, setProblems] = useState<Problems>({});

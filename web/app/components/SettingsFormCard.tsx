@@ -7,7 +7,7 @@ import type { ReactNode } from "react";
 import { useCheckedSubmit } from "~/components/CheckedForm";
 import { FormError } from "~/components/FormError";
 import type { ApiFailure } from "~/lib/api-error";
-import type { Problems } from "~/lib/delivery-forms";
+import type { Problems } from "~/lib/settings-forms/common";
 
 type Answer = ({ ok: true; message?: string } & Record<string, unknown>) | { ok: false; error: ApiFailure };
 

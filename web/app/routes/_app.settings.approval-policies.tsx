@@ -10,7 +10,7 @@ import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard
 import type { ApprovalChangeType } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
 import { ApiError, failure } from "~/lib/api-error";
-import { policyProblems, readPolicy, POLICY_SCOPES, TEAM_ROLES, type PolicyScope } from "~/lib/delivery-forms";
+import { policyProblems, readPolicy, POLICY_SCOPES, TEAM_ROLES, type PolicyScope } from "~/lib/settings-forms/approval-policies";
 import {
   ApprovalPoliciesDoc, ApprovalPreviewDoc, CreateApprovalPolicyDoc, DeleteApprovalPolicyDoc, UpdateApprovalPolicyDoc,
 } from "~/lib/docs/settings-delivery";

@@ -10,7 +10,7 @@ import { SecretOnce } from "~/components/SecretOnce";
 import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
-import { clientProblems, readClient, type ClientKindName } from "~/lib/delivery-forms";
+import { clientProblems, readClient, type ClientKindName } from "~/lib/settings-forms/clients";
 import { ClientsDoc, CreateClientDoc, DeleteClientDoc, RotateClientDoc, UpdateClientDoc } from "~/lib/docs/settings-delivery";
 import { text } from "~/lib/form";
 import { requireTeam } from "~/lib/team.server";

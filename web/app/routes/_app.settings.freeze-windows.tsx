@@ -10,7 +10,7 @@ import { ConfirmButton } from "~/components/ConfirmButton";
 import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
-import { ENVIRONMENT_TYPES, FREEZE_RECURRENCES, freezeProblems, readFreeze } from "~/lib/delivery-forms";
+import { ENVIRONMENT_TYPES, FREEZE_RECURRENCES, freezeProblems, readFreeze } from "~/lib/settings-forms/freeze-windows";
 import { CreateFreezeWindowDoc, DeleteFreezeWindowDoc, FreezeWindowsDoc, UpdateFreezeWindowDoc } from "~/lib/docs/settings-delivery";
 import { text } from "~/lib/form";
 import { requireTeam } from "~/lib/team.server";

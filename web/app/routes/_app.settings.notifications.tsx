@@ -10,7 +10,8 @@ import { ConfirmButton } from "~/components/ConfirmButton";
 import { FormError } from "~/components/FormError";
 import { attempt, isFailure } from "~/lib/action.server";
 import { ApiError, failure } from "~/lib/api-error";
-import { channelProblems, CHANNELS, readChannel, type ChannelName, type Problems } from "~/lib/delivery-forms";
+import { channelProblems, CHANNELS, readChannel, type ChannelName } from "~/lib/settings-forms/channels";
+import type { Problems } from "~/lib/settings-forms/common";
 import {
   ConfigureEmailDoc, ConfigureSmsDoc, ConfigureWebhookDoc, NotificationSettingsDoc, RemoveChannelDoc, TestNotificationDoc,
 } from "~/lib/docs/settings-delivery";

@@ -8,7 +8,7 @@ import { ConfirmButton } from "~/components/ConfirmButton";
 import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
 import { ApiError, failure } from "~/lib/api-error";
-import { readTemplate, TEMPLATE_TYPES, templateProblems, type TemplateDefaultsValues } from "~/lib/delivery-forms";
+import { readTemplate, TEMPLATE_TYPES, templateProblems, type TemplateDefaultsValues } from "~/lib/settings-forms/templates";
 import {
   ApplyRolloutDoc, CreateRolloutTemplateDoc, DeleteRolloutTemplateDoc, PreviewRolloutDoc, RolloutTemplatesDoc, UpdateRolloutTemplateDoc,
 } from "~/lib/docs/settings-delivery";

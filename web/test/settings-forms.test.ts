@@ -1,10 +1,12 @@
-// The delivery settings' form models: what each form refuses before it is sent (mirroring the
-// API's checks) and what it sends; the time-zone conversion of the freeze window form.
+// The delivery settings' form models (web/app/lib/settings-forms/): what each form refuses before it
+// is sent (mirroring the API's checks) and what it sends; the freeze window form's time zones.
 import { describe, expect, test } from "vitest";
-import {
-  channelProblems, clientProblems, formField, freezeProblems, parseOrigins, parsePercentages, policyProblems, readChannel, readTemplate,
-  templateProblems, type FreezeValues, type PolicyValues,
-} from "../app/lib/delivery-forms";
+import { type PolicyValues, policyProblems } from "../app/lib/settings-forms/approval-policies";
+import { channelProblems, readChannel } from "../app/lib/settings-forms/channels";
+import { clientProblems, parseOrigins } from "../app/lib/settings-forms/clients";
+import { formField } from "../app/lib/settings-forms/common";
+import { type FreezeValues, freezeProblems } from "../app/lib/settings-forms/freeze-windows";
+import { parsePercentages, readTemplate, templateProblems } from "../app/lib/settings-forms/templates";
 import { utcToZoned, zonedToUtc } from "../app/lib/zoned-time";
 
 const form = (entries: [string, string][]) => {

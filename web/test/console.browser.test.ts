@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { DevStack } from "../../test/e2e/support/dev-stack";
 import {
-  adminGraphQL, DEVELOPMENT_SECRET, launch, ofrepUntil, PRODUCTION_SECRET, SCREENSHOT_DIR, seriousViolations, signIn, startStack, submit,
+  adminGraphQL, auditScreens, DEVELOPMENT_SECRET, launch, ofrepUntil, PRODUCTION_SECRET, SCREENSHOT_DIR, seriousViolations, signIn, startStack, submit,
 } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
@@ -191,17 +191,7 @@ describe("admin console", () => {
       ["flags", "/flags"], ["flag", "/flags/00000000-0000-4000-8000-0000000000f2"], ["new-flag", "/flags/new"],
       ["approvals", "/approvals?view=all"], ["kill-switches", "/kill-switches"], ["audit", "/audit"], ["password", "/password"],
     ] as const;
-    const problems: string[] = [];
-    for (const [scheme, width] of [["light", 1280], ["dark", 1280], ["light", 375], ["dark", 375]] as const) {
-      const session = await signIn(browser, stack.consoleUrl, "teamadmin", { colorScheme: scheme, width });
-      for (const [name, url] of screens) {
-        await session.page.goto(url);
-        await session.page.waitForLoadState("networkidle");
-        problems.push(...(await seriousViolations(session.page)).map((v) => `${name} (${scheme}, ${width}px): ${v}`));
-        await session.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${scheme}-${width}.png`), fullPage: true });
-      }
-      await session.context.close();
-    }
+    const problems = await auditScreens(browser, stack.consoleUrl, "teamadmin", screens, [["light", 1280], ["dark", 1280], ["light", 375], ["dark", 375]]);
     const signedOut = await browser.newContext({ baseURL: stack.consoleUrl, colorScheme: "dark" });
     const login = await signedOut.newPage();
     await login.goto("/login");

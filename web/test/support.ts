@@ -108,3 +108,25 @@ export async function auditScreen(page: Page, label: string, file: string): Prom
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${file}.png`), fullPage: true });
   return problems;
 }
+
+/**
+ * Signs in as `login` once per (scheme, width), opens every screen, collects axe's serious and
+ * critical violations as "name (scheme, width px): rule: target" and saves a full-page screenshot
+ * `<name>-<scheme>-<width>.png`. `extra` runs after the screens with the same page (e.g. a dialog).
+ */
+export async function auditScreens(browser: Browser, baseURL: string, login: string, screens: readonly (readonly [string, string])[],
+  variants: readonly (readonly ["light" | "dark", number])[], extra?: (page: Page, label: string) => Promise<string[]>): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [scheme, width] of variants) {
+    const session = await signIn(browser, baseURL, login, { colorScheme: scheme, width });
+    for (const [name, url] of screens) {
+      await session.page.goto(url);
+      await session.page.waitForLoadState("networkidle");
+      problems.push(...(await seriousViolations(session.page)).map((v) => `${name} (${scheme}, ${width}px): ${v}`));
+      await session.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${scheme}-${width}.png`), fullPage: true });
+    }
+    if (extra) problems.push(...await extra(session.page, `${scheme}-${width}`));
+    await session.context.close();
+  }
+  return problems;
+}

@@ -32,6 +32,11 @@ const CASES: Record<string, Case> = {
     query: `mutation($id: ID!) { deleteApprovalPolicy(id: $id) { id } }`,
     expected: ADMINS_ONLY,
   },
+  updateFreezeWindow: {
+    setup: async () => ({ id: await addFreeze({ environmentType: "staging" }) }),
+    query: `mutation($id: ID!) { updateFreezeWindow(input: { id: $id, name: "Renamed" }) { id } }`,
+    expected: ADMINS_ONLY,
+  },
   deleteFreezeWindow: {
     setup: async () => ({ id: await addFreeze({ environmentType: "staging" }) }),
     query: `mutation($id: ID!) { deleteFreezeWindow(id: $id) { id } }`,

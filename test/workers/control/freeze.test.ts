@@ -10,6 +10,9 @@ import {
 import { codes, gql, ok } from "./support/graphql";
 
 const PROD_STAGE = demoStageId("dark_mode", "production");
+const UPDATE_FREEZE = /* GraphQL */ `mutation($input: UpdateFreezeWindowInput!) {
+  updateFreezeWindow(input: $input) { id name environmentId environmentType reason timezone recurrence }
+}`;
 const LIST = /* GraphQL */ `query($teamId: ID!) { freezeWindows(teamId: $teamId) { name environmentId environmentType } }`;
 
 beforeEach(freshStart);
@@ -59,6 +62,23 @@ describe("freeze windows", () => {
     expect(await field({ environmentId: DEMO_ENVIRONMENT_IDS.production, environmentType: "production" })).toBe("input.environmentId");
     expect(await field({ environmentType: "production", endsAt: "2025-12-31T00:00:00Z" })).toBe("input.endsAt");
     expect(await field({ environmentType: "moon" })).toBe("input.environmentType");
+  });
+
+  it("are edited by team admins: omitted fields stay, one target replaces the other, the result is checked as a new window", async () => {
+    const id = await addFreeze({ environmentId: DEMO_ENVIRONMENT_IDS.production, reason: "launch" });
+    const token = await tokenOf("teamadmin");
+    const edited = ok(await gql(UPDATE_FREEZE, { input: { id, name: "Weekend freeze", environmentType: "staging", timezone: "Europe/Paris" } }, token)).updateFreezeWindow;
+    expect(edited).toEqual({ id, name: "Weekend freeze", environmentId: null, environmentType: "staging", reason: "launch", timezone: "Europe/Paris", recurrence: "NONE" });
+    // Production is no longer frozen; staging is.
+    expect(ok(await gql(REQUEST_ROLLBACK, { stageId: PROD_STAGE }, token)).requestRollback.status).toBe("ROLLED_BACK");
+    expect(codes(await gql(REQUEST_ROLLBACK, { stageId: demoStageId("dark_mode", "staging") }, token))).toEqual(["CONFLICT"]);
+    const field = async (input: Record<string, unknown>) => (await gql(UPDATE_FREEZE, { input: { id, ...input } }, token)).errors?.[0]?.extensions?.field;
+    expect(await field({ recurrence: "DAILY", endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString() })).toBe("input.endsAt");
+    expect(await field({ timezone: "Mars/Olympus" })).toBe("input.timezone");
+    expect(await field({ environmentId: DEMO_ENVIRONMENT_IDS.production, environmentType: "production" })).toBe("input.environmentId");
+    expect(await field({ environmentId: "00000000-0000-4000-8000-00000000dead" })).toBe("input.environmentId");
+    expect(codes(await gql(UPDATE_FREEZE, { input: { id, name: "x" } }, await tokenOf("requester")))).toEqual(["FORBIDDEN"]);
+    expect(await lastAudit(id)).toEqual({ action: "freeze_window.update", actorName: "teamadmin", reason: null });
   });
 
   it("are listed for team members while they have not ended", async () => {

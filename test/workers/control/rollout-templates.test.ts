@@ -32,6 +32,7 @@ const APPLY_TEMPLATE = `mutation($f: ID!, $id: ID, $type: RolloutTemplateType, $
 const LIST = `query($t: ID!) { rolloutTemplates(teamId: $t) { id teamId name type system defaults } }`;
 const CREATE = `mutation($input: CreateRolloutTemplateInput!) { createRolloutTemplate(input: $input) { id teamId name type system defaults } }`;
 const DELETE = `mutation($id: ID!) { deleteRolloutTemplate(id: $id) { id name } }`;
+const UPDATE = `mutation($input: UpdateRolloutTemplateInput!) { updateRolloutTemplate(input: $input) { id name description type system defaults } }`;
 
 const as = async (role: Role, query: string, variables: Record<string, unknown> = {}) => gql(query, variables, await tokenOf(role));
 function failure(answer: GraphQLAnswer) {
@@ -103,6 +104,24 @@ describe("rolloutTemplates", () => {
     expect(failure(await as("teamadmin", DELETE, { id: "system:canary" })).code).toBe("NOT_FOUND");
     expect(await env.DB.prepare("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY created_at, rowid").bind(created.id).all()
       .then((r) => r.results.map((row) => row.action))).toEqual(["rollout_template.create", "rollout_template.delete"]);
+  });
+
+  it("are edited by team admins: omitted fields stay, defaults are replaced, names stay unique, system templates are not rows", async () => {
+    const created = ok(await as("teamadmin", CREATE, { input: {
+      teamId: DEMO_TEAM_ID, name: "Slow canary", description: "days", type: "canary", defaults: { percentages: [1, 10, 100] },
+    } })).createRolloutTemplate;
+    ok(await as("teamadmin", CREATE, { input: { teamId: DEMO_TEAM_ID, name: "Taken", type: "canary" } }));
+    expect(ok(await as("teamadmin", UPDATE, { input: { id: created.id, name: "Weekly canary", defaults: { percentages: [5, 100], intervalMinutes: 10080 } } })).updateRolloutTemplate)
+      .toEqual({ id: created.id, name: "Weekly canary", description: "days", type: "canary", system: false, defaults: { percentages: [5, 100], intervalMinutes: 10080 } });
+    const preview = ok(await as("viewer", PREVIEW, { f: DARK, id: created.id, v: { environmentIds: [DEV] } })).previewRolloutTemplate;
+    expect(preview.environments[0].rules[0].serve).toEqual({ kind: "rollout", variant: "on", percentage: 5 });
+    expect(failure(await as("teamadmin", UPDATE, { input: { id: created.id, name: "Taken" } }))).toEqual({ code: "CONFLICT", field: undefined, reason: undefined });
+    expect(failure(await as("teamadmin", UPDATE, { input: { id: created.id, defaults: { percentages: [50, 10] } } })))
+      .toEqual({ code: "BAD_USER_INPUT", field: "input.defaults.percentages.1", reason: undefined });
+    expect(failure(await as("requester", UPDATE, { input: { id: created.id, name: "Mine" } })).code).toBe("FORBIDDEN");
+    expect(failure(await as("teamadmin", UPDATE, { input: { id: "system:canary", name: "Mine" } })).code).toBe("NOT_FOUND");
+    expect(await env.DB.prepare("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY created_at, rowid").bind(created.id).all()
+      .then((r) => r.results.map((row) => row.action))).toEqual(["rollout_template.create", "rollout_template.update"]);
   });
 
   it("another team's template is NOT_FOUND for Acme's features and its members", async () => {
@@ -311,6 +330,7 @@ describe("who may use rollout templates", () => {
       expect(codes(await as(role, APPLY_TEMPLATE, { f: DARK, type: "simple_on_off", v }))).toEqual(expected.apply ? [expected.apply] : []);
       expect(codes(await as(role, CREATE, { input: { teamId: DEMO_TEAM_ID, name: `t-${role}`, type: "canary" } }))).toEqual(expected.manage ? [expected.manage] : []);
       const existing = ok(await as("teamadmin", CREATE, { input: { teamId: DEMO_TEAM_ID, name: `d-${role}`, type: "canary" } })).createRolloutTemplate.id;
+      expect(codes(await as(role, UPDATE, { input: { id: existing, name: `u-${role}` } }))).toEqual(expected.manage ? [expected.manage] : []);
       expect(codes(await as(role, DELETE, { id: existing }))).toEqual(expected.manage ? [expected.manage] : []);
     });
   }

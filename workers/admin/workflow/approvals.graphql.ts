@@ -6,7 +6,7 @@ import {
 import { adminOverrideApprove } from "./approval-override";
 import { previewApprovalPolicy, type ApprovalPreview } from "../governance/approval-preview";
 import { requestRulesChange } from "../configuration/rules-change";
-import { createFreezeWindow, deleteFreezeWindow, listActiveFreezeWindows, listFreezeWindows } from "../governance/freeze-windows";
+import { createFreezeWindow, deleteFreezeWindow, listActiveFreezeWindows, listFreezeWindows, updateFreezeWindow } from "../governance/freeze-windows";
 import {
   applyApprovalRequest, approveRequest, cancelApprovalRequest, getApprovalRequest, listApprovalRequests, rejectRequest,
   requestStageChange, votesOf, type RequestRow, type StageChangeResult,
@@ -179,6 +179,19 @@ export const typeDefs = /* GraphQL */ `
     recurrence: FreezeRecurrence
   }
 
+  "Omitted fields stay. One target given replaces the other (environmentId or environmentType)."
+  input UpdateFreezeWindowInput {
+    id: ID!
+    name: String
+    environmentId: ID
+    environmentType: String
+    startsAt: DateTime
+    endsAt: DateTime
+    reason: String
+    timezone: String
+    recurrence: FreezeRecurrence
+  }
+
   extend type Query {
     approvalPolicies(teamId: ID!): [ApprovalPolicy!]!
     approvalRequests(teamId: ID!, status: ApprovalStatus, first: Int = 25, after: String): ApprovalRequestConnection!
@@ -214,6 +227,8 @@ export const typeDefs = /* GraphQL */ `
     "A team admin approves a pending request alone where its policy allowAdminOverride; reason required (audited)."
     adminOverrideApprove(requestId: ID!, reason: String, freezeOverrideReason: String): ApprovalRequest!
     createFreezeWindow(input: CreateFreezeWindowInput!): FreezeWindow!
+    "Team admins. The edited window is checked as a new one would be."
+    updateFreezeWindow(input: UpdateFreezeWindowInput!): FreezeWindow!
     deleteFreezeWindow(id: ID!): FreezeWindow!
   }
 `;
@@ -264,6 +279,8 @@ export const resolvers: ModuleResolvers = {
     adminOverrideApprove: async (_p, args: Record<string, unknown>, ctx) => adminOverrideApprove(ctx.deps, await ctx.principal(), withoutNulls(args)),
     createFreezeWindow: async (_p, args: { input: Record<string, unknown> }, ctx) =>
       createFreezeWindow(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
+    updateFreezeWindow: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      updateFreezeWindow(ctx.deps, await ctx.principal(), withoutNulls(args.input)),
     deleteFreezeWindow: async (_p, args: { id: string }, ctx) => deleteFreezeWindow(ctx.deps, await ctx.principal(), args.id),
   },
 };

@@ -2,7 +2,7 @@
 // a feature (per environment: rules, scheduled ramp steps, off variant, approval, deploy; nothing
 // written) and its application. Thin: the rules live in services/templates.
 import {
-  applyRolloutTemplate, createRolloutTemplate, deleteRolloutTemplate, listRolloutTemplates, previewRolloutTemplate,
+  applyRolloutTemplate, createRolloutTemplate, deleteRolloutTemplate, listRolloutTemplates, previewRolloutTemplate, updateRolloutTemplate,
 } from "./templates/service";
 import type { ModuleResolvers } from "../graphql/module";
 
@@ -56,6 +56,15 @@ export const typeDefs = /* GraphQL */ `
     name: String!
     description: String
     type: RolloutTemplateType!
+    defaults: RolloutTemplateDefaultsInput
+  }
+
+  "Omitted fields stay; defaults, when given, replace the template's defaults."
+  input UpdateRolloutTemplateInput {
+    id: ID!
+    name: String
+    description: String
+    type: RolloutTemplateType
     defaults: RolloutTemplateDefaultsInput
   }
 
@@ -134,6 +143,8 @@ export const typeDefs = /* GraphQL */ `
 
   extend type Mutation {
     createRolloutTemplate(input: CreateRolloutTemplateInput!): RolloutTemplate!
+    "Team admins; a team's own templates only."
+    updateRolloutTemplate(input: UpdateRolloutTemplateInput!): RolloutTemplate!
     deleteRolloutTemplate(id: ID!): RolloutTemplate!
     """
     Writes the preview's plan through the ordinary services (setStageRules per environment, scheduled
@@ -154,6 +165,8 @@ export const resolvers: ModuleResolvers = {
   Mutation: {
     createRolloutTemplate: async (_p, args: { input: Record<string, unknown> }, ctx) =>
       createRolloutTemplate(ctx.deps, await ctx.principal(), { ...args.input }),
+    updateRolloutTemplate: async (_p, args: { input: Record<string, unknown> }, ctx) =>
+      updateRolloutTemplate(ctx.deps, await ctx.principal(), { ...args.input }),
     deleteRolloutTemplate: async (_p, args: { id: string }, ctx) => deleteRolloutTemplate(ctx.deps, await ctx.principal(), args.id),
     applyRolloutTemplate: async (_p, args: Record<string, unknown>, ctx) => applyRolloutTemplate(ctx.deps, await ctx.principal(), { ...args }),
   },

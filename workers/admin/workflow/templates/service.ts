@@ -1,5 +1,5 @@
-// Rollout templates as a service: list (the five system templates plus the team's own), create and
-// delete team templates, preview a template on a feature (the plan, nothing written) and apply it.
+// Rollout templates as a service: list (the five system templates plus the team's own), create, edit
+// and delete team templates, preview a template on a feature (the plan, nothing written) and apply it.
 // Applying writes the previewed plan through the existing services, environment by environment in
 // the order given: setStageRules (one commit per environment), setStageVariants for an off variant,
 // createScheduledChange per later ramp step, requestDeploy where the caller deploys directly, and
@@ -78,6 +78,34 @@ export async function createRolloutTemplate(deps: ControlDeps, principal: Princi
       after: { name: row.name, type: row.type, defaults: row.defaults } }],
   }));
   return teamTemplate(row);
+}
+
+const updateInput = z.object({
+  id: z.string().min(1),
+  name: createInput.shape.name.optional(),
+  description: z.string().trim().max(500).optional(),
+  type: createInput.shape.type.optional(),
+  /** Replaces the defaults as a whole. */
+  defaults: defaultsSchema.optional(),
+}).strict();
+
+/** Team admins; omitted fields stay. System templates cannot be edited (NOT_FOUND: they are not rows). */
+export async function updateRolloutTemplate(deps: ControlDeps, principal: Principal, raw: unknown): Promise<RolloutTemplate> {
+  const { id, ...patch } = parseInput(updateInput, withoutNulls(raw));
+  const [before] = await deps.db.select().from(rolloutTemplates).where(eq(rolloutTemplates.id, id)).limit(1);
+  if (!before) throw notFound("Rollout template");
+  requireTeamRole(principal, before.teamId, TEAM_ADMIN, "Rollout template");
+  const after: TemplateRow = {
+    ...before, name: patch.name ?? before.name, description: patch.description ?? before.description, type: patch.type ?? before.type,
+    defaults: (patch.defaults ?? before.defaults) as TemplateRow["defaults"],
+  };
+  await uniqueOrConflict("rollout_templates", `A rollout template named "${after.name}" already exists in the team`, () => commit(deps, {
+    actor: principal,
+    statements: [deps.db.update(rolloutTemplates).set(after).where(eq(rolloutTemplates.id, id))],
+    audit: [{ teamId: after.teamId, action: "rollout_template.update", entityType: "rollout_template", entityId: id,
+      before: { name: before.name, type: before.type, defaults: before.defaults }, after: { name: after.name, type: after.type, defaults: after.defaults } }],
+  }));
+  return teamTemplate(after);
 }
 
 /** Team admins; system templates cannot be deleted (NOT_FOUND: they are not rows). */

@@ -6,12 +6,20 @@ import { useEffect, useRef } from "react";
 export type LiveTopic = "approvals" | "kill-switches" | "features";
 
 export function useLive(topic: LiveTopic, params: Record<string, string> = {}, onEvent?: (data: unknown) => void) {
+  useLiveFeed(`/live?${new URLSearchParams({ topic, ...params })}`, onEvent);
+}
+
+/** Any change in the current team (approvals, kill switches, any environment's flags): one connection (routes/live-team.tsx). */
+export function useLiveTeam(onEvent?: (data: unknown) => void) {
+  useLiveFeed("/live-team", onEvent);
+}
+
+function useLiveFeed(url: string, onEvent?: (data: unknown) => void) {
   const revalidator = useRevalidator();
   const latest = useRef({ revalidator, onEvent });
   latest.current = { revalidator, onEvent };
-  const query = new URLSearchParams({ topic, ...params }).toString();
   useEffect(() => {
-    const source = new EventSource(`/live?${query}`);
+    const source = new EventSource(url);
     let timer: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener("next", (event) => {
       latest.current.onEvent?.(JSON.parse((event as MessageEvent<string>).data));
@@ -23,5 +31,5 @@ export function useLive(topic: LiveTopic, params: Record<string, string> = {}, o
       clearTimeout(timer);
       source.close();
     };
-  }, [query]);
+  }, [url]);
 }

@@ -1,5 +1,6 @@
 // The rollout dashboards' pure parts: the prerequisite graph's layout and the merged live feed.
 import { describe, expect, test } from "vitest";
+import { formatHours, formatShare, furthestLive, rolloutHealth } from "../app/lib/rollout-health";
 import { layoutDependencies, requiredBy, type FlagNode } from "../app/lib/dependency-graph";
 import { mergeEventStreams } from "../app/lib/sse-merge";
 
@@ -94,5 +95,32 @@ describe("merged live feed", () => {
     let closed = 0;
     await mergeEventStreams([a.stream, b.stream], () => closed++).cancel();
     expect([a.cancelled(), b.cancelled(), closed]).toEqual([true, true, 1]);
+  });
+});
+
+describe("rollout health", () => {
+  const stage = (environment: string, status: string) => ({ id: `${environment}-${status}`, status, environment: { id: environment } });
+  const flags = [
+    { id: "1", key: "all_live", killSwitchEnabled: false, stages: [stage("dev", "DEPLOYED"), stage("stg", "ROLLBACK_REJECTED"), stage("prd", "DEPLOYED")] },
+    { id: "2", key: "waiting", killSwitchEnabled: false, stages: [stage("dev", "DEPLOYED"), stage("stg", "DEPLOYMENT_REQUESTED"), stage("prd", "NOT_DEPLOYED")] },
+    { id: "3", key: "troubled", killSwitchEnabled: false, stages: [stage("dev", "ROLLBACK_REQUESTED"), stage("stg", "DEPLOYMENT_REJECTED"), stage("prd", "ROLLED_BACK")] },
+    { id: "4", key: "killed", killSwitchEnabled: true, stages: [stage("dev", "DEPLOYED"), stage("stg", "DEPLOYED"), stage("prd", "DEPLOYED")] },
+  ];
+
+  test("counts stages by state and flags fully rolled out (a killed flag is not)", () => {
+    expect(rolloutHealth(flags)).toEqual({
+      stages: 12, live: 8, waiting: 2, rejected: 1, rolledBack: 1, notDeployed: 1, killed: 1, fullyRolledOut: 1, flags: 4,
+    });
+  });
+
+  test("names the last live environment in pipeline order", () => {
+    const order = ["dev", "stg", "prd"];
+    expect(flags.map((f) => furthestLive(f, order))).toEqual(["prd", "dev", "dev", "prd"]);
+    expect(furthestLive({ ...flags[0]!, stages: [stage("dev", "NOT_DEPLOYED")] }, order)).toBeNull();
+  });
+
+  test("formats hours and shares for the cards", () => {
+    expect([formatHours(null), formatHours(40.5), formatHours(0.04), formatHours(76)]).toEqual(["—", "40.5 h", "0 h", "3 d 4 h"]);
+    expect([formatShare(null), formatShare(75), formatShare(-66.67)]).toEqual(["—", "75 %", "-66.7 %"]);
   });
 });

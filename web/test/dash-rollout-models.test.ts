@@ -1,5 +1,6 @@
 // The rollout dashboards' pure parts: the prerequisite graph's layout and the merged live feed.
 import { describe, expect, test } from "vitest";
+import { asPercent, formatInterval, formatLift, intervalScale, measured, sampleShares, sortWarnings } from "../app/lib/experiment-view";
 import { formatHours, formatShare, furthestLive, rolloutHealth } from "../app/lib/rollout-health";
 import { layoutDependencies, requiredBy, type FlagNode } from "../app/lib/dependency-graph";
 import { mergeEventStreams } from "../app/lib/sse-merge";
@@ -122,5 +123,35 @@ describe("rollout health", () => {
   test("formats hours and shares for the cards", () => {
     expect([formatHours(null), formatHours(40.5), formatHours(0.04), formatHours(76)]).toEqual(["—", "40.5 h", "0 h", "3 d 4 h"]);
     expect([formatShare(null), formatShare(75), formatShare(-66.67)]).toEqual(["—", "75 %", "-66.7 %"]);
+  });
+});
+
+describe("experiment view", () => {
+  const control = { variant: "control", sampleSize: 1000, conversions: 100, conversionRate: 0.1, lift: null, confidence: null, confidenceInterval: { lower: 0.08, upper: 0.12 } };
+  const variant = { variant: "variant-a", sampleSize: 600, conversions: 78, conversionRate: 0.13, lift: 0.3, confidence: 0.9645, confidenceInterval: { lower: 0.1, upper: 0.16 } };
+
+  test("formats rates, lifts and intervals by metric type", () => {
+    expect([asPercent(0.13), asPercent(null), formatLift(0.3), formatLift(-0.05), formatLift(null)]).toEqual(["13.0 %", "—", "+30.0 %", "−5.0 %", "baseline"]);
+    expect([measured(variant, "conversion"), measured({ variant: "v", sampleSize: 3, meanValue: 10.12345 }, "duration")]).toEqual(["13.0 %", "10.123"]);
+    expect([formatInterval(control, "conversion"), formatInterval({ ...control, confidenceInterval: { lower: 10.8030162, upper: 11.19698 } }, "numeric")])
+      .toEqual(["8.0 % – 12.0 %", "10.803 – 11.197"]);
+  });
+
+  test("places every interval and point on one axis from the lowest lower to the highest upper bound", () => {
+    expect(Object.fromEntries(intervalScale([control, variant]))).toEqual({
+      control: { left: 0, width: 50, at: 25 }, "variant-a": { left: 25, width: 75, at: 62.5 },
+    });
+  });
+
+  test("compares observed sample shares with the configured split", () => {
+    expect(Object.fromEntries(sampleShares([control, variant], [{ variant: "control", weight: 50000 }, { variant: "variant-a", weight: 50000 }])))
+      .toEqual({ control: { observed: 62.5, configured: 50 }, "variant-a": { observed: 37.5, configured: 50 } });
+    expect(sampleShares([control], null).get("control")).toEqual({ observed: 100, configured: null });
+  });
+
+  test("sorts the API's warnings into sample-ratio mismatches and guardrails", () => {
+    const srm = "Sample ratio mismatch: control has 61.6% of the samples but 80.0% of the configured split";
+    const guard = "30 samples in total; at least 200 are needed";
+    expect(sortWarnings([guard, srm])).toEqual({ mismatch: [srm], guardrails: [guard] });
   });
 });

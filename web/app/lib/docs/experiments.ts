@@ -11,8 +11,16 @@ export const ExperimentChoicesDoc = graphql(`
   }
 `);
 
+/** Exposures only: the flag's evaluations per variant, for a team without metrics yet. */
+export const ExposuresDoc = graphql(`
+  query Exposures($featureId: ID!, $environmentId: ID!, $period: AnalyticsPeriod!) {
+    feature(id: $featureId) { evaluations(environmentId: $environmentId, period: $period) { total byVariant { variant count } } }
+  }
+`);
+
 export const ExperimentResultsDoc = graphql(`
   query ExperimentResults($featureId: ID!, $environmentId: ID!, $metricKeys: [String!]!, $period: AnalyticsPeriod!) {
+    feature(id: $featureId) { evaluations(environmentId: $environmentId, period: $period) { total byVariant { variant count } } }
     experimentResults(featureId: $featureId, environmentId: $environmentId, metricKeys: $metricKeys, period: $period) {
       from to splitWeights { variant weight }
       metrics {

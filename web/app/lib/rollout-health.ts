@@ -58,3 +58,12 @@ export function formatHours(hours: number | null | undefined): string {
 export function formatShare(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : `${Math.round(value * 10) / 10} %`;
 }
+
+/** Every stage in exactly one state, for the health chart (empty states left out). */
+export function stageStateSlices(flags: MatrixFlag[]): { label: string; value: number }[] {
+  const counts = new Map<string, number>([["Live", 0], ["Waiting for a decision", 0], ["Rejected", 0], ["Rolled back", 0], ["Not deployed", 0]]);
+  const bucket = (status: string) => status === "DEPLOYMENT_REQUESTED" || status === "ROLLBACK_REQUESTED" ? "Waiting for a decision"
+    : isLive(status) ? "Live" : status === "DEPLOYMENT_REJECTED" ? "Rejected" : status === "ROLLED_BACK" ? "Rolled back" : "Not deployed";
+  for (const flag of flags) for (const { status } of flag.stages) counts.set(bucket(status), counts.get(bucket(status))! + 1);
+  return [...counts].filter(([, value]) => value > 0).map(([label, value]) => ({ label, value }));
+}

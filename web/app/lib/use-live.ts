@@ -1,7 +1,8 @@
 // Re-reads the page's data when the API reports a change on a live topic (GraphQL subscription over
 // SSE, proxied by the console's own /live route with the session's credentials).
 import { useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import type { LiveState } from "./use-live-data";
 
 export type LiveTopic = "approvals" | "kill-switches" | "features";
 
@@ -10,16 +11,20 @@ export function useLive(topic: LiveTopic, params: Record<string, string> = {}, o
 }
 
 /** Any change in the current team (approvals, kill switches, any environment's flags): one connection (routes/live-team.tsx). */
-export function useLiveTeam(onEvent?: (data: unknown) => void) {
-  useLiveFeed("/live-team", onEvent);
+export function useLiveTeam(onEvent?: (data: unknown) => void): LiveState {
+  return useLiveFeed("/live-team", onEvent);
 }
 
-function useLiveFeed(url: string, onEvent?: (data: unknown) => void) {
+function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState {
   const revalidator = useRevalidator();
+  const [state, setState] = useState<LiveState>("connecting");
   const latest = useRef({ revalidator, onEvent });
   latest.current = { revalidator, onEvent };
   useEffect(() => {
     const source = new EventSource(url);
+    source.onopen = () => setState("connected");
+    // EventSource retries by itself; CLOSED means it gave up (e.g. signed out).
+    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "off" : "reconnecting");
     let timer: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener("next", (event) => {
       latest.current.onEvent?.(JSON.parse((event as MessageEvent<string>).data));
@@ -32,4 +37,5 @@ function useLiveFeed(url: string, onEvent?: (data: unknown) => void) {
       source.close();
     };
   }, [url]);
+  return state;
 }

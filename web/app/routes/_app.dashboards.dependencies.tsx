@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useMemo, useState, type FormEvent } from "react";
 import { DependencyGraph } from "~/components/DependencyGraph";
 import { FormError } from "~/components/FormError";
+import { LiveStatus } from "~/components/LiveStatus";
 import { SubmitButton } from "~/components/SubmitButton";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
@@ -55,14 +56,14 @@ const CAN_EDIT = new Set(["team_admin", "requester"]);
 export default function DependenciesDashboard() {
   const { flags, truncated, role } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  useLiveTeam();
+  const live = useLiveTeam();
   const graph = useMemo(() => layoutDependencies(flags), [flags]);
   const dependents = useMemo(() => requiredBy(flags), [flags]);
   const canEdit = role === null || CAN_EDIT.has(role);
   const withEdges = [...flags].filter((f) => f.prerequisites.length > 0 || dependents.has(f.id)).sort((a, b) => a.key.localeCompare(b.key));
   return (
     <div className="stack">
-      <h1>Dependency graph</h1>
+      <div className="toolbar"><h1>Dependency graph</h1><LiveStatus state={live} /></div>
       <p className="muted">A flag with prerequisites is on only while each of them serves the variant named (or true). Arrows point from a prerequisite to the flags that require it.</p>
       {truncated && <p className="notice" role="status">Showing the first 1000 flags of the team.</p>}
       {result && !result.ok && <FormError error={result.error} />}

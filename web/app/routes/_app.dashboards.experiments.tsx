@@ -7,7 +7,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+import { BarChart, DonutChart } from "~/components/charts";
 import { FormError } from "~/components/FormError";
+import { LiveStatus } from "~/components/LiveStatus";
 import type { AnalyticsPeriod } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
@@ -68,13 +70,13 @@ function useMinuteRefresh() {
 
 export default function ExperimentsDashboard() {
   const { flags, environments, metrics, period, feature, environmentId, exposures, experiment, gates, role } = useLoaderData<typeof loader>();
-  useLiveTeam();
+  const live = useLiveTeam();
   useMinuteRefresh();
   const envName = Object.fromEntries(environments.map((e) => [e.id, e.name]));
   const sortedFlags = [...flags].sort((a, b) => Number(b.splitIn.length > 0) - Number(a.splitIn.length > 0) || a.key.localeCompare(b.key));
   return (
     <div className="stack">
-      <h1>Experiments and canary gates</h1>
+      <div className="toolbar"><h1>Experiments and canary gates</h1><LiveStatus state={live} /></div>
       <Form method="get" className="filters" aria-label="Experiment">
         <div className="field"><label htmlFor="x-feature">Flag</label>
           <select id="x-feature" name="feature" defaultValue={feature?.id} key={feature?.id}>
@@ -94,7 +96,9 @@ export default function ExperimentsDashboard() {
             <h2 id="exposure-title">Exposures: <span className="mono">{feature.key}</span> in {environmentId ? envName[environmentId] : "—"}</h2>
             {feature.splitIn.length === 0 && <p className="small muted">This flag has no split rule; the figures compare whatever variants it served.</p>}
             {!exposures || exposures.total === 0 ? <p className="empty">No evaluations in this period.</p> : (
-              <div className="table-wrap"><table aria-labelledby="exposure-title">
+              <div className="grid-2">
+              <DonutChart label="Evaluations per variant" valueLabel="Evaluations" data={aggregateExposures(exposures.byVariant).map((r) => ({ label: r.variant, value: r.count }))} />
+              <div className="table-wrap"><table className="dash-table" aria-labelledby="exposure-title">
                 <thead><tr><th scope="col">Variant</th><th scope="col">Evaluations</th><th scope="col">Share</th></tr></thead>
                 <tbody>
                   {aggregateExposures(exposures.byVariant).map((row) => (
@@ -106,6 +110,7 @@ export default function ExperimentsDashboard() {
                   ))}
                 </tbody>
               </table></div>
+              </div>
             )}
           </section>
 
@@ -155,7 +160,10 @@ function MetricCard({ metric, splitWeights, unit }: { metric: MetricData; splitW
       {guardrails.length > 0 && (
         <div className="small"><strong>Guardrails not met:</strong><ul>{guardrails.map((w) => <li key={w}>{w}</li>)}</ul></div>
       )}
-      <div className="table-wrap"><table aria-labelledby={titleId}>
+      <BarChart label={`${metric.metricKey}: ${conversion ? "conversion rate" : "mean"} per variant`} orientation="horizontal" valueLabel={conversion ? "Rate" : "Mean"}
+        format={(v) => measured({ variant: "", sampleSize: 0, conversionRate: v, meanValue: v }, metric.metricType)}
+        data={metric.results.map((r) => ({ label: r.variant, value: (conversion ? r.conversionRate : r.meanValue) ?? 0 }))} />
+      <div className="table-wrap"><table className="dash-table" aria-labelledby={titleId}>
         <thead><tr>
           <th scope="col">Variant</th><th scope="col">{conversion ? "Users" : "Events"}</th>{conversion && <th scope="col">Conversions</th>}
           <th scope="col">{conversion ? "Rate" : "Mean"}</th><th scope="col">95% interval</th><th scope="col">Lift</th><th scope="col">Confidence</th><th scope="col">Share (split)</th>
@@ -215,7 +223,7 @@ function GateCard({ gate, envName, canAnalyze }: { gate: Gate; envName: string; 
         </fetcher.Form>
       )}
       {gate.results.length > 0 && (
-        <div className="table-wrap"><table>
+        <div className="table-wrap"><table className="dash-table">
           <caption className="sr-only">History of this gate, newest first</caption>
           <thead><tr><th scope="col">When</th><th scope="col">Outcome</th><th scope="col">Baseline</th><th scope="col">Canary</th><th scope="col">Regression</th><th scope="col">Trigger</th></tr></thead>
           <tbody>

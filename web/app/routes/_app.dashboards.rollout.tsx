@@ -4,10 +4,12 @@
 // and any environment's published change re-read it (one merged feed, /live-team).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
+import { BarChart, DonutChart } from "~/components/charts";
 import { Countdown } from "~/components/Countdown";
+import { LiveStatus } from "~/components/LiveStatus";
 import { PipelineMatrixDoc, RolloutDashboardDoc, TIMELINE_ACTIONS } from "~/lib/docs/rollout-dashboard";
 import { pageAll } from "~/lib/page-all.server";
-import { formatHours, formatShare, furthestLive, rolloutHealth } from "~/lib/rollout-health";
+import { formatHours, formatShare, furthestLive, rolloutHealth, stageStateSlices } from "~/lib/rollout-health";
 import { byEnvironmentOrder, stageBadge } from "~/lib/stage-status";
 import { requireTeam } from "~/lib/team.server";
 import { useLiveTeam } from "~/lib/use-live";
@@ -41,7 +43,7 @@ const TIMELINE_TONE: Record<string, "danger" | "ok" | undefined> = {
 
 export default function RolloutDashboard() {
   const { metrics, pending, killed, timeline, environments, users, flags, truncated } = useLoaderData<typeof loader>();
-  useLiveTeam();
+  const live = useLiveTeam();
   const health = rolloutHealth(flags);
   const envName = Object.fromEntries(environments.map((e) => [e.id, e.name]));
   const flagKey = Object.fromEntries(flags.map((f) => [f.id, f.key]));
@@ -49,7 +51,7 @@ export default function RolloutDashboard() {
   const change = metrics.deploymentChange;
   return (
     <div className="stack">
-      <h1>Rollout</h1>
+      <div className="toolbar"><h1>Rollout</h1><LiveStatus state={live} /></div>
 
       <section aria-labelledby="delivery-title" className="stack">
         <h2 id="delivery-title">Delivery</h2>
@@ -63,6 +65,8 @@ export default function RolloutDashboard() {
           <Kpi label="Bottleneck environment" value={metrics.bottleneckEnvironment ? (envName[metrics.bottleneckEnvironment.environmentId] ?? metrics.bottleneckEnvironment.environmentKey) : "—"}
             delta={metrics.bottleneckEnvironment ? `${formatHours(metrics.bottleneckEnvironment.averageWaitHours)} average wait · ${metrics.bottleneckEnvironment.requests} ${metrics.bottleneckEnvironment.requests === 1 ? "request" : "requests"}` : "no approval requests in 30 days"} />
         </dl>
+        <BarChart label="Flags deployed per week" valueLabel="Flags deployed" height={180}
+          data={[{ label: "Last week", value: metrics.featuresDeployedLastWeek }, { label: "This week", value: metrics.featuresDeployedThisWeek }]} />
       </section>
 
       <section aria-labelledby="health-title" className="stack">
@@ -75,13 +79,14 @@ export default function RolloutDashboard() {
           <Kpi label="Rolled back" value={String(health.rolledBack)} />
           <Kpi label="Killed flags" value={String(health.killed)} />
         </dl>
+        <DonutChart label="Stages by state" valueLabel="Stages" data={stageStateSlices(flags)} emptyText="No stages yet." />
       </section>
 
       <div className="grid-2">
         <section className="card stack" aria-labelledby="pending-title">
           <div className="toolbar"><h2 id="pending-title">Pending approvals</h2><Link to="/approvals?view=all&status=pending">Open the inbox</Link></div>
           {pending.length === 0 ? <p className="empty">No request is waiting.</p> : (
-            <div className="table-wrap"><table>
+            <div className="table-wrap"><table className="dash-table">
               <thead><tr><th scope="col">Flag</th><th scope="col">Change</th><th scope="col">By</th><th scope="col">Waiting</th><th scope="col">Votes</th></tr></thead>
               <tbody>
                 {pending.map((r) => (
@@ -120,7 +125,7 @@ export default function RolloutDashboard() {
         <h2 id="pipeline-title">Pipeline</h2>
         <p className="small muted">Each flag's stage per environment, in pipeline order; "Furthest" is the last environment where it is live.</p>
         {truncated && <p className="notice" role="status">Showing the first 1000 flags.</p>}
-        <div className="table-wrap"><table aria-labelledby="pipeline-title">
+        <div className="table-wrap"><table className="dash-table" aria-labelledby="pipeline-title">
           <thead><tr><th scope="col">Flag</th>{environments.map((e) => <th key={e.id} scope="col">{e.name}</th>)}<th scope="col">Furthest</th></tr></thead>
           <tbody>
             {flags.length === 0 && <tr><td colSpan={environments.length + 2} className="empty">No flags yet.</td></tr>}

@@ -212,7 +212,10 @@ describe("dependency graph", () => {
     // dark_mode requires BetaUsers: a third node, an arrow from BetaUsers; then removed behind a confirmation.
     await page.getByLabel("Flag", { exact: true }).selectOption({ label: "dark_mode" });
     await page.getByRole("button", { name: "Add prerequisite" }).click();
-    await page.getByText("Prerequisite added.").waitFor();
+    await page.getByText("Prerequisite added.").waitFor().catch(async (error: Error) => {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, "dependencies-added-failure.png"), fullPage: true });
+      throw error;
+    });
     expect(await graph.locator("a.dep-node").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-flag")))).toEqual(["BetaUsers", "dark_mode", "new_checkout_flow"]);
     expect(await list.locator('li[data-flag="BetaUsers"] p').innerText()).toBe("Required by dark_mode, new_checkout_flow");
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "dependencies-edited-light-1280.png"), fullPage: true });

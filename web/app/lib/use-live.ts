@@ -1,6 +1,6 @@
 // Re-reads the page's data when the API reports a change on a live topic (GraphQL subscription over
 // SSE, proxied by the console's own /live route with the session's credentials).
-import { useRevalidator } from "@remix-run/react";
+import { useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { LiveState } from "./use-live-data";
 
@@ -17,9 +17,10 @@ export function useLiveTeam(onEvent?: (data: unknown) => void): LiveState {
 
 function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState {
   const revalidator = useRevalidator();
+  const navigation = useNavigation();
   const [state, setState] = useState<LiveState>("connecting");
-  const latest = useRef({ revalidator, onEvent });
-  latest.current = { revalidator, onEvent };
+  const latest = useRef({ revalidator, onEvent, navigation });
+  latest.current = { revalidator, onEvent, navigation };
   useEffect(() => {
     const source = new EventSource(url);
     source.onopen = () => setState("connected");
@@ -30,7 +31,13 @@ function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState 
       latest.current.onEvent?.(JSON.parse((event as MessageEvent<string>).data));
       // Several changes in a burst cost one reload.
       clearTimeout(timer);
-      timer = setTimeout(() => latest.current.revalidator.revalidate(), 150);
+      // Never while a form submits or a page loads: a revalidation then would interrupt it and drop
+      // the action's answer; reload once it is done.
+      const reload = () => {
+        if (latest.current.navigation.state === "idle") latest.current.revalidator.revalidate();
+        else timer = setTimeout(reload, 300);
+      };
+      timer = setTimeout(reload, 150);
     });
     return () => {
       clearTimeout(timer);

@@ -224,7 +224,10 @@ describe("dependency graph", () => {
     expect(await graph.locator("a.dep-node").count()).toBe(3);
     page.once("dialog", (dialog) => void dialog.accept());
     await page.getByRole("button", { name: "Remove prerequisite BetaUsers from dark_mode" }).click();
-    await page.getByText("Prerequisite removed.").waitFor();
+    await page.getByText("Prerequisite removed.").waitFor().catch(async (error: Error) => {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, "dependencies-removed-failure.png"), fullPage: true });
+      throw error;
+    });
     expect(await graph.locator("a.dep-node").count()).toBe(2);
     const { feature } = await gql<{ feature: { prerequisites: unknown[] } }>("viewer", `query($id: ID!) { feature(id: $id) { prerequisites { variant } } }`, { id: FLAG.dark_mode });
     expect(feature.prerequisites).toEqual([]);

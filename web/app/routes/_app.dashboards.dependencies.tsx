@@ -3,12 +3,11 @@
 // can be added and removed here; one that would close a cycle is refused by the API, whose message
 // is shown as it is worded. Live: any published change in the team re-reads the graph.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useMemo, useState, type FormEvent } from "react";
 import { DependencyGraph } from "~/components/DependencyGraph";
 import { FormError } from "~/components/FormError";
 import { LiveStatus } from "~/components/LiveStatus";
-import { SubmitButton } from "~/components/SubmitButton";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
 import { layoutDependencies, requiredBy } from "~/lib/dependency-graph";
@@ -17,7 +16,6 @@ import { RemovePrerequisiteDoc, SetPrerequisiteDoc } from "~/lib/docs/flag";
 import { optionalText, text } from "~/lib/form";
 import { pageAll } from "~/lib/page-all.server";
 import { requireTeam } from "~/lib/team.server";
-import { useHere } from "~/lib/use-here";
 import { useLiveTeam } from "~/lib/use-live";
 
 export const meta: MetaFunction = () => [{ title: "Dependency graph · FluxGate" }];
@@ -52,10 +50,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const CAN_EDIT = new Set(["team_admin", "requester"]);
+const CHANGE = "dependency-change";
 
 export default function DependenciesDashboard() {
   const { flags, truncated, role } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  // One fetcher shared by every form here (by key): its answer outlives the list item that sent it
+  // and, unlike action data, survives the live re-reads.
+  const result = useFetcher<typeof action>({ key: CHANGE }).data;
   const live = useLiveTeam();
   const graph = useMemo(() => layoutDependencies(flags), [flags]);
   const dependents = useMemo(() => requiredBy(flags), [flags]);
@@ -106,30 +107,33 @@ export default function DependenciesDashboard() {
 }
 
 function RemoveEdge({ featureId, featureKey, requiredId, requiredKey }: { featureId: string; featureKey: string; requiredId: string; requiredKey: string }) {
-  const here = useHere();
+  const fetcher = useFetcher<typeof action>({ key: CHANGE });
   const confirmRemoval = (event: FormEvent) => {
     if (!window.confirm(`Remove the prerequisite ${requiredKey} from ${featureKey}? ${featureKey} no longer waits for it in any environment.`)) event.preventDefault();
   };
+  const pending = fetcher.state !== "idle" && fetcher.formData?.get("intent") === "remove"
+    && fetcher.formData.get("featureId") === featureId && fetcher.formData.get("requiredFeatureId") === requiredId;
   return (
-    <Form method="post" action={here} onSubmit={confirmRemoval}>
+    <fetcher.Form method="post" onSubmit={confirmRemoval}>
       <input type="hidden" name="intent" value="remove" />
       <input type="hidden" name="featureId" value={featureId} />
       <input type="hidden" name="requiredFeatureId" value={requiredId} />
-      <SubmitButton match={{ intent: "remove", featureId, requiredFeatureId: requiredId }} pendingLabel="Removing…" aria-label={`Remove prerequisite ${requiredKey} from ${featureKey}`}>Remove</SubmitButton>
-    </Form>
+      <button type="submit" disabled={pending} aria-busy={pending || undefined} aria-label={`Remove prerequisite ${requiredKey} from ${featureKey}`}>{pending ? "Removing…" : "Remove"}</button>
+    </fetcher.Form>
   );
 }
 
 function AddPrerequisite({ flags }: { flags: { id: string; key: string }[] }) {
-  const here = useHere();
+  const fetcher = useFetcher<typeof action>({ key: CHANGE });
   const sorted = [...flags].sort((a, b) => a.key.localeCompare(b.key));
   const [flag, setFlag] = useState("");
   const [required, setRequired] = useState("");
   const same = flag !== "" && flag === required;
+  const pending = fetcher.state !== "idle" && fetcher.formData?.get("intent") === "add";
   return (
     <section className="card stack" aria-labelledby="add-title">
       <h2 id="add-title">Add a prerequisite</h2>
-      <Form method="post" action={here} className="filters">
+      <fetcher.Form method="post" className="filters">
         <input type="hidden" name="intent" value="add" />
         <div className="field"><label htmlFor="dep-flag">Flag</label>
           <select id="dep-flag" name="featureId" required value={flag} onChange={(e) => setFlag(e.target.value)}>
@@ -139,8 +143,8 @@ function AddPrerequisite({ flags }: { flags: { id: string; key: string }[] }) {
             aria-invalid={same || undefined} aria-describedby={same ? "dep-same" : undefined}>
             <option value="" disabled>Choose…</option>{sorted.map((f) => <option key={f.id} value={f.id}>{f.key}</option>)}</select></div>
         <div className="field"><label htmlFor="dep-variant">Serving variant <span className="hint">(empty: true)</span></label><input id="dep-variant" name="variant" maxLength={100} /></div>
-        <SubmitButton match={{ intent: "add" }} pendingLabel="Adding…" className="primary" disabled={same}>Add prerequisite</SubmitButton>
-      </Form>
+        <button type="submit" className="primary" disabled={same || pending} aria-busy={pending || undefined}>{pending ? "Adding…" : "Add prerequisite"}</button>
+      </fetcher.Form>
       {same && <p id="dep-same" className="field-error" role="alert">A flag cannot require itself.</p>}
     </section>
   );

@@ -212,6 +212,7 @@ describe("dependency graph", () => {
     // dark_mode requires BetaUsers: a third node, an arrow from BetaUsers; then removed behind a confirmation.
     await page.getByLabel("Flag", { exact: true }).selectOption({ label: "dark_mode" });
     await page.getByRole("button", { name: "Add prerequisite" }).click();
+    await graph.locator('a[data-flag="dark_mode"]').waitFor();
     await page.getByText("Prerequisite added.").waitFor().catch(async (error: Error) => {
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, "dependencies-added-failure.png"), fullPage: true });
       throw error;

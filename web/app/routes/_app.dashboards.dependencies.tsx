@@ -56,7 +56,9 @@ export default function DependenciesDashboard() {
   const { flags, truncated, role } = useLoaderData<typeof loader>();
   // One fetcher shared by every form here (by key): its answer outlives the list item that sent it
   // and, unlike action data, survives the live re-reads.
-  const result = useFetcher<typeof action>({ key: CHANGE }).data;
+  // Shown once the graph has been re-read too (the fetcher reloads the page's data after its action).
+  const change = useFetcher<typeof action>({ key: CHANGE });
+  const result = change.state === "idle" ? change.data : undefined;
   const live = useLiveTeam();
   const graph = useMemo(() => layoutDependencies(flags), [flags]);
   const dependents = useMemo(() => requiredBy(flags), [flags]);

@@ -1,7 +1,7 @@
 // The rollout dashboards' pure parts: the prerequisite graph's layout and the merged live feed.
 import { describe, expect, test } from "vitest";
 import { asPercent, formatInterval, formatLift, intervalScale, measured, sampleShares, sortWarnings } from "../app/lib/experiment-view";
-import { formatHours, formatShare, furthestLive, rolloutHealth } from "../app/lib/rollout-health";
+import { formatHours, formatShare, furthestLive, rolloutHealth, stageStateSlices } from "../app/lib/rollout-health";
 import { layoutDependencies, requiredBy, type FlagNode } from "../app/lib/dependency-graph";
 import { mergeEventStreams } from "../app/lib/sse-merge";
 
@@ -112,6 +112,14 @@ describe("rollout health", () => {
     expect(rolloutHealth(flags)).toEqual({
       stages: 12, live: 8, waiting: 2, rejected: 1, rolledBack: 1, notDeployed: 1, killed: 1, fullyRolledOut: 1, flags: 4,
     });
+  });
+
+  test("puts every stage in exactly one state for the chart, leaving out empty states", () => {
+    expect(stageStateSlices(flags)).toEqual([
+      { label: "Live", value: 7 }, { label: "Waiting for a decision", value: 2 }, { label: "Rejected", value: 1 },
+      { label: "Rolled back", value: 1 }, { label: "Not deployed", value: 1 },
+    ]);
+    expect(stageStateSlices([flags[0]!])).toEqual([{ label: "Live", value: 3 }]);
   });
 
   test("names the last live environment in pipeline order", () => {

@@ -1,27 +1,48 @@
 // Re-reads the page's data when the API reports a change on a live topic (GraphQL subscription over
 // SSE, proxied by the console's own /live route with the session's credentials).
-import { useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import type { LiveState } from "./use-live-data";
 
 export type LiveTopic = "approvals" | "kill-switches" | "features";
 
 export function useLive(topic: LiveTopic, params: Record<string, string> = {}, onEvent?: (data: unknown) => void) {
+  useLiveFeed(`/live?${new URLSearchParams({ topic, ...params })}`, onEvent);
+}
+
+/** Any change in the current team (approvals, kill switches, any environment's flags): one connection (routes/live-team.tsx). */
+export function useLiveTeam(onEvent?: (data: unknown) => void): LiveState {
+  return useLiveFeed("/live-team", onEvent);
+}
+
+function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState {
   const revalidator = useRevalidator();
-  const latest = useRef({ revalidator, onEvent });
-  latest.current = { revalidator, onEvent };
-  const query = new URLSearchParams({ topic, ...params }).toString();
+  const navigation = useNavigation();
+  const [state, setState] = useState<LiveState>("connecting");
+  const latest = useRef({ revalidator, onEvent, navigation });
+  latest.current = { revalidator, onEvent, navigation };
   useEffect(() => {
-    const source = new EventSource(`/live?${query}`);
+    const source = new EventSource(url);
+    source.onopen = () => setState("connected");
+    // EventSource retries by itself; CLOSED means it gave up (e.g. signed out).
+    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "off" : "reconnecting");
     let timer: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener("next", (event) => {
       latest.current.onEvent?.(JSON.parse((event as MessageEvent<string>).data));
       // Several changes in a burst cost one reload.
       clearTimeout(timer);
-      timer = setTimeout(() => latest.current.revalidator.revalidate(), 150);
+      // Never while a form submits or a page loads: a revalidation then would interrupt it and drop
+      // the action's answer; reload once it is done.
+      const reload = () => {
+        if (latest.current.navigation.state === "idle") latest.current.revalidator.revalidate();
+        else timer = setTimeout(reload, 300);
+      };
+      timer = setTimeout(reload, 150);
     });
     return () => {
       clearTimeout(timer);
       source.close();
     };
-  }, [query]);
+  }, [url]);
+  return state;
 }

@@ -215,6 +215,17 @@ describe("EnvironmentDO KV writes", () => {
     expect(ran).toBe(0); // ended without touching (or recreating) anything
   });
 
+  it("takes a schedule after its storage was erased under it (a reset racing the call): a fresh table, the alarm armed", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    const runAt = Date.now() + 60_000;
+    const stored = await runInDurableObject(stubOf(PRODUCTION), async (instance, state) => {
+      await state.storage.deleteAll();
+      await instance.schedule({ id: "after-erase", runAt });
+      return { rows: state.storage.sql.exec("SELECT id, run_at FROM schedule").toArray(), alarm: await state.storage.getAlarm() };
+    });
+    expect(stored).toEqual({ rows: [{ id: "after-erase", run_at: runAt }], alarm: runAt });
+  });
+
   it("an alarm of an object that never built a snapshot ends quietly", async () => {
     const never = "00000000-0000-4000-8000-0000000000fc";
     await runInDurableObject(stubOf(never), (_instance, state) => state.storage.setAlarm(Date.now() + 60_000));

@@ -386,6 +386,7 @@ describe("settings: delivery and governance", () => {
     // A confirmation dialog, open, in each variant too.
     const dialog = async (page: Page, label: string) => {
       await page.goto("/settings/clients");
+      await page.waitForLoadState("networkidle"); // hydrated: the button opens its dialog
       await page.getByRole("button", { name: /^Delete / }).first().click();
       await page.getByRole("dialog").waitFor();
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `settings-confirm-${label}.png`) });

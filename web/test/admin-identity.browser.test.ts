@@ -156,7 +156,7 @@ describe("settings: people and access", () => {
     await send(page, create.getByRole("button", { name: "Create user" }));
     const secret = create.getByTestId("secret");
     await secret.waitFor();
-    const temporary = (await secret.textContent())!;
+    const temporary = (await secret.inputValue())!;
     expect(temporary).toMatch(/^[a-km-np-zA-HJ-NP-Z2-9]{18}$/);
     await create.getByRole("button", { name: "Copy temporary password" }).waitFor();
     await page.locator("tr[data-user='dana']").getByText("temporary password").waitFor();
@@ -264,7 +264,7 @@ describe("settings: people and access", () => {
     await create.getByLabel("Name").fill("ci pipeline");
     await create.getByLabel(/admin:read/).check();
     await send(page, create.getByRole("button", { name: "Create token" }));
-    const token = (await create.getByTestId("secret").textContent())!;
+    const token = (await create.getByTestId("secret").inputValue())!;
     expect(token).toMatch(/^fga_/);
     const row = page.locator("tr[data-token='ci pipeline']");
     await row.getByText("active").waitFor();

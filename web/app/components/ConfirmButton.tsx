@@ -1,59 +1,92 @@
 // A destructive or irreversible action behind a confirmation dialog: the button opens a modal that
-// says what will happen; confirming posts the hidden fields to the route's action through a fetcher
-// and shows the API's refusal inside the dialog. `done` renders what the action answered (e.g. a
-// rotated secret, shown once) instead of closing. Like KillSwitchButton, the dialog is rendered
-// only once opened.
+// says what will happen (Cancel has the focus, so Enter does not confirm by accident); confirming
+// posts the hidden fields (with the intent) to the route's action at the current URL through a
+// fetcher, so the page keeps its place and its search. The API's refusal is shown inside the dialog.
+// On success the dialog closes, or, given `done`, shows what the action answered (e.g. a secret shown
+// once) until closed. Focus returns to the opening button. The dialog is rendered only once opened,
+// so a long table does not server-render one dialog per row.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { ApiFailure } from "~/lib/api-error";
+import { useHere } from "~/lib/use-here";
 
 type Answer = { ok: true } | { ok: false; error: ApiFailure };
+type Success<T extends Answer> = Extract<T, { ok: true }>;
 
-export function ConfirmButton<T extends Answer>({ label, title, children, fields, confirmLabel, pendingLabel, danger = true, ariaLabel, done }: {
-  label: ReactNode; title: ReactNode; children?: ReactNode; fields: Record<string, string>; confirmLabel: string; pendingLabel: string;
-  danger?: boolean; ariaLabel?: string; done?: (answer: Extract<T, { ok: true }>, close: () => void) => ReactNode;
-}) {
+interface DialogProps<T extends Answer> {
+  title: ReactNode;
+  /** What will happen, in a sentence or two (the dialog's description). */
+  children?: ReactNode;
+  /** Hidden fields posted with the confirmation, the intent among them. */
+  fields: Record<string, string>;
+  confirmLabel: string;
+  pendingLabel: string;
+  /** What the action answered, shown in the dialog (under `doneTitle`) until "Close" (`closeLabel`). */
+  done?: (answer: Success<T>) => ReactNode;
+  doneTitle?: ReactNode;
+  closeLabel?: string;
+}
+
+interface Props<T extends Answer> extends DialogProps<T> {
+  /** The opening button's text. */
+  label: ReactNode;
+  /** The opening button's accessible name when its text alone is ambiguous (e.g. "Delete" per row). */
+  ariaLabel?: string;
+  /** Why the action is not available: disables the button and says so in its title. */
+  disabled?: string;
+  danger?: boolean;
+}
+
+export function ConfirmButton<T extends Answer = Answer>({ label, ariaLabel, disabled, danger = true, ...dialog }: Props<T>) {
   const [open, setOpen] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   return (
     <>
-      <button type="button" className={danger ? "danger" : undefined} onClick={() => setOpen(true)} aria-label={ariaLabel} aria-haspopup="dialog">{label}</button>
-      {open && (
-        <ConfirmDialog<T> title={title} fields={fields} confirmLabel={confirmLabel} pendingLabel={pendingLabel} danger={danger}
-          onClose={() => setOpen(false)} done={done}>{children}</ConfirmDialog>
-      )}
+      <button ref={opener} type="button" className={danger ? "danger" : undefined} onClick={() => setOpen(true)}
+        disabled={Boolean(disabled)} title={disabled} aria-label={ariaLabel} aria-haspopup="dialog">{label}</button>
+      {open && <ConfirmDialog<T> {...dialog} danger={danger} onClose={() => { setOpen(false); opener.current?.focus(); }} />}
     </>
   );
 }
 
-function ConfirmDialog<T extends Answer>({ title, children, fields, confirmLabel, pendingLabel, danger, onClose, done }: {
-  title: ReactNode; children?: ReactNode; fields: Record<string, string>; confirmLabel: string; pendingLabel: string; danger: boolean;
-  onClose: () => void; done?: (answer: Extract<T, { ok: true }>, close: () => void) => ReactNode;
-}) {
+function ConfirmDialog<T extends Answer>({ title, children, fields, confirmLabel, pendingLabel, done, doneTitle, closeLabel = "Close", danger, onClose }:
+  DialogProps<T> & { danger: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const fetcher = useFetcher<T>();
+  const here = useHere();
   const id = useId();
   const answer = fetcher.data;
+  const busy = fetcher.state !== "idle";
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
   useEffect(() => {
-    if (fetcher.state === "idle" && answer?.ok && !done) dialog.current?.close();
-  }, [fetcher.state, answer, done]);
+    if (!busy && answer?.ok && !done) dialog.current?.close();
+  }, [busy, answer, done]);
   const close = () => dialog.current?.close();
+  if (answer?.ok && done) {
+    return (
+      <dialog ref={dialog} aria-labelledby={`${id}-title`} onClose={onClose}>
+        <div className="stack">
+          <h2 id={`${id}-title`}>{doneTitle ?? title}</h2>
+          {done(answer as unknown as Success<T>)}
+          <div className="row"><button type="button" className="primary" onClick={close}>{closeLabel}</button></div>
+        </div>
+      </dialog>
+    );
+  }
   return (
-    <dialog ref={dialog} aria-labelledby={`${id}-title`} onClose={onClose}>
-      {answer?.ok && done ? done(answer as unknown as Extract<T, { ok: true }>, close) : (
-        <fetcher.Form method="post" className="stack">
-          <h2 id={`${id}-title`}>{title}</h2>
-          {children}
-          {Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
-          {answer && !answer.ok && <p className="error" role="alert">{answer.error.message}</p>}
-          <div className="row">
-            <button type="submit" className={danger ? "danger" : "primary"} disabled={fetcher.state !== "idle"}>{fetcher.state !== "idle" ? pendingLabel : confirmLabel}</button>
-            <button type="button" onClick={close}>Cancel</button>
-          </div>
-        </fetcher.Form>
-      )}
+    <dialog ref={dialog} aria-labelledby={`${id}-title`} aria-describedby={children ? `${id}-body` : undefined} onClose={onClose}>
+      <fetcher.Form method="post" action={here} className="stack">
+        <h2 id={`${id}-title`}>{title}</h2>
+        {children && <div id={`${id}-body`}>{children}</div>}
+        {Object.entries(fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+        {answer && !answer.ok && <p className="error" role="alert">{answer.error.message}</p>}
+        <div className="row">
+          <button type="submit" className={danger ? "danger" : "primary"} disabled={busy}>{busy ? pendingLabel : confirmLabel}</button>
+          <button type="button" onClick={close} autoFocus>Cancel</button>
+        </div>
+      </fetcher.Form>
     </dialog>
   );
 }

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
 import { ChangePasswordDoc } from "~/lib/docs/identity";
@@ -91,20 +91,20 @@ export default function Account() {
                   <td data-label="Expires" className="small">{formatTime(s.expiresAt)}</td>
                   <td>
                     {!s.current && (
-                      <ConfirmAction intent="revoke" fields={{ id: s.id }} label="Sign out" accessibleLabel={`Sign out session ${s.id.slice(0, 8)}`}
+                      <ConfirmButton fields={{ intent: "revoke", id: s.id }} label="Sign out" ariaLabel={`Sign out session ${s.id.slice(0, 8)}`}
                         title="Sign this session out?" confirmLabel="Sign it out" pendingLabel="Signing out…">
                         <p>The browser or app using session <span className="mono">{s.id.slice(0, 8)}</span> is signed out at its next request.</p>
-                      </ConfirmAction>
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>
               ))} />
         {others.length > 0
           ? <div className="row">
-              <ConfirmAction intent="revoke-others" fields={{}} label={`Sign out all other sessions (${others.length})`}
+              <ConfirmButton fields={{ intent: "revoke-others" }} label={`Sign out all other sessions (${others.length})`}
                 title="Sign out everywhere else?" confirmLabel="Sign out the others" pendingLabel="Signing out…">
                 <p>{others.length === 1 ? "One other session ends" : `${others.length} other sessions end`} at once; this one continues.</p>
-              </ConfirmAction>
+              </ConfirmButton>
             </div>
           : <p className="small muted">This is your only session.</p>}
       </section>

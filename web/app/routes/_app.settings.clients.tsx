@@ -117,13 +117,12 @@ function ClientActions({ client }: { client: Client }) {
       <ConfirmButton<Answer> label="Rotate secret" ariaLabel={`Rotate the secret of ${client.name}`} danger={false}
         title={<>Rotate the secret of {client.name}?</>} fields={{ intent: "rotate", id: client.id }}
         confirmLabel="Rotate secret" pendingLabel="Rotating…"
-        done={(answer, close) => (
-          <div className="stack">
-            <h2>New secret for {client.name}</h2>
-            {answer.secret && <SecretOnce secret={answer.secret} label="New client secret" />}
+        doneTitle={<>New secret for {client.name}</>} closeLabel="Done"
+        done={(answer) => (
+          <>
+            {answer.secret && <SecretOnce label="New client secret" value={answer.secret}>Copy it now: it is shown only this once (FluxGate keeps only its hash).</SecretOnce>}
             <p className="small muted">The old secret stops working within seconds (evaluation caches revalidate every 10 s).</p>
-            <div><button type="button" className="primary" onClick={close}>Done</button></div>
-          </div>
+          </>
         )}>
         <p>A new secret replaces the current one. Applications using the current secret are refused once it is replaced: update them with the new one.</p>
       </ConfirmButton>
@@ -154,7 +153,7 @@ function ClientForm({ editing, environments }: { editing: Client | null; environ
       notice={created && (
         <div className="notice stack">
           <p>Client {created.name} created.</p>
-          <SecretOnce secret={created.secret} label="Client secret" />
+          <SecretOnce label="Client secret" value={created.secret}>Copy it now: it is shown only this once (FluxGate keeps only its hash).</SecretOnce>
         </div>
       )}>
         {editing && <input type="hidden" name="kind" value={editing.kind} />}

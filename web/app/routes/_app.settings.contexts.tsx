@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ConfirmDelete } from "~/components/ConfirmDelete";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
 import { FormError } from "~/components/FormError";
 import { attempt, isFailure } from "~/lib/action.server";
@@ -81,7 +81,10 @@ export default function Contexts() {
               <span className="muted">{c.description}</span>
               <span className="spacer" />
               {canEdit && <Link className="button" to={`?edit=${c.id}`} aria-label={`Edit ${c.key}`}>Edit</Link>}
-              {canEdit && <ConfirmDelete id={c.id} what={c.key}>Its attribute list goes; evaluation is not affected.</ConfirmDelete>}
+              {canEdit && <ConfirmButton label="Delete" ariaLabel={`Delete ${c.key}`} title={<>Delete <span className="mono">{c.key}</span>?</>}
+                        fields={{ intent: "delete", id: c.id }} confirmLabel={`Delete ${c.key}`} pendingLabel="Deleting…">
+                        <p className="muted">Its attribute list goes; evaluation is not affected.</p>
+                      </ConfirmButton>}
             </div>
             {c.attributes.length === 0 ? <p className="small muted" style={{ margin: 0 }}>No attributes.</p> : (
               <div className="table-wrap">

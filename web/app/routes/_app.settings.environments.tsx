@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ConfirmDelete } from "~/components/ConfirmDelete";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
 import { FormError } from "~/components/FormError";
 import type { EnvironmentType } from "~/gql/graphql";
@@ -118,9 +118,10 @@ export default function Environments() {
                   <td className="row">
                     {canEdit && <Link className="button" to={`?edit=${env.id}`} aria-label={`Edit ${env.key}`}>Edit</Link>}
                     {canEdit && (
-                      <ConfirmDelete id={env.id} what={env.key}>
-                        Its clients, flag stages and pipeline stages must go first: the API refuses while anything uses it.{env.protection.own && ` Its approval policy ${env.protection.own.name} goes with it.`}
-                      </ConfirmDelete>
+                      <ConfirmButton label="Delete" ariaLabel={`Delete ${env.key}`} title={<>Delete <span className="mono">{env.key}</span>?</>}
+                        fields={{ intent: "delete", id: env.id }} confirmLabel={`Delete ${env.key}`} pendingLabel="Deleting…">
+                        <p className="muted">Its clients, flag stages and pipeline stages must go first: the API refuses while anything uses it.{env.protection.own && ` Its approval policy ${env.protection.own.name} goes with it.`}</p>
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ConfirmDelete } from "~/components/ConfirmDelete";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
 import { FormError } from "~/components/FormError";
 import { StageList } from "~/components/StageList";
@@ -77,7 +77,10 @@ export default function Pipelines() {
               <h2 style={{ margin: 0, fontSize: "1.05rem" }}>{p.name}</h2>
               <span className="spacer" />
               {canEdit && <Link className="button" to={`?edit=${p.id}`} aria-label={`Edit ${p.name}`}>Edit</Link>}
-              {canEdit && <ConfirmDelete id={p.id} what={p.name}>Flags created from it keep their stages; new flags can no longer choose it.</ConfirmDelete>}
+              {canEdit && <ConfirmButton label="Delete" ariaLabel={`Delete ${p.name}`} title={<>Delete <span className="mono">{p.name}</span>?</>}
+                        fields={{ intent: "delete", id: p.id }} confirmLabel={`Delete ${p.name}`} pendingLabel="Deleting…">
+                        <p className="muted">Flags created from it keep their stages; new flags can no longer choose it.</p>
+                      </ConfirmButton>}
             </div>
             {p.description && <p className="muted" style={{ margin: 0 }}>{p.description}</p>}
             <ol className="pipeline-flow" aria-label={`Stages of ${p.name}`}>

@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
 import {
@@ -76,12 +76,12 @@ export default function Roles() {
               <div className="row" style={{ justifyContent: "space-between" }}>
                 <h2 style={{ margin: 0 }}>{role.name}</h2>
                 {canManage && (
-                  <ConfirmAction intent="delete" fields={{ roleId: role.id }} label="Delete" accessibleLabel={`Delete ${role.name}`}
+                  <ConfirmButton fields={{ intent: "delete", roleId: role.id }} label="Delete" ariaLabel={`Delete ${role.name}`}
                     title={`Delete the role ${role.name}?`} confirmLabel="Delete role" pendingLabel="Deleting…">
                     <p>Its members keep their team roles. {naming.length > 0
                       ? `It is removed from ${naming.length === 1 ? "the policy" : "the policies"} ${naming.map((p) => `“${p.name}”`).join(", ")}: its members are no longer approvers there.`
                       : "No approval policy names it."}</p>
-                  </ConfirmAction>
+                  </ConfirmButton>
                 )}
               </div>
               {role.description && <p className="muted" style={{ margin: 0 }}>{role.description}</p>}
@@ -99,10 +99,10 @@ export default function Roles() {
                       <div className="row">
                         <span>{nameOf.get(userId) ?? userId}</span>
                         {canManage && (
-                          <ConfirmAction intent="unassign" fields={{ roleId: role.id, userId }} label="Remove" accessibleLabel={`Remove ${nameOf.get(userId) ?? userId} from ${role.name}`}
+                          <ConfirmButton fields={{ intent: "unassign", roleId: role.id, userId }} label="Remove" ariaLabel={`Remove ${nameOf.get(userId) ?? userId} from ${role.name}`}
                             title={`Remove ${nameOf.get(userId) ?? userId} from ${role.name}?`} confirmLabel="Remove" pendingLabel="Removing…">
                             <p>They stop being an approver through this role for requests made from now on.</p>
-                          </ConfirmAction>
+                          </ConfirmButton>
                         )}
                       </div>
                     </li>

@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { ConditionBuilder } from "~/components/ConditionBuilder";
-import { ConfirmDelete } from "~/components/ConfirmDelete";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
 import { FormError } from "~/components/FormError";
 import type { ConditionGroupInput } from "~/gql/graphql";
@@ -112,9 +112,10 @@ export default function Segments() {
                   <td className="row">
                     {canEdit && <Link className="button" to={`?edit=${s.id}`} aria-label={`Edit ${s.key}`}>Edit</Link>}
                     {canEdit && (
-                      <ConfirmDelete id={s.id} what={s.key}>
-                        {s.usedBy.length ? `Rules of ${s.usedBy.map((u) => u.featureKey).join(", ")} use it: the API refuses until they no longer do.` : "No rule uses it; this cannot be undone."}
-                      </ConfirmDelete>
+                      <ConfirmButton label="Delete" ariaLabel={`Delete ${s.key}`} title={<>Delete <span className="mono">{s.key}</span>?</>}
+                        fields={{ intent: "delete", id: s.id }} confirmLabel={`Delete ${s.key}`} pendingLabel="Deleting…">
+                        <p className="muted">{s.usedBy.length ? `Rules of ${s.usedBy.map((u) => u.featureKey).join(", ")} use it: the API refuses until they no longer do.` : "No rule uses it; this cannot be undone."}</p>
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>

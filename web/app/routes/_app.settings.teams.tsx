@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
@@ -67,10 +67,10 @@ export default function Teams() {
                         </EditDisclosure>
                       )}
                       {isSystemAdmin && (
-                        <ConfirmAction intent="delete" fields={{ id: team.id }} label="Delete" accessibleLabel={`Delete ${team.name}`}
+                        <ConfirmButton fields={{ intent: "delete", id: team.id }} label="Delete" ariaLabel={`Delete ${team.name}`}
                           title={`Delete the team ${team.name}?`} confirmLabel="Delete team" pendingLabel="Deleting…">
                           <p>Everything the team owns goes with it: flags, environments, pipelines, segments, policies, tokens. Its clients stop working at once. This cannot be undone.</p>
-                        </ConfirmAction>
+                        </ConfirmButton>
                       )}
                     </div>
                   </td>

@@ -4,8 +4,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field, GroupProblem } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
-import { SecretOnce } from "~/components/settings/SecretOnce";
+import { ConfirmButton } from "~/components/ConfirmButton";
+import { SecretOnce } from "~/components/SecretOnce";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
 import type { AutomationScope } from "~/gql/graphql";
@@ -71,10 +71,10 @@ export default function Tokens() {
                   <td data-label="Status"><span className={`badge ${state === "active" ? "on" : "off"}`}>{state}</span></td>
                   <td>
                     {state === "active" && (
-                      <ConfirmAction intent="revoke" fields={{ id: token.id }} label="Revoke" accessibleLabel={`Revoke ${token.name}`}
+                      <ConfirmButton fields={{ intent: "revoke", id: token.id }} label="Revoke" ariaLabel={`Revoke ${token.name}`}
                         title={`Revoke the token ${token.name}?`} confirmLabel="Revoke token" pendingLabel="Revoking…">
                         <p>Every script or pipeline using it is refused from now on. This cannot be undone: create a new token to replace it.</p>
-                      </ConfirmAction>
+                      </ConfirmButton>
                     )}
                   </td>
                 </tr>

@@ -4,8 +4,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
-import { SecretOnce } from "~/components/settings/SecretOnce";
+import { ConfirmButton } from "~/components/ConfirmButton";
+import { SecretOnce } from "~/components/SecretOnce";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
 import type { TeamRole } from "~/gql/graphql";
@@ -13,6 +13,7 @@ import {
   AddMemberDoc, AllUsersDoc, CreateUserDoc, DisableUserDoc, RemoveMemberDoc, SetMemberRoleDoc, SetTemporaryPasswordDoc,
   TeamMembersDoc, UpdateUserDoc,
 } from "~/lib/docs/people";
+import type { ActionFailure } from "~/lib/api-error";
 import { text } from "~/lib/form";
 import { generatePassword, memberProblems, userProblems } from "~/lib/identity-forms";
 import { formatTime, isServiceUser, roleLabel, TEAM_ROLES } from "~/lib/people-format";
@@ -110,10 +111,10 @@ function Members({ team, me }: { team: NonNullable<Loaded["team"]>; me: Loaded["
                 </td>
                 <td>
                   {canManage && (
-                    <ConfirmAction intent="remove-member" fields={{ userId: m.user.id }} label="Remove" accessibleLabel={`Remove ${m.user.username}`}
+                    <ConfirmButton fields={{ intent: "remove-member", userId: m.user.id }} label="Remove" ariaLabel={`Remove ${m.user.username}`}
                       title={`Remove ${m.user.username} from ${team.name}?`} confirmLabel="Remove member" pendingLabel="Removing…">
                       <p>They lose access to the team's flags and settings at their next request. Their account stays.</p>
-                    </ConfirmAction>
+                    </ConfirmButton>
                   )}
                 </td>
               </tr>
@@ -155,16 +156,16 @@ function AllUsers({ users, meId }: { users: NonNullable<Loaded["users"]>; meId: 
                   {u.id !== meId && (
                     <div className="row">
                       {u.enabled
-                        ? <ConfirmAction intent="disable-user" fields={{ userId: u.id }} label="Disable" accessibleLabel={`Disable ${u.username}`}
+                        ? <ConfirmButton fields={{ intent: "disable-user", userId: u.id }} label="Disable" ariaLabel={`Disable ${u.username}`}
                             title={`Disable ${u.username}?`} confirmLabel="Disable user" pendingLabel="Disabling…">
                             <p>They are signed out everywhere at once and can no longer sign in. Their memberships stay; you can enable them again.</p>
-                          </ConfirmAction>
+                          </ConfirmButton>
                         : <CheckedForm intent="enable-user" hidden={{ userId: u.id }} className="inline-form" label={`Enable ${u.username}`} submitLabel="Enable" pendingLabel="Enabling…" />}
-                      <ConfirmAction intent="reset-password" fields={{ userId: u.id }} label="Reset password" accessibleLabel={`Reset the password of ${u.username}`}
+                      <ConfirmButton<{ ok: true; temporaryPassword: string } | ActionFailure> fields={{ intent: "reset-password", userId: u.id }} label="Reset password" ariaLabel={`Reset the password of ${u.username}`}
                         title={`Give ${u.username} a new temporary password?`} confirmLabel="Reset password" pendingLabel="Resetting…" danger={false}
-                        success={(d) => <SecretOnce label="Temporary password" value={String(d.temporaryPassword)}>Give it to {u.username}: they must change it when they sign in. It is shown only this once.</SecretOnce>}>
+                        done={(d) => <SecretOnce label="Temporary password" value={d.temporaryPassword}>Give it to {u.username}: they must change it when they sign in. It is shown only this once.</SecretOnce>}>
                         <p>Their sessions end at once, and they must choose a new password at their next sign-in.</p>
-                      </ConfirmAction>
+                      </ConfirmButton>
                     </div>
                   )}
                 </td>

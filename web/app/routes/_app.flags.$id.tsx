@@ -17,7 +17,7 @@ import {
   CancelScheduledChangeDoc, CreateScheduledChangeDoc, CreateVariantDoc, DiffDoc, ScheduledChangesDoc, EvaluateDoc, FlagPageDoc, RemovePrerequisiteDoc, RequestRulesChangeDoc, RollbackVersionDoc,
   SetPrerequisiteDoc, SetStageRulesDoc, SetStageVariantsDoc, UpdateFeatureDoc, VersionsDoc,
 } from "~/lib/docs/flag";
-import { ArchiveFeatureDoc, DeleteFeatureDoc, DeleteVariantDoc, RescheduleDoc, UpdateVariantDoc } from "~/lib/docs/flag-lifecycle";
+import { ArchiveFeatureDoc, DeleteFeatureDoc, DeleteVariantDoc, UpdateVariantDoc } from "~/lib/docs/flag-lifecycle";
 import { optionalText, text } from "~/lib/form";
 import { runStageIntent } from "~/lib/stage-actions.server";
 import { byEnvironmentOrder, isLive, stageBadge } from "~/lib/stage-status";
@@ -150,12 +150,6 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         ...(action === "set_rollout" ? { ruleId: text(form, "ruleId"), percentage: Number(text(form, "percentage")) } : {}),
       } }));
       return isFailure(result) ? result : ok("Change scheduled.");
-    }
-    case "reschedule": {
-      const runAt = runAtOf(form);
-      if (!runAt) return failure({ code: "BAD_USER_INPUT", field: "runAt", message: "Choose when the change runs." });
-      const result = await attempt(() => context.auth.gql(RescheduleDoc, { id: text(form, "scheduleId"), scheduledAt: runAt, timezone: optionalText(form, "timezone") }));
-      return isFailure(result) ? result : ok("Scheduled change moved.");
     }
     case "cancelSchedule": {
       const result = await attempt(() => context.auth.gql(CancelScheduledChangeDoc, { id: text(form, "scheduleId") }));

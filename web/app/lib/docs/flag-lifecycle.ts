@@ -15,7 +15,3 @@ export const UpdateVariantDoc = graphql(`
 export const DeleteVariantDoc = graphql(`
   mutation DeleteVariant($id: ID!) { deleteFeatureVariant(id: $id) { id key } }
 `);
-
-export const RescheduleDoc = graphql(`
-  mutation Reschedule($id: ID!, $scheduledAt: DateTime!, $timezone: String) { rescheduleScheduledChange(id: $id, scheduledAt: $scheduledAt, timezone: $timezone) { id runAt } }
-`);

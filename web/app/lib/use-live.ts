@@ -1,6 +1,6 @@
 // Re-reads the page's data when the API reports a change on a live topic (GraphQL subscription over
 // SSE, proxied by the console's own /live route with the session's credentials).
-import { useNavigation, useRevalidator } from "@remix-run/react";
+import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { LiveState } from "./use-live-data";
 
@@ -18,9 +18,12 @@ export function useLiveTeam(onEvent?: (data: unknown) => void): LiveState {
 function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState {
   const revalidator = useRevalidator();
   const navigation = useNavigation();
+  // A fetcher's action counts too: a revalidation started during it makes Remix drop its redirect.
+  const fetchers = useFetchers();
+  const busy = navigation.state !== "idle" || fetchers.some((f) => f.state !== "idle");
   const [state, setState] = useState<LiveState>("connecting");
-  const latest = useRef({ revalidator, onEvent, navigation });
-  latest.current = { revalidator, onEvent, navigation };
+  const latest = useRef({ revalidator, onEvent, busy });
+  latest.current = { revalidator, onEvent, busy };
   useEffect(() => {
     const source = new EventSource(url);
     source.onopen = () => setState("connected");
@@ -34,7 +37,7 @@ function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState 
       // Never while a form submits or a page loads: a revalidation then would interrupt it and drop
       // the action's answer; reload once it is done.
       const reload = () => {
-        if (latest.current.navigation.state === "idle") latest.current.revalidator.revalidate();
+        if (!latest.current.busy) latest.current.revalidator.revalidate();
         else timer = setTimeout(reload, 300);
       };
       timer = setTimeout(reload, 150);

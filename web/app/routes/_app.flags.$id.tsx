@@ -1,13 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { useHere } from "~/lib/use-here";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import type { RuleInput } from "~/gql/graphql";
+import { FlagLifecycleActions } from "~/components/FlagLifecycleActions";
 import { FormError } from "~/components/FormError";
 import { KillSwitchButton } from "~/components/KillSwitchButton";
 import { RulesEditor } from "~/components/RulesEditor";
 import { ScheduledChanges } from "~/components/ScheduledChanges";
 import { SubmitButton } from "~/components/SubmitButton";
+import { VariantList } from "~/components/VariantList";
 import { VariantValueInput } from "~/components/VariantValueInput";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
@@ -15,6 +17,7 @@ import {
   CancelScheduledChangeDoc, CreateScheduledChangeDoc, CreateVariantDoc, DiffDoc, ScheduledChangesDoc, EvaluateDoc, FlagPageDoc, RemovePrerequisiteDoc, RequestRulesChangeDoc, RollbackVersionDoc,
   SetPrerequisiteDoc, SetStageRulesDoc, SetStageVariantsDoc, UpdateFeatureDoc, VersionsDoc,
 } from "~/lib/docs/flag";
+import { ArchiveFeatureDoc, DeleteFeatureDoc, DeleteVariantDoc, UpdateVariantDoc } from "~/lib/docs/flag-lifecycle";
 import { optionalText, text } from "~/lib/form";
 import { runStageIntent } from "~/lib/stage-actions.server";
 import { byEnvironmentOrder, isLive, stageBadge } from "~/lib/stage-status";
@@ -99,6 +102,24 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       } }));
       return isFailure(result) ? result : ok("Variant added.");
     }
+    case "updateVariant": {
+      const result = await attempt(() => context.auth.gql(UpdateVariantDoc, { input: {
+        id: text(form, "variantId"), value: text(form, "value"), description: text(form, "description"),
+      } }));
+      return isFailure(result) ? result : ok(`Variant ${result.updateFeatureVariant.key} saved.`);
+    }
+    case "deleteVariant": {
+      const result = await attempt(() => context.auth.gql(DeleteVariantDoc, { id: text(form, "variantId") }));
+      return isFailure(result) ? result : ok(`Variant ${result.deleteFeatureVariant.key} deleted.`);
+    }
+    case "archiveFeature": {
+      const result = await attempt(() => context.auth.gql(ArchiveFeatureDoc, { id: featureId, freezeOverrideReason: optionalText(form, "freezeOverrideReason") }));
+      return isFailure(result) ? result : ok("Flag archived.");
+    }
+    case "deleteFeature": {
+      const result = await attempt(() => context.auth.gql(DeleteFeatureDoc, { id: featureId, freezeOverrideReason: optionalText(form, "freezeOverrideReason") }));
+      return isFailure(result) ? result : redirect(`/flags?${new URLSearchParams({ deleted: result.deleteFeature.key })}`);
+    }
     case "addPrerequisite": {
       const result = await attempt(() => context.auth.gql(SetPrerequisiteDoc, { input: {
         featureId, requiredFeatureId: text(form, "requiredFeatureId"), variant: optionalText(form, "variant"),
@@ -120,10 +141,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       return isFailure(result) ? result : { ok: true as const, message: "Evaluated.", evaluation: result.evaluateFeature };
     }
     case "schedule": {
-      // datetime-local is wall time in the browser's zone; offsetMinutes (getTimezoneOffset) makes it an instant.
-      const local = Date.parse(`${text(form, "runAt")}:00Z`);
-      if (Number.isNaN(local)) return failure({ code: "BAD_USER_INPUT", field: "runAt", message: "Choose when the change runs." });
-      const runAt = new Date(local + Number(text(form, "offsetMinutes") || 0) * 60_000).toISOString();
+      const runAt = runAtOf(form);
+      if (!runAt) return failure({ code: "BAD_USER_INPUT", field: "runAt", message: "Choose when the change runs." });
       const action = text(form, "action") as "stage_change" | "set_rollout" | "enable" | "disable";
       const result = await attempt(() => context.auth.gql(CreateScheduledChangeDoc, { input: {
         featureId, action, runAt, timezone: optionalText(form, "timezone"),
@@ -144,6 +163,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     default:
       return failure({ code: "BAD_USER_INPUT", message: `Unknown action ${intent || "(none)"}.` });
   }
+}
+
+// datetime-local is wall time in the browser's zone; offsetMinutes (getTimezoneOffset) makes it an instant.
+function runAtOf(form: FormData): string | null {
+  const local = Date.parse(`${text(form, "runAt")}:00Z`);
+  return Number.isNaN(local) ? null : new Date(local + Number(text(form, "offsetMinutes") || 0) * 60_000).toISOString();
 }
 
 const CAN_EDIT = new Set(["team_admin", "requester"]);
@@ -173,6 +198,7 @@ export default function FlagPage() {
           {feature.killSwitchEnabled
             ? <span className="badge killed">killed{feature.killSwitchReason ? `: ${feature.killSwitchReason}` : ""}</span>
             : <KillSwitchButton featureId={feature.id} featureKey={feature.key} disabled={isAdmin ? undefined : "Only team admins engage kill switches."} />}
+          <FlagLifecycleActions featureId={feature.id} featureKey={feature.key} archived={feature.lifecycle === "archived"} canEdit={canEdit} />
         </div>
       </div>
       {result && !result.ok && <FormError error={result.error} />}
@@ -249,7 +275,7 @@ export default function FlagPage() {
           <h2 id="variants-title">Variants</h2>
           {feature.variants.length === 0
             ? <p className="muted">{feature.type === "BOOLEAN" ? "Implicit on = true, off = false." : "No variants yet."}</p>
-            : <ul>{feature.variants.map((v) => <li key={v.id}><span className="mono">{v.key}</span> = <code>{v.value}</code>{v.description && <span className="muted"> · {v.description}</span>}</li>)}</ul>}
+            : <VariantList variants={feature.variants} type={feature.type as ValueTypeName} canEdit={canEdit} />}
           {canEdit && (
             <Form method="post" action={here} className="stack">
               <input type="hidden" name="intent" value="addVariant" />

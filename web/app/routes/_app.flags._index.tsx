@@ -53,7 +53,8 @@ export default function FlagsList() {
   useLive("kill-switches");
   useLive("approvals");
   const isAdmin = team.myRole === "team_admin" || team.myRole === null;
-  const filtered = [...params.keys()].some((k) => k !== "after");
+  // "deleted" names the flag just deleted from its page (a notice, not a filter).
+  const filtered = [...params.keys()].some((k) => k !== "after" && k !== "deleted");
   const nextPage = new URLSearchParams(params);
   if (pageInfo.endCursor) nextPage.set("after", pageInfo.endCursor);
   return (
@@ -62,6 +63,7 @@ export default function FlagsList() {
         <h1>Flags</h1>
         <Link className="button primary" to="/flags/new">New flag</Link>
       </div>
+      {params.get("deleted") && <p className="notice" role="status">Flag <span className="mono">{params.get("deleted")}</span> deleted.</p>}
       <Form method="get" className="filters" role="search" aria-label="Filter flags">
         <div className="field"><label htmlFor="q">Search</label><input id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder="Key or name" /></div>
         <div className="field"><label htmlFor="type">Type</label>

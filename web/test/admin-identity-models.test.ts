@@ -20,31 +20,32 @@ describe("settings sections", () => {
 
   test("list every section of the URL map once, in three groups", () => {
     expect(SETTINGS_GROUPS.map((g) => [g.label, g.sections.map((s) => s.path.replace("/settings/", ""))])).toEqual([
-      ["People & access", ["teams", "users", "roles", "tokens", "account"]],
+      ["People & access", ["teams", "users", "roles", "tokens", "account", "notification-preferences", "security"]],
       ["Configuration", ["environments", "pipelines", "contexts", "segments", "import-export"]],
       ["Delivery & governance", ["clients", "approval-policies", "freeze-windows", "templates", "notifications"]],
     ]);
   });
 
-  test("give system admins and team admins everything", () => {
-    for (const actor of [{ isSystemAdmin: true, role: null }, { isSystemAdmin: false, role: "team_admin" }] as Actor[]) {
-      expect(new Set(Object.values(accessFor(actor)))).toEqual(new Set(["full"]));
-    }
+  test("give system admins everything, and team admins everything but the signing key", () => {
+    expect(new Set(Object.values(accessFor({ isSystemAdmin: true, role: null })))).toEqual(new Set(["full"]));
+    const { security, ...rest } = accessFor({ isSystemAdmin: false, role: "team_admin" });
+    expect(security).toBe("read");
+    expect(new Set(Object.values(rest))).toEqual(new Set(["full"]));
   });
 
   test("let a requester change segments and import, read the rest, and not open tokens or notifications", () => {
     expect(accessFor({ isSystemAdmin: false, role: "requester" })).toEqual({
       teams: "read", users: "read", roles: "read", tokens: "none", account: "full",
-      environments: "read", pipelines: "read", contexts: "read", segments: "full", "import-export": "full",
+      "notification-preferences": "full", security: "read", environments: "read", pipelines: "read", contexts: "read", segments: "full", "import-export": "full",
       clients: "read", "approval-policies": "read", "freeze-windows": "read", templates: "read", notifications: "none",
     });
   });
 
-  test("let a viewer read, and leave a user without a team only their account", () => {
+  test("let a viewer read, and leave a user without a team only their account and mobile number", () => {
     const viewer = accessFor({ isSystemAdmin: false, role: "viewer" });
     expect(viewer.segments).toBe("read");
     expect(viewer.tokens).toBe("none");
-    expect(Object.entries(accessFor({ isSystemAdmin: false, role: null })).filter(([, a]) => a !== "none")).toEqual([["account", "full"]]);
+    expect(Object.entries(accessFor({ isSystemAdmin: false, role: null })).filter(([, a]) => a !== "none")).toEqual([["account", "full"], ["notification-preferences", "full"]]);
   });
 });
 

@@ -64,7 +64,8 @@ describe("settings: people and access", () => {
     const nav = page.getByRole("navigation", { name: "Settings" });
     expect(await nav.getByRole("heading").allTextContents()).toEqual(["People & access", "Configuration", "Delivery & governance"]);
     expect(await nav.getByRole("link").allTextContents()).toEqual([
-      "Settings", "Teams (read only)", "Users (read only)", "Roles (read only)", "Your account", "Environments (read only)", "Pipelines (read only)",
+      "Settings", "Teams (read only)", "Users (read only)", "Roles (read only)", "Your account", "Notification preferences",
+      "Security (read only)", "Environments (read only)", "Pipelines (read only)",
       "Contexts (read only)", "Segments (read only)", "Import & export (read only)", "Clients (read only)", "Approval policies (read only)",
       "Freeze windows (read only)", "Rollout templates (read only)",
     ]);

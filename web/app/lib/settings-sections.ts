@@ -29,6 +29,8 @@ export const SETTINGS_GROUPS: SettingsGroup[] = [
       { path: "/settings/roles", label: "Roles", description: "Custom roles: named groups of members that approval policies can make approvers.", writers: "team_admin" },
       { path: "/settings/tokens", label: "Automation tokens", description: "Credentials for scripts and CI, with scopes and an expiry.", adminOnly: true, writers: "team_admin" },
       { path: "/settings/account", label: "Your account", description: "Your password and where you are signed in.", writers: "team_admin" },
+      { path: "/settings/notification-preferences", label: "Notification preferences", description: "Which notifications go out on which channel, and your mobile number for SMS.", writers: "team_admin" },
+      { path: "/settings/security", label: "Security", description: "The key that signs sign-in tokens: rotate it.", writers: "system_admin" },
     ],
   },
   {
@@ -63,7 +65,8 @@ export interface Actor {
 
 /** What the actor may do in a section of the current team. */
 export function accessTo(section: SettingsSection, actor: Actor): SectionAccess {
-  if (section.path === "/settings/account") return "full";
+  // Everyone keeps their own account, and their own mobile number (on the preferences page).
+  if (section.path === "/settings/account" || section.path === "/settings/notification-preferences") return "full";
   if (actor.isSystemAdmin) return "full";
   const { role } = actor;
   if (section.writers === "system_admin") return role ? "read" : "none";

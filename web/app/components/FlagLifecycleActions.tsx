@@ -1,24 +1,24 @@
 // Archive and delete a flag from its page, each behind a confirmation dialog. A freeze window of one
 // of the flag's environments refuses both unless a team admin gives an override reason: the dialog
 // offers the field, and the API's refusal (FROZEN, dependents, approval required) shows inside it.
-import { ConfirmAction } from "./settings/ConfirmAction";
+import { ConfirmButton } from "./ConfirmButton";
 
 export function FlagLifecycleActions({ featureId, featureKey, archived, canEdit }: { featureId: string; featureKey: string; archived: boolean; canEdit: boolean }) {
   const disabled = canEdit ? undefined : "Only team admins and requesters change flags.";
   return (
     <>
       {!archived && (
-        <ConfirmAction intent="archiveFeature" fields={{ featureId }} label="Archive" accessibleLabel={`Archive ${featureKey}`}
+        <ConfirmButton fields={{ intent: "archiveFeature", featureId }} label="Archive" ariaLabel={`Archive ${featureKey}`}
           title={`Archive ${featureKey}?`} confirmLabel="Archive flag" pendingLabel="Archiving…" disabled={disabled}>
           <p>Archived flags leave every snapshot: SDKs and OFREP stop serving <span className="mono">{featureKey}</span> and callers get their default.</p>
           <FreezeOverride id={`archive-freeze-${featureId}`} />
-        </ConfirmAction>
+        </ConfirmButton>
       )}
-      <ConfirmAction intent="deleteFeature" fields={{ featureId }} label="Delete" accessibleLabel={`Delete ${featureKey}`}
+      <ConfirmButton fields={{ intent: "deleteFeature", featureId }} label="Delete" ariaLabel={`Delete ${featureKey}`}
         title={`Delete ${featureKey}?`} confirmLabel="Delete flag" pendingLabel="Deleting…" disabled={disabled}>
         <p>This removes <span className="mono">{featureKey}</span>, its variants, rules and history for good. Flags that require it must drop the prerequisite first.</p>
         <FreezeOverride id={`delete-freeze-${featureId}`} />
-      </ConfirmAction>
+      </ConfirmButton>
     </>
   );
 }

@@ -4,7 +4,7 @@
 import { Form } from "@remix-run/react";
 import { useHere } from "~/lib/use-here";
 import type { ValueTypeName } from "~/lib/variant-values";
-import { ConfirmAction } from "./settings/ConfirmAction";
+import { ConfirmButton } from "./ConfirmButton";
 import { SubmitButton } from "./SubmitButton";
 import { VariantValueInput } from "./VariantValueInput";
 
@@ -30,10 +30,10 @@ export function VariantList({ variants, type, canEdit }: { variants: Variant[]; 
                   <div><SubmitButton match={{ intent: "updateVariant", variantId: v.id }} pendingLabel="Saving…">Save variant</SubmitButton></div>
                 </Form>
               </details>
-              <ConfirmAction intent="deleteVariant" fields={{ variantId: v.id }} label="Delete" accessibleLabel={`Delete variant ${v.key}`}
+              <ConfirmButton fields={{ intent: "deleteVariant", variantId: v.id }} label="Delete" ariaLabel={`Delete variant ${v.key}`}
                 title={`Delete variant ${v.key}?`} confirmLabel="Delete variant" pendingLabel="Deleting…">
                 <p>Rules and environments can no longer serve <span className="mono">{v.key}</span>. A variant still in use cannot be deleted.</p>
-              </ConfirmAction>
+              </ConfirmButton>
             </div>
           )}
         </li>

@@ -6,6 +6,7 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { useState } from "react";
 import { Field, FieldGroup, invalid } from "~/components/CheckedForm";
 import { ConfirmButton } from "~/components/ConfirmButton";
+import { PolicyCustomRoles } from "~/components/PolicyCustomRoles";
 import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
 import type { ApprovalChangeType } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
@@ -113,6 +114,7 @@ export default function ApprovalPolicies() {
       </div>
       <Preview data={data} />
       {canManage && <PolicyForm key={editing?.id ?? "new"} editing={editing} environments={environments} members={members} />}
+      {canManage && editing && <section className="card"><PolicyCustomRoles key={editing.id} policyId={editing.id} policyName={editing.name} /></section>}
     </div>
   );
 }

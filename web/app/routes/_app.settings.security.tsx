@@ -2,12 +2,14 @@
 // may have leaked, or routine hygiene: new tokens are signed with a new key at once, while tokens
 // already issued stay valid until they expire (the old key only verifies from then on).
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { SectionError } from "~/components/settings/SectionError";
 import { RotateSigningKeyDoc } from "~/lib/docs/governance";
 import { text } from "~/lib/form";
 import { perform, unknownIntent } from "~/lib/settings-action.server";
 import { useShell } from "./_app";
+
+type Rotated = Awaited<ReturnType<typeof action>>;
 
 export const meta: MetaFunction = () => [{ title: "Security · Settings · FluxGate" }];
 export { SectionError as ErrorBoundary };
@@ -30,13 +32,13 @@ export default function Security() {
           key keeps verifying them until then. To end sessions at once, sign them out (Your account, or Users).</p>
         {me.isSystemAdmin
           ? <div className="row">
-              <ConfirmAction intent="rotate" fields={{}} label="Rotate signing key" title="Rotate the signing key?" confirmLabel="Rotate the key"
-                pendingLabel="Rotating…" success={(r) => (
-                  <p className="notice" role="status">New key <span className="mono">{String(r.kid)}</span> signs from now on.
-                    {(r.retiredKids as string[]).length > 0 && <> Still verifying until their tokens expire: <span className="mono">{(r.retiredKids as string[]).join(", ")}</span>.</>}</p>
+              <ConfirmButton<Rotated> fields={{ intent: "rotate" }} label="Rotate signing key" title="Rotate the signing key?" confirmLabel="Rotate the key"
+                pendingLabel="Rotating…" done={(r) => (
+                  <p className="notice" role="status">New key <span className="mono">{r.kid}</span> signs from now on.
+                    {r.retiredKids.length > 0 && <> Still verifying until their tokens expire: <span className="mono">{r.retiredKids.join(", ")}</span>.</>}</p>
                 )}>
                 <p>A new key signs every token from now on. Existing sessions stay signed in until their tokens expire.</p>
-              </ConfirmAction>
+              </ConfirmButton>
             </div>
           : <p className="muted">Only a system admin may rotate the signing key.</p>}
       </section>

@@ -21,8 +21,8 @@ describe("settings sections", () => {
   test("list every section of the URL map once, in three groups", () => {
     expect(SETTINGS_GROUPS.map((g) => [g.label, g.sections.map((s) => s.path.replace("/settings/", ""))])).toEqual([
       ["People & access", ["teams", "users", "roles", "tokens", "account", "notification-preferences", "security"]],
-      ["Configuration", ["environments", "pipelines", "contexts", "segments", "import-export"]],
-      ["Delivery & governance", ["clients", "approval-policies", "freeze-windows", "templates", "notifications"]],
+      ["Configuration", ["environments", "pipelines", "contexts", "segments", "metrics", "import-export"]],
+      ["Delivery & governance", ["clients", "approval-policies", "freeze-windows", "canary-gates", "templates", "notifications"]],
     ]);
   });
 
@@ -36,8 +36,8 @@ describe("settings sections", () => {
   test("let a requester change segments and import, read the rest, and not open tokens or notifications", () => {
     expect(accessFor({ isSystemAdmin: false, role: "requester" })).toEqual({
       teams: "read", users: "read", roles: "read", tokens: "none", account: "full",
-      "notification-preferences": "full", security: "read", environments: "read", pipelines: "read", contexts: "read", segments: "full", "import-export": "full",
-      clients: "read", "approval-policies": "read", "freeze-windows": "read", templates: "read", notifications: "none",
+      "notification-preferences": "full", security: "read", environments: "read", pipelines: "read", contexts: "read", segments: "full", metrics: "read", "import-export": "full",
+      clients: "read", "approval-policies": "read", "freeze-windows": "read", "canary-gates": "read", templates: "read", notifications: "none",
     });
   });
 

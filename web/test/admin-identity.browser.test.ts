@@ -66,8 +66,8 @@ describe("settings: people and access", () => {
     expect(await nav.getByRole("link").allTextContents()).toEqual([
       "Settings", "Teams (read only)", "Users (read only)", "Roles (read only)", "Your account", "Notification preferences",
       "Security (read only)", "Environments (read only)", "Pipelines (read only)",
-      "Contexts (read only)", "Segments (read only)", "Import & export (read only)", "Clients (read only)", "Approval policies (read only)",
-      "Freeze windows (read only)", "Rollout templates (read only)",
+      "Contexts (read only)", "Segments (read only)", "Metrics (read only)", "Import & export (read only)", "Clients (read only)", "Approval policies (read only)",
+      "Freeze windows (read only)", "Canary gates (read only)", "Rollout templates (read only)",
     ]);
     expect(await nav.locator("[aria-disabled='true']").allTextContents()).toEqual(["Automation tokens (Team admins only)", "Notifications (Team admins only)"]);
     // A viewer reads the members but gets no controls to change them.

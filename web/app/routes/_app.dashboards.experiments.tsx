@@ -115,11 +115,11 @@ export default function ExperimentsDashboard() {
             )}
           </section>
 
-          {metrics.length === 0 && <p className="card muted">No metrics are defined for this team yet: applications report conversions and values to <code>POST /v1/track</code> under a metric's key once a team admin creates it (createMetric).</p>}
+          {metrics.length === 0 && <p className="card muted">No metrics are defined for this team yet: applications report conversions and values to <code>POST /v1/track</code> under a metric's key once a team admin creates it. <Link to="/settings/metrics">Manage metrics</Link></p>}
           {experiment?.metrics.map((m) => <ExperimentMetric key={m.metricKey} metric={m} splitWeights={experiment.splitWeights} unit={metrics.find((x) => x.key === m.metricKey)?.unit ?? null} />)}
 
           <section className="card stack" aria-labelledby="gates-title">
-            <h2 id="gates-title">Canary gates</h2>
+            <h2 id="gates-title">Canary gates</h2> <Link to={`/settings/canary-gates?feature=${feature.id}&env=${environmentId}`}>Manage canary gates</Link>
             {gates.length === 0 ? <p className="empty">No canary gate watches <span className="mono">{feature.key}</span>.</p>
               : gates.map((g) => <CanaryGateCard key={g.id} gate={g} envName={envName[g.environmentId] ?? "?"} canAnalyze={role === null || role === "team_admin"} />)}
           </section>

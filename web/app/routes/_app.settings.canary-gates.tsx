@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
@@ -125,10 +125,10 @@ export default function CanaryGates() {
                         </CheckedForm>
                       )}
                     </EditDisclosure>
-                    <ConfirmAction intent="delete" fields={{ id: g.id }} label="Delete" accessibleLabel={`Delete the gate on ${g.metric.key}`}
+                    <ConfirmButton fields={{ intent: "delete", id: g.id }} label="Delete" ariaLabel={`Delete the gate on ${g.metric.key}`}
                       title={`Delete the canary gate on ${g.metric.key}?`} confirmLabel="Delete gate" pendingLabel="Deleting…">
                       <p>{flag.key} in {environment.name} is no longer analysed against {g.metric.key}, and its past verdicts are deleted.</p>
-                    </ConfirmAction>
+                    </ConfirmButton>
                   </div>
                 )}</td>
               </tr>

@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CheckedForm, Field, GroupProblem, SelectField, useFieldId } from "~/components/settings/CheckedForm";
-import { ConfirmAction } from "~/components/settings/ConfirmAction";
+import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
@@ -96,10 +96,10 @@ export default function Metrics() {
                     </CheckedForm>
                   )}
                 </EditDisclosure>
-                <ConfirmAction intent="delete" fields={{ id: m.id }} label="Delete" accessibleLabel={`Delete ${m.key}`}
+                <ConfirmButton fields={{ intent: "delete", id: m.id }} label="Delete" ariaLabel={`Delete ${m.key}`}
                   title={`Delete the metric ${m.key}?`} confirmLabel="Delete metric" pendingLabel="Deleting…">
                   <p>Its tracked events and every canary gate watching it are deleted too; events sent under its key are refused from now on.</p>
-                </ConfirmAction>
+                </ConfirmButton>
               </div>
             )}</td>
           </tr>

@@ -144,7 +144,9 @@ describe("admin console", () => {
     const page = admin.page;
     await page.goto(`/flags/00000000-0000-4000-8000-0000000000f2?env=development`);
     // Replace the rules with two catch-all rules: the first one wins.
-    for (let i = await page.getByRole("button", { name: /^Delete / }).count(); i > 0; i--) await page.getByRole("button", { name: /^Delete / }).first().click();
+    // Only the rules' delete buttons (the page also offers "Delete <flag>" and "Delete variant <key>").
+    const deleteRule = page.locator("li.rule").getByRole("button", { name: /^Delete / });
+    for (let i = await deleteRule.count(); i > 0; i--) await deleteRule.first().click();
     for (const [name, variant] of [["first", "control"], ["second", "variant-a"]] as const) {
       await page.getByRole("button", { name: "Add rule" }).click();
       const index = await page.locator("li.rule").count();

@@ -115,7 +115,8 @@ describe("settings: metrics and canary gates", () => {
     await gateForm.getByLabel("Release the kill switch after (minutes)").fill("30");
     await submit(page, gateForm.getByRole("button", { name: "Create gate" }));
     await gateForm.getByText("Gate created.").waitFor();
-    expect(await rowCells(page, 'tr[data-gate="signup"]')).toEqual([
+    // The table re-renders with the revalidated list after the form's own answer: poll for the row.
+    await expect.poll(() => rowCells(page, 'tr[data-gate="signup"]'), { timeout: 10_000 }).toEqual([
       "Signed up signup", "variant-a vs control", "drops more than 10% over 60 min (min. 3 samples)", "kill switch, released after 30 min", "enabled",
     ]);
 

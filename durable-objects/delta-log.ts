@@ -18,7 +18,17 @@ export interface LoggedDelta {
 
 export class DeltaLog {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS delta_log (
+    this.ensureTable();
+  }
+
+  /**
+   * Creates the table when missing. Every entry point calls it, as the other stores do: the storage
+   * can be erased under a live instance (a reset's deleteAll while a publish is in flight), and the
+   * publish must then log into an empty table rather than fail after storing its document. Calls
+   * come once per change or resume, never per evaluation.
+   */
+  private ensureTable(): void {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS delta_log (
       version INTEGER PRIMARY KEY, from_version INTEGER NOT NULL, from_hash TEXT NOT NULL, delta TEXT NOT NULL
     )`);
   }
@@ -29,6 +39,7 @@ export class DeltaLog {
    * the log never holds a gap, and resumes across a huge change take a snapshot.
    */
   append(delta: DeltaMessage, text: string, fromHash: string): void {
+    this.ensureTable();
     const fits = fitsInBytes(text, MAX_SERVER_FRAME_BYTES);
     const newest = this.sql.exec<{ version: number | null }>("SELECT MAX(version) AS version FROM delta_log").one().version;
     if ((newest !== null && newest !== delta.fromVersion) || !fits) this.clear();
@@ -44,6 +55,7 @@ export class DeltaLog {
    */
   since(since: SnapshotId, current: SnapshotId): string[] | null {
     if (since.version >= current.version) return null;
+    this.ensureTable();
     const rows = this.sql.exec<{ version: number; from_version: number; from_hash: string; delta: string }>(
       "SELECT version, from_version, from_hash, delta FROM delta_log WHERE version > ? AND version <= ? ORDER BY version",
       since.version, current.version,
@@ -60,6 +72,7 @@ export class DeltaLog {
    * snapshot takes these too, so resumes it serves work exactly as here).
    */
   entries(maxChars = LOG_TRANSFER_CHARS): LoggedDelta[] {
+    this.ensureTable();
     const rows = this.sql.exec<{ from_hash: string; delta: string }>("SELECT from_hash, delta FROM delta_log ORDER BY version DESC").toArray();
     const kept: LoggedDelta[] = [];
     let total = 0;
@@ -78,6 +91,7 @@ export class DeltaLog {
   }
 
   clear(): void {
+    this.ensureTable();
     this.sql.exec("DELETE FROM delta_log");
   }
 }

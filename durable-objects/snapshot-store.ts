@@ -21,6 +21,16 @@ export class SnapshotStore {
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql;
+    this.ensureTables();
+  }
+
+  /**
+   * Creates the tables when missing. Every entry point calls it, as the schedule and count stores
+   * do: the storage can be erased under a live instance (a reset's deleteAll while a rebuild is in
+   * flight), and the rebuild must then start from empty tables rather than fail. Calls are rare
+   * (a rebuild, a KV write, a client record), never per evaluation.
+   */
+  private ensureTables(): void {
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS snapshot_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -35,6 +45,7 @@ export class SnapshotStore {
   }
 
   state(): SnapshotState | null {
+    this.ensureTables();
     const row = this.sql.exec<{ version: number; content_hash: string; kv_version: number; kv_written_at: number }>(
       "SELECT version, content_hash, kv_version, kv_written_at FROM snapshot_state WHERE id = 1",
     ).toArray()[0];
@@ -44,12 +55,14 @@ export class SnapshotStore {
   }
 
   document(): FlagSetDocument | null {
+    this.ensureTables();
     const chunks = this.sql.exec<{ data: string }>("SELECT data FROM snapshot_chunks ORDER BY idx").toArray();
     return chunks.length === 0 ? null : JSON.parse(chunks.map((c) => c.data).join("")) as FlagSetDocument;
   }
 
   /** Replaces the document and its state in one transaction: readers never see a mix. */
   saveDocument(document: FlagSetDocument, contentHash: string): void {
+    this.ensureTables();
     const text = JSON.stringify(document);
     this.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM snapshot_chunks");
@@ -65,16 +78,19 @@ export class SnapshotStore {
   }
 
   markKvWritten(version: number, at: number): void {
+    this.ensureTables();
     this.sql.exec("UPDATE snapshot_state SET kv_version = ?, kv_written_at = ? WHERE id = 1", version, at);
   }
 
   /** secret hash -> the ClientRecord JSON this environment last put into KV. */
   clientRecords(): Map<string, string> {
+    this.ensureTables();
     const rows = this.sql.exec<{ secret_hash: string; record: string }>("SELECT secret_hash, record FROM client_records").toArray();
     return new Map(rows.map((r) => [r.secret_hash, r.record]));
   }
 
   putClientRecord(secretHash: string, record: string): void {
+    this.ensureTables();
     this.sql.exec(
       "INSERT INTO client_records (secret_hash, record) VALUES (?, ?) ON CONFLICT (secret_hash) DO UPDATE SET record = excluded.record",
       secretHash, record,
@@ -82,6 +98,7 @@ export class SnapshotStore {
   }
 
   deleteClientRecord(secretHash: string): void {
+    this.ensureTables();
     this.sql.exec("DELETE FROM client_records WHERE secret_hash = ?", secretHash);
   }
 }

@@ -20,15 +20,22 @@ export class RelayRegistry {
   private readonly generations = new Map<string, number>();
 
   constructor(private readonly sql: SqlStorage, private readonly relays: RelayNamespace) {
-    sql.exec("CREATE TABLE IF NOT EXISTS relays (name TEXT PRIMARY KEY, registered_at INTEGER NOT NULL)");
+    this.ensureTable();
+  }
+
+  /** Creates the table when missing: the storage can be erased under a live instance, as in the other stores. */
+  private ensureTable(): void {
+    this.sql.exec("CREATE TABLE IF NOT EXISTS relays (name TEXT PRIMARY KEY, registered_at INTEGER NOT NULL)");
   }
 
   register(name: string): void {
+    this.ensureTable();
     this.sql.exec("INSERT OR REPLACE INTO relays (name, registered_at) VALUES (?, ?)", name, Date.now());
     this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
   }
 
   names(): string[] {
+    this.ensureTable();
     return this.sql.exec<{ name: string }>("SELECT name FROM relays ORDER BY name").toArray().map((row) => row.name);
   }
 
@@ -58,6 +65,7 @@ export class RelayRegistry {
   }
 
   private forget(name: string): void {
+    this.ensureTable();
     this.sql.exec("DELETE FROM relays WHERE name = ?", name);
     this.generations.delete(name);
   }

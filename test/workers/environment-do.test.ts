@@ -226,6 +226,27 @@ describe("EnvironmentDO KV writes", () => {
     expect(stored).toEqual({ rows: [{ id: "after-erase", run_at: runAt }], alarm: runAt });
   });
 
+  it("publishes after its storage was erased under it (a reset racing a publish): fresh tables, version 1, relays still reached", async () => {
+    await hub(PRODUCTION).getSnapshot();
+    await retargetBetaUsers();
+    const after = await runInDurableObject(stubOf(PRODUCTION), async (instance, state) => {
+      await state.storage.deleteAll(); // the document stays in this instance's memory, its tables are gone
+      const published = await instance.publish();
+      const tables = state.storage.sql.exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('delta_log', 'relays', 'snapshot_state') ORDER BY name",
+      ).toArray().map((row) => row.name);
+      const catchUp = await instance.relayCatchUp({ version: 0, contentHash: "" });
+      return { published, caughtUpTo: catchUp.ok && "snapshot" in catchUp.value ? catchUp.value.snapshot.version : null, tables };
+    });
+    expect(after).toEqual({
+      published: { ok: true, value: { environmentId: PRODUCTION, version: 1, changed: true } },
+      caughtUpTo: 1,
+      tables: ["delta_log", "relays", "snapshot_state"],
+    });
+    expect((await hub(PRODUCTION).getSnapshot()).flags.find((f) => f.key === "BetaUsers")?.rules[0]?.match)
+      .toEqual([{ operator: "and", conditions: [{ attribute: "role", operator: "equals", value: "owner" }] }]);
+  });
+
   it("an alarm of an object that never built a snapshot ends quietly", async () => {
     const never = "00000000-0000-4000-8000-0000000000fc";
     await runInDurableObject(stubOf(never), (_instance, state) => state.storage.setAlarm(Date.now() + 60_000));

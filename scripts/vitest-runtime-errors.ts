@@ -4,7 +4,9 @@
 // awaits, a background task that fails after its response) reach this process only as log lines
 // that @cloudflare/vitest-plugin writes to stdout/stderr. This reporter watches both streams for
 // workerd's markers, records each line as an unhandled error (listed in vitest's summary, and the
-// run exits 1), and still lets the line through.
+// run exits 1), and still lets the line through. Each error names the test files running when the
+// line arrived and the one that finished last: background work that outlives its file shows up
+// while the next one runs.
 import type { Reporter, TestModule, Vitest } from "vitest/node";
 
 /** Line starts workerd uses for uncaught exceptions and unhandled rejections (wrangler dev prefixes "✘ [ERROR] "). */
@@ -16,10 +18,21 @@ export default class RuntimeErrorsReporter implements Reporter {
   private vitest: Vitest | undefined;
   private readonly seen: string[] = [];
   private readonly restore: (() => void)[] = [];
+  private readonly running = new Set<string>();
+  private lastFinished: string | null = null;
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest;
     for (const stream of [process.stdout, process.stderr]) this.watch(stream);
+  }
+
+  onTestModuleStart(module: TestModule): void {
+    this.running.add(module.relativeModuleId);
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.running.delete(module.relativeModuleId);
+    this.lastFinished = module.relativeModuleId;
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>): void {
@@ -51,7 +64,8 @@ export default class RuntimeErrorsReporter implements Reporter {
     const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trimEnd();
     if (!RUNTIME_ERROR_LINE.test(plain)) return;
     this.seen.push(plain);
-    const error = new Error(`workerd reported: ${plain}`);
+    const running = [...this.running].join(", ") || "none";
+    const error = new Error(`workerd reported: ${plain}\n(test files running: ${running}; last finished: ${this.lastFinished ?? "none"})`);
     error.name = "RuntimeUncaughtError";
     this.vitest?.state.catchError(error, "Unhandled Error");
   }

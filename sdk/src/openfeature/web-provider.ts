@@ -50,6 +50,15 @@ export class FluxGateWebProvider implements Provider {
   private context: EvaluationContext = {};
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private polling = false;
+  /** Bulk requests are numbered as they start; an answer to one started before the answer held is dropped. */
+  private requestsStarted = 0;
+  private requestHeld = 0;
+  /** Bumped by a context change: an answer for a new context is taken whatever its version. */
+  private contextGeneration = 0;
+  private generationHeld = 0;
+  private versionHeld: number | undefined;
+  /** Since when answers have named a flag-set version older than the one held (null: they have not). */
+  private olderSince: number | null = null;
   private stale = false;
   private stopped = false;
 
@@ -85,6 +94,7 @@ export class FluxGateWebProvider implements Provider {
   async onContextChange(_oldContext: EvaluationContext, newContext: EvaluationContext): Promise<void> {
     if (!this.remote) return;
     this.context = newContext;
+    this.contextGeneration++;
     this.etag = undefined;
     await this.refetch(false);
   }
@@ -148,9 +158,32 @@ export class FluxGateWebProvider implements Provider {
     }
   }
 
-  /** Fetches the bulk answer (conditionally when `conditional`); returns the keys that changed. */
+  /**
+   * Fetches the bulk answer (conditionally when `conditional`); returns the keys that changed.
+   * Answers only move forward: one to a request started before the answer held (a poll overtaken by
+   * a context change's refetch) is dropped, and so is one naming an older flag-set version for the
+   * same context (another isolate or location not yet caught up, README "How fast a change reaches
+   * evaluation"), unless older answers persist for OLDER_VERSION_ACCEPTED_AFTER_MS: then the
+   * environment's versions restarted and the older number is the truth.
+   */
   private async refetch(conditional: boolean): Promise<string[]> {
+    const request = ++this.requestsStarted;
+    const generation = this.contextGeneration;
     const answer = await this.remote!.evaluateAll(this.context, conditional ? this.etag : undefined);
+    if (request < this.requestHeld || generation < this.generationHeld) return [];
+    if (answer.changed) {
+      const version = flagSetVersionOf(answer.flags);
+      if (generation === this.generationHeld && version !== undefined && this.versionHeld !== undefined && version < this.versionHeld) {
+        this.olderSince ??= Date.now();
+        if (Date.now() - this.olderSince < OLDER_VERSION_ACCEPTED_AFTER_MS) return [];
+      }
+      this.olderSince = null;
+      this.versionHeld = version;
+    } else {
+      this.olderSince = null;
+    }
+    this.requestHeld = request;
+    this.generationHeld = generation;
     this.etag = answer.etag;
     if (!answer.changed) return [];
     const next = new Map(answer.flags.map((flag) => [flag.key, flag]));
@@ -161,6 +194,18 @@ export class FluxGateWebProvider implements Provider {
     return changed;
   }
 }
+
+/**
+ * How long a remote provider ignores answers naming an older flag-set version before taking them:
+ * far beyond the bound within which isolates catch up (about 2 s), short enough that an environment
+ * whose versions restarted (its object lost its storage) is followed.
+ */
+export const OLDER_VERSION_ACCEPTED_AFTER_MS = 10_000;
+
+const flagSetVersionOf = (flags: RemoteEvaluation[]): number | undefined => {
+  const version = flags[0]?.metadata.flagSetVersion;
+  return typeof version === "number" ? version : undefined;
+};
 
 /** What a user sees of an evaluation (metadata such as flagSetVersion changes with every version). */
 const outcome = (flag: RemoteEvaluation | undefined) =>

@@ -102,6 +102,27 @@ describe("windows", () => {
     const tooFine = await gql(DASHBOARD, { input: { environmentId: "production", durationHours: 2160, intervalMinutes: 60 } }, viewer);
     expect(tooFine.errors!.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([["BAD_USER_INPUT", "TOO_MANY_BUCKETS"]]);
     const zero = await gql(DASHBOARD, { input: { environmentId: "production", intervalMinutes: 0 } }, viewer);
-    expect(zero.errors!.map((e) => [e.extensions?.reason, e.message])).toEqual([["INTERVAL_OUT_OF_RANGE", "input.intervalMinutes: must be an integer from 1 to 60, not 0"]]);
+    expect(zero.errors!.map((e) => [e.extensions?.reason, e.message])).toEqual([["INTERVAL_OUT_OF_RANGE", "input.intervalMinutes: must be 1 to 60 minutes or a whole number of hours up to 1440 minutes (a day), not 0"]]);
+  });
+
+  it("cuts 90 days into daily buckets (whole hours up to a day), epoch-aligned UTC days", async () => {
+    const viewer = await tokenOf("viewer");
+    const DAYS = `query($input: EvaluationDashboardInput!) {
+      evaluationDashboard(input: $input) { intervalMinutes summary { totalEvaluations } rates { timeBucket evaluationCount } }
+    }`;
+    const days = ok(await gql(DAYS, { input: { environmentId: "production", durationHours: 2160, intervalMinutes: 1440 } }, viewer)).evaluationDashboard;
+    const rates = days.rates as { timeBucket: string; evaluationCount: number }[];
+    // The window (ending with the current minute) touches 91 UTC days, 90 when that minute is 23:59;
+    // every bucket but the first (cut by the window) starts at midnight.
+    const days91 = currentMinute() % 1440 === 1439 ? 90 : 91;
+    expect([days.intervalMinutes, days.summary.totalEvaluations, rates.length]).toEqual([1440, 48, days91]);
+    expect(rates.slice(1).every((r) => new Date(r.timeBucket).getTime() % 86_400_000 === 0)).toBe(true);
+    expect(rates.reduce((sum, r) => sum + r.evaluationCount, 0)).toBe(48);
+    const sixHours = ok(await gql(DAYS, { input: { environmentId: "production", durationHours: 2160, intervalMinutes: 360 } }, viewer)).evaluationDashboard;
+    expect(sixHours.rates.length).toBe(currentMinute() % 360 === 359 ? 360 : 361);
+    for (const bad of [61, 90, 1500]) {
+      const refused = await gql(DAYS, { input: { environmentId: "production", durationHours: 2160, intervalMinutes: bad } }, viewer);
+      expect(refused.errors!.map((e) => [e.extensions?.code, e.extensions?.reason, e.extensions?.field])).toEqual([["BAD_USER_INPUT", "INTERVAL_OUT_OF_RANGE", "input.intervalMinutes"]]);
+    }
   });
 });

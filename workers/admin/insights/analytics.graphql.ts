@@ -103,7 +103,7 @@ export const typeDefs = /* GraphQL */ `
     """
     evaluationSummary(teamId: ID, environmentId: ID, period: AnalyticsPeriod!, featureKey: String, clientId: ID): EvaluationSummary!
     """
-    Evaluations per intervalMinutes (1..60) bucket, aligned to the Unix epoch (a bucket starts at a
+    Evaluations per intervalMinutes (1..60, or whole hours up to 1440 = a day) bucket, aligned to the Unix epoch (a bucket starts at a
     minute divisible by the interval); empty buckets included; at most ${MAX_RATE_BUCKETS} buckets.
     """
     evaluationRates(environmentId: ID!, period: AnalyticsPeriod!, intervalMinutes: Int!, featureKey: String, clientId: ID): [EvaluationRate!]!

@@ -22,7 +22,7 @@ const WHOSE = `"An environment's id or key (\\"production\\"), a key looked up w
 export const typeDefs = /* GraphQL */ `
   input EvaluationRatesInput {
     ${WHOSE}
-    "Bucket size, 1..60 minutes (buckets aligned to the Unix epoch)."
+    "Bucket size: 1..60 minutes, or whole hours up to 1440 (a day); buckets aligned to the Unix epoch (UTC days)."
     intervalMinutes: Int = 5
     "The window ending now: 1..24 hours for subscriptions, up to 2160 (90 days) for queries."
     durationHours: Int = 24
@@ -36,7 +36,7 @@ export const typeDefs = /* GraphQL */ `
 
   input EvaluationDashboardInput {
     ${WHOSE}
-    "Bucket size of rates, 1..60 minutes."
+    "Bucket size of rates: 1..60 minutes, or whole hours up to 1440 (a day)."
     intervalMinutes: Int = 5
     "The window ending now: 1..24 hours for subscriptions, up to 2160 (90 days) for queries."
     durationHours: Int = 24

@@ -40,7 +40,7 @@ export class D1EvaluationStore implements EvaluationStore {
       WHERE ${clause} GROUP BY key ORDER BY evaluations DESC, key`).bind(...params));
     const n = read.intervalMinutes;
     if (n !== undefined) {
-      // n is a validated integer (1..60); inlined so SQLite computes integer division.
+      // n is a validated integer (1..60, or whole hours up to 1440); inlined so SQLite computes integer division.
       statements.push(this.d1.prepare(`
         SELECT (minute / ${Math.trunc(n)}) * ${Math.trunc(n)} AS bucket, ${TOTALS} FROM evaluation_rollups
         WHERE ${clause} GROUP BY bucket ORDER BY bucket`).bind(...params));

@@ -23,9 +23,16 @@ export const TOP_FEATURES = 5;
 const outOfRange = (field: string, reason: string, message: string) =>
   new ControlError("BAD_USER_INPUT", `${field}: ${message}`, { field, reason });
 
+/** The longest bucket: a day, so a 90-day window fits in 91 buckets (the rollups keep minutes, any size sums them). */
+export const MAX_INTERVAL_MINUTES = 1440;
+
+/** 1-60 minutes, or whole hours up to a day (coarser buckets for windows of weeks). */
 export function checkInterval(intervalMinutes: number, field = "intervalMinutes"): number {
-  if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > 60) {
-    throw outOfRange(field, "INTERVAL_OUT_OF_RANGE", `must be an integer from 1 to 60, not ${intervalMinutes}`);
+  const minutes = Number.isInteger(intervalMinutes) && intervalMinutes >= 1 && intervalMinutes <= 60;
+  const hours = Number.isInteger(intervalMinutes) && intervalMinutes > 60 && intervalMinutes <= MAX_INTERVAL_MINUTES && intervalMinutes % 60 === 0;
+  if (!minutes && !hours) {
+    throw outOfRange(field, "INTERVAL_OUT_OF_RANGE",
+      `must be 1 to 60 minutes or a whole number of hours up to ${MAX_INTERVAL_MINUTES} minutes (a day), not ${intervalMinutes}`);
   }
   return intervalMinutes;
 }

@@ -4,24 +4,13 @@
 // refused with the API's words) and feature import/export (a downloaded file, a preview, and each
 // feature's outcome). Every screen gets axe and screenshots, light and dark.
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { adminGraphQL, auditScreen, DEVELOPMENT_SECRET, launch, ofrepUntil, signIn, startStack, submit } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { adminGraphQL, auditScreen, browser, DEVELOPMENT_SECRET, ofrepUntil, signIn, stack, submit, withStackAndBrowser } from "./support";
 
 const DARK_MODE_ID = "00000000-0000-4000-8000-0000000000f6";
 
-let stack: DevStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 /** Opens the row's delete dialog and confirms it; resolves once the action answered and data reloaded. */
 async function confirmDelete(page: Page, what: string) {

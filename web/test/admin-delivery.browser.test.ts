@@ -5,22 +5,20 @@
 // secrets and a test send to a webhook receiver on 127.0.0.1; validation and API errors shown,
 // confirmations, axe light and dark, screenshots.
 import { createHmac } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { adminGraphQL, auditScreens, DEVELOPMENT_SECRET, launch, ofrep, ofrepUntil, SCREENSHOT_DIR, seriousViolations, signIn, startStack, submit } from "./support";
+import { adminGraphQL, auditScreens, browser, DEVELOPMENT_SECRET, ofrep, ofrepUntil, SCREENSHOT_DIR, seriousViolations, signIn, stack, submit, withStackAndBrowser } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
 
-let stack: DevStack;
-let browser: Browser;
 let receiver: Server;
 let receiverUrl: string;
 const received: { headers: IncomingMessage["headers"]; body: string }[] = [];
+
+withStackAndBrowser();
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {
@@ -33,13 +31,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fluxgate-hook`;
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 400_000);
+});
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
 });
 
@@ -286,8 +280,8 @@ describe("settings: delivery and governance", () => {
     await page.getByRole("button", { name: "Preview", exact: true }).click();
     const plan = page.locator('tr[data-plan="development"]');
     await plan.waitFor();
-    expect(await plan.innerText()).toContain('"percentage":20');
-    expect(await plan.innerText()).toContain("100% at");
+    expect(await plan.innerText()).toContain("template: ramp: 20% get on");
+    expect(await plan.innerText()).toMatch(/100% at \d{2}\/\d{2}\/\d{4}, \d{2}:\d{2} UTC/);
 
     // A user dark_mode's 25 % rollout leaves out, then the system on/off template, previewed and applied.
     let outsider = "";

@@ -3,27 +3,14 @@
 // change it), custom roles, automation tokens (a revoked token is refused by /graphql) and the
 // account (a revoked session is signed out); checks before submit, the API's refusals, confirmations,
 // axe in light and dark, and screenshots.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { launch, PASSWORD, SCREENSHOT_DIR, seriousViolations, signIn, startStack } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { browser, PASSWORD, SCREENSHOT_DIR, seriousViolations, signIn, stack, withStackAndBrowser } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
 
-let stack: DevStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 /** Counts the page's POSTs (form submissions) from now on. */
 function countPosts(page: Page) {

@@ -38,9 +38,9 @@ describe("protection", () => {
 describe("pipeline form", () => {
   test("needs one to twenty distinct stages", () => {
     expect(pipelineProblems({ name: "Main", description: "", environmentIds: ["a", "b"] })).toEqual({});
-    expect(pipelineProblems({ name: "Main", description: "", environmentIds: [] })).toEqual({ stages: "A pipeline needs at least one environment." });
-    expect(pipelineProblems({ name: "", description: "", environmentIds: ["a", "a"] })).toEqual({ name: "Enter a name.", stages: "Each environment can be a stage once." });
-    expect(pipelineProblems({ name: "M", description: "", environmentIds: Array.from({ length: 21 }, (_, i) => `e${i}`) })).toEqual({ stages: "At most 20 stages." });
+    expect(pipelineProblems({ name: "Main", description: "", environmentIds: [] })).toEqual({ environmentIds: "A pipeline needs at least one environment." });
+    expect(pipelineProblems({ name: "", description: "", environmentIds: ["a", "a"] })).toEqual({ name: "Enter a name.", environmentIds: "Each environment can be a stage once." });
+    expect(pipelineProblems({ name: "M", description: "", environmentIds: Array.from({ length: 21 }, (_, i) => `e${i}`) })).toEqual({ environmentIds: "At most 20 stages." });
   });
 });
 

@@ -1,14 +1,9 @@
 // The console in Debian's Chromium against the real local stack: the golden path of issue 9, rule
 // reordering by keyboard and by drag and drop (checked through OFREP), axe on every screen, and
 // screenshots of every main screen in light and dark (and at 375 px) for review.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import {
-  adminGraphQL, auditScreens, DEVELOPMENT_SECRET, launch, ofrepUntil, PRODUCTION_SECRET, SCREENSHOT_DIR, seriousViolations, signIn, startStack, submit,
-} from "./support";
+import { beforeAll, describe, expect, test } from "vitest";
+import { adminGraphQL, auditScreens, browser, DEVELOPMENT_SECRET, ofrepUntil, PRODUCTION_SECRET, SCREENSHOT_DIR, seriousViolations, signIn, stack, submit, withStackAndBrowser } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
 const PRODUCTION_ID = "00000000-0000-4000-8000-0000000000e3";
@@ -32,21 +27,13 @@ async function saveRules(page: import("playwright-core").Page) {
   });
 }
 
-let stack: DevStack;
-let browser: Browser;
+withStackAndBrowser();
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Production is protected: approvers decide (the demo data has no policy).
   await adminGraphQL(stack.adminUrl, "teamadmin", `mutation($input: CreateApprovalPolicyInput!) { createApprovalPolicy(input: $input) { id } }`, {
     input: { teamId: TEAM_ID, name: "Production needs an approver", appliesTo: "specific", environmentIds: [PRODUCTION_ID], eligibleRoles: ["approver"], requiredApprovals: 1 },
   });
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 describe("admin console", () => {
@@ -75,6 +62,8 @@ describe("admin console", () => {
     // A rule in production: country equals DE -> order. Production is protected: it becomes a request.
     await page.getByRole("tab", { name: /Production/ }).click();
     await page.waitForURL(/env=production/);
+    // The URL moves before the page renders production's editor: wait for the tab to be the selected one.
+    await expect.poll(() => page.getByRole("tab", { name: /Production/ }).getAttribute("aria-selected")).toBe("true");
     await page.getByRole("button", { name: "Add rule" }).click();
     await page.getByRole("button", { name: "Add conditions" }).click();
     await page.getByLabel("Rule 1 group 1 condition 1 attribute").fill("country");
@@ -87,8 +76,16 @@ describe("admin console", () => {
     await approver.page.goto("/approvals");
     const inbox = approver.page.getByRole("list", { name: "Approval requests" });
     await (inbox.getByText(key)).waitFor({ state: "visible", timeout: 15_000 });
+    // What the request asks for, in words.
+    expect(await inbox.locator("li", { hasText: key }).locator("[data-change]").innerText())
+      .toBe("Replace the rules in Production with 1 rule, in this order:\n\nRule 1: if country equals DE → serves order");
     await inbox.locator("li", { hasText: key }).getByRole("button", { name: "Approve" }).click();
     await (approver.page.getByText("Nothing is waiting for you.")).waitFor({ state: "visible", timeout: 15_000 });
+    // The decided request, with its vote in words.
+    await approver.page.goto("/approvals?view=all");
+    expect(await approver.page.locator("li[data-request]", { hasText: "rules change" }).filter({ hasText: key }).locator("[data-votes]").innerText())
+      .toBe("Votes: approver approved");
+    await approver.page.goto("/approvals");
 
     // The requester asks for the production deploy; its own request shows Approve disabled with the reason.
     await page.reload();
@@ -110,6 +107,7 @@ describe("admin console", () => {
     await page.getByRole("link", { name: key }).click();
     await page.getByRole("tab", { name: /Production/ }).click();
     await page.waitForURL(/env=production/);
+    await expect.poll(() => page.getByRole("tab", { name: /Production/ }).getAttribute("aria-selected")).toBe("true");
     await page.getByRole("button", { name: "Add attribute" }).click();
     await page.getByLabel("Attribute 1 name").fill("country");
     await page.getByLabel("Attribute 1 value").fill("DE");

@@ -2,28 +2,15 @@
 // OFREP during the test appear on the evaluation dashboard and the system overview with the exact
 // count, pushed live (the page is never reloaded); filters in the URL change what is shown; axe on
 // both dashboards, light and dark, with screenshots.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { DEVELOPMENT_SECRET, launch, ofrep, SCREENSHOT_DIR, seriousViolations, signIn, startStack } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { browser, DEVELOPMENT_SECRET, ofrep, SCREENSHOT_DIR, seriousViolations, signIn, stack, withStackAndBrowser } from "./support";
 
 const DEVELOPMENT_ID = "00000000-0000-4000-8000-0000000000e1";
 const PRODUCTION_ID = "00000000-0000-4000-8000-0000000000e3";
 
-let stack: DevStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 /** Sends `n` OFREP evaluations of a flag in development, each answered 200. */
 async function evaluate(key: string, n: number) {
@@ -107,7 +94,8 @@ describe("live dashboards", () => {
     await page.getByLabel("Window", { exact: true }).selectOption("720");
     await page.waitForURL(/hours=720/);
     expect(new URL(page.url()).searchParams.get("interval")).toBe("60");
-    expect(await page.getByLabel("Interval", { exact: true }).locator("option[disabled]").allTextContents()).toEqual(["1 min", "5 min", "10 min", "15 min", "30 min"]);
+    // The URL moves before the page re-renders with the new window: poll the rendered choices.
+    await expect.poll(() => page.getByLabel("Interval", { exact: true }).locator("option[disabled]").allTextContents()).toEqual(["1 min", "5 min", "10 min", "15 min", "30 min"]);
     await page.getByRole("status").filter({ hasText: "Not live" }).waitFor();
     expect(await kpiBecomes(page, "evaluations", "4")).toBe("4");
 

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { asPercent, formatInterval, formatLift, intervalScale, measured, sampleShares, sortWarnings } from "../app/lib/experiment-view";
 import { formatHours, formatShare, furthestLive, rolloutHealth, stageStateSlices } from "../app/lib/rollout-health";
-import { layoutDependencies, requiredBy, type FlagNode } from "../app/lib/dependency-graph";
+import { layoutDependencies, prerequisiteCycle, requiredBy, type FlagNode } from "../app/lib/dependency-graph";
 import { mergeEventStreams } from "../app/lib/sse-merge";
 
 const flag = (id: string, key: string, requires: [string, string, string | null][] = [], killed = false): FlagNode => ({
@@ -43,6 +43,14 @@ describe("prerequisite graph layout", () => {
       expect(start.x).toBeCloseTo(node[e.from]!.x + node[e.from]!.width / 2, 0);
       expect(end.x).toBeCloseTo(node[e.to]!.x - node[e.to]!.width / 2, 0);
     }
+  });
+
+  test("names the cycle a new prerequisite would close, as the API words it (flag back to itself), and nothing otherwise", () => {
+    // checkout_v3 requires new_checkout_flow, which requires BetaUsers.
+    expect(prerequisiteCycle(flags, "a", "c")).toEqual(["BetaUsers", "checkout_v3", "new_checkout_flow", "BetaUsers"]);
+    expect(prerequisiteCycle(flags, "a", "b")).toEqual(["BetaUsers", "new_checkout_flow", "BetaUsers"]);
+    expect(prerequisiteCycle(flags, "c", "a")).toBeNull();
+    expect(prerequisiteCycle(flags, "d", "c")).toBeNull();
   });
 
   test("ignores prerequisites on flags it was not given and is empty without edges", () => {

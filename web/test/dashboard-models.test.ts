@@ -2,7 +2,8 @@
 import { describe, expect, test } from "vitest";
 import { earlierPart, groupSlices, newest } from "../app/lib/dashboard-data";
 import {
-  dashboardInput, DEFAULT_FILTERS, filtersSearch, intervalProblem, isLiveWindow, parseFilters, smallestInterval, worstBucketCount,
+  dashboardInput, DEFAULT_FILTERS, filtersSearch, INTERVAL_CHOICES, intervalLabel, intervalPhrase, intervalProblem, isLiveWindow, parseFilters,
+  smallestInterval, worstBucketCount,
 } from "../app/lib/dashboard-filters";
 
 const parse = (search: string) => parseFilters(new URLSearchParams(search));
@@ -29,12 +30,23 @@ describe("evaluation dashboard filters", () => {
     expect(smallestInterval(168)).toBe(10);
     expect(smallestInterval(720)).toBe(60);
   });
+  test("90 days: 60-minute buckets are too many, whole hours and a day fit", () => {
+    expect(intervalProblem(2160, 60)).toBe("2160 hours at 60-minute intervals would be up to 2161 buckets (at most 1440); choose a larger interval.");
+    expect(smallestInterval(2160)).toBe(120);
+    expect(worstBucketCount(2160, 1440)).toBe(91);
+    expect(parse("hours=2160&interval=1440")).toEqual({ filters: { ...DEFAULT_FILTERS, hours: 2160, interval: 1440 }, problems: {} });
+    expect(INTERVAL_CHOICES.map(intervalLabel)).toEqual(["1 min", "5 min", "10 min", "15 min", "30 min", "60 min", "2 hours", "6 hours", "1 day"]);
+    expect([1, 15, 60, 360, 1440].map(intervalPhrase)).toEqual(["minute", "15 minutes", "60 minutes", "6 hours", "day"]);
+  });
   test("out-of-range values get a message naming the limit", () => {
     expect(parse("hours=0").problems).toEqual({ hours: "The window must be a whole number of hours from 1 to 2160 (90 days)." });
     expect(parse("hours=2161").problems.hours).toBe("The window must be a whole number of hours from 1 to 2160 (90 days).");
     expect(parse("hours=1.5").problems.hours).toBe("The window must be a whole number of hours from 1 to 2160 (90 days).");
-    expect(parse("interval=61").problems).toEqual({ interval: "The interval must be a whole number of minutes from 1 to 60." });
-    expect(parse("interval=abc").problems).toEqual({ interval: "The interval must be a whole number of minutes from 1 to 60." });
+    const badInterval = { interval: "The interval must be 1 to 60 minutes, or whole hours up to a day (1440 minutes)." };
+    expect(parse("interval=61").problems).toEqual(badInterval);
+    expect(parse("interval=90").problems).toEqual(badInterval);
+    expect(parse("hours=2160&interval=1500").problems).toEqual(badInterval);
+    expect(parse("interval=abc").problems).toEqual(badInterval);
     expect(parse("hours=168&interval=5").problems).toEqual({
       interval: "168 hours at 5-minute intervals would be up to 2017 buckets (at most 1440); choose a larger interval.",
     });

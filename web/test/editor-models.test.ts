@@ -1,7 +1,7 @@
 // The condition builder's and split editor's models: what they send to the API and what they refuse.
 import { describe, expect, test } from "vitest";
 import { conditionProblem, fromConditionValue, OPERATOR_NAMES, toConditionInput, withOperator } from "../app/lib/conditions";
-import { distributeEvenly, formatPercent, parseRollout, splitProblem, totalWeight } from "../app/lib/splits";
+import { describeServe, distributeEvenly, formatPercent, parseRollout, splitProblem, totalWeight } from "../app/lib/splits";
 
 describe("condition builder model", () => {
   test("offers exactly the engine's 25 operators", () => {
@@ -56,5 +56,13 @@ describe("split editor model", () => {
     expect(parseRollout("0.001")).toBe(0.001);
     expect(parseRollout("100.5")).toBeNull();
     expect(formatPercent(12345)).toBe("12.345%");
+  });
+});
+
+describe("a rule's serve in words", () => {
+  test("names the variant, the rollout's share and a split's shares; never JSON", () => {
+    expect(describeServe({ kind: "variant", variant: "on" })).toBe("serves on");
+    expect(describeServe({ kind: "rollout", variant: "on", percentage: 12.5 })).toBe("12.5% get on");
+    expect(describeServe({ kind: "split", allocations: [{ variant: "a", weight: 70000 }, { variant: "b", weight: 30000 }] })).toBe("split a 70% · b 30%");
   });
 });

@@ -2,17 +2,12 @@
 // edit and delete a variant (the API's refusal for a variant in use shown in the dialog), delete
 // refused while another flag requires this one, archive, then delete back to the list; axe with
 // screenshots in light and dark with a confirmation dialog open.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { adminGraphQL, auditScreen, launch, SCREENSHOT_DIR, signIn, startStack } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { adminGraphQL, auditScreen, browser, signIn, stack, withStackAndBrowser } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
 const PIPELINE_ID = "00000000-0000-4000-8000-0000000000b0";
-
-let stack: DevStack;
-let browser: Browser;
 
 const gql = <T>(query: string, variables: Record<string, unknown> = {}) => adminGraphQL<T>(stack.adminUrl, "teamadmin", query, variables);
 
@@ -30,15 +25,7 @@ async function confirm(page: Page, opener: string, confirmLabel: string) {
   return dialog;
 }
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 describe("flag lifecycle", () => {
   test("variants: edit value and description; a variant in use cannot be deleted, an unused one can", async () => {
@@ -69,7 +56,7 @@ describe("flag lifecycle", () => {
     await context.close();
   });
 
-  test("delete is refused while another flag requires it; archive; then delete returns to the list", async () => {
+  test("delete is refused while another flag requires it; archive; then delete, sent while a live re-read loads, returns to the list under its URL", async () => {
     const id = await createFlag({ key: "lc_parent", type: "BOOLEAN" });
     const child = await createFlag({ key: "lc_child", type: "BOOLEAN" });
     await gql(`mutation($input: SetFeaturePrerequisiteInput!) { setFeaturePrerequisite(input: $input) { id } }`, { input: { featureId: child, requiredFeatureId: id } });
@@ -86,9 +73,30 @@ describe("flag lifecycle", () => {
     await page.getByText(/^lc_parent · boolean · archived · version \d+$/).waitFor();
     expect(await page.getByRole("button", { name: "Archive lc_parent" }).count()).toBe(0);
 
+    // Deleting while the page re-reads its data after a live change lands on the list, under its URL.
+    // The re-read is held until the delete has answered (at most 3 s) and the list's data then takes
+    // 1 s: sent during the re-read, the delete's redirect rendered the list under /flags/<deleted id>
+    // (React Router 6; see use-refresh.ts). The console holds the delete until the re-read is done.
+    const reread = `/flags/${id}.data`;
+    let deleteAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => { deleteAnswered = resolve; });
+    page.on("response", (r) => { if (r.request().method() === "POST" && new URL(r.url()).pathname === reread) deleteAnswered(); });
+    await page.route((url) => url.pathname === reread, async (route) => {
+      if (route.request().method() === "GET") await Promise.race([answered, new Promise((r) => setTimeout(r, 3_000))]);
+      await route.fallback();
+    });
+    await page.route((url) => url.pathname === "/flags.data", async (route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await route.fallback();
+    });
+    const rereading = page.waitForRequest((r) => r.method() === "GET" && new URL(r.url()).pathname === reread, { timeout: 15_000 });
     await gql(`mutation($f: ID!, $r: ID!) { removeFeaturePrerequisite(featureId: $f, requiredFeatureId: $r) { id } }`, { f: child, r: id });
+    const reread1 = await rereading;
     await confirm(page, "Delete lc_parent", "Delete flag");
     await page.waitForURL(/\/flags\?deleted=lc_parent$/);
+    await (await reread1.response())?.finished();
+    await page.getByRole("heading", { name: "Flags", exact: true }).waitFor();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe("/flags?deleted=lc_parent");
     await page.getByRole("status").filter({ hasText: "Flag lc_parent deleted." }).waitFor();
     const { features } = await gql<{ features: { nodes: { key: string }[] } }>(`query($t: ID!) { features(teamId: $t, first: 100, filter: { includeArchived: true }) { nodes { key } } }`, { t: TEAM_ID });
     expect(features.nodes.map((f) => f.key)).not.toContain("lc_parent");

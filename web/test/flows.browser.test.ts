@@ -6,10 +6,9 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { adminGraphQL, DEVELOPMENT_SECRET, launch, ofrep, ofrepUntil, PASSWORD, seriousViolations, signIn, startStack, submit } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { adminGraphQL, browser, DEVELOPMENT_SECRET, ofrep, ofrepUntil, PASSWORD, seriousViolations, signIn, stack, submit, withStackAndBrowser } from "./support";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
@@ -19,19 +18,10 @@ const FLAG_ID = {
 };
 const STAGING_SECRET = "fg_local_staging_demo_secret";
 
-let stack: DevStack;
-let browser: Browser;
 /** The flag the history test creates; the audit test filters by it. */
 let historyFlagId = "";
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 /** Ctrl+K until the palette opens: the shortcut listens once the page has hydrated (bounded). */
 async function openPalette(page: Page) {
@@ -111,6 +101,36 @@ describe("console flows", () => {
     await context.close();
   });
 
+  test("top bar: one row at 1280 px with every item; the account menu opens, closes with Escape and signs out", async () => {
+    const { context, page } = await signIn(browser, stack.consoleUrl, "teamadmin", { width: 1280 });
+    const bar = page.locator("header.topbar");
+    const tops = await bar.evaluate((header) => {
+      const items = [header.querySelector(".brand"), ...header.querySelectorAll(".nav a"), header.querySelector("#team-switcher"),
+        header.querySelector("[aria-keyshortcuts]"), header.querySelector("[title='Colour theme']"), header.querySelector(".account-menu > button")];
+      return items.map((item) => { const box = item!.getBoundingClientRect(); return Math.round(box.top + box.height / 2); });
+    });
+    expect(tops).toHaveLength(11);
+    // Every item's middle within a few pixels of the first's: one row.
+    expect(tops.map((top) => Math.abs(top - tops[0]!) <= 4)).toEqual(tops.map(() => true));
+    const account = page.getByRole("button", { name: "Tess Teamadmin" });
+    expect(await account.getAttribute("aria-expanded")).toBe("false");
+    await account.click();
+    expect(await account.getAttribute("aria-expanded")).toBe("true");
+    expect(await page.locator(".account-panel p").innerText()).toBe("teamadmin@acme.test\nteam admin");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press("Escape");
+    expect(await page.getByRole("button", { name: "Sign out", exact: true }).isVisible()).toBe(false);
+    expect(await account.evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.getByRole("link", { name: "Your account" }).click();
+    await page.waitForURL("**/settings/account");
+    await expect.poll(() => account.getAttribute("aria-expanded")).toBe("false");
+    await account.click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await page.waitForURL("**/login");
+    await context.close();
+  });
+
   test("forced password change: a temporary password leads to the password page until it is changed", async () => {
     const temporary = "temporary-pass-123";
     await adminGraphQL(stack.adminUrl, "admin", `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
@@ -138,6 +158,7 @@ describe("console flows", () => {
     await page.getByRole("button", { name: "Change password" }).click();
     await page.waitForURL("**/flags");
     await page.getByRole("link", { name: "dark_mode" }).waitFor();
+    await page.getByRole("button", { name: "newhire" }).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login");
     await signInAs(page, "newhire", "my-own-password-1");
@@ -279,7 +300,8 @@ describe("console flows", () => {
     await page.getByLabel("Repeat the password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create admin and sign in" }).click();
     await page.waitForURL("**/flags");
-    await page.getByText("firstadmin · system admin").waitFor();
+    await page.getByRole("button", { name: "firstadmin" }).click();
+    expect(await page.locator(".account-panel p").innerText()).toBe("first@acme.test\nsystem admin");
     // Bootstrap is closed now: its page sends to sign-in.
     const other = await browser.newContext({ baseURL: stack.consoleUrl });
     const anonymous = await other.newPage();

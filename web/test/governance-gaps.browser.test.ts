@@ -1,26 +1,12 @@
 // The governance gaps of the console in Debian's Chromium against the real local stack: notification
 // preferences and the caller's own mobile number; signing key rotation; an approval policy's custom
 // roles through their resource route; axe light and dark, screenshots.
-import { mkdirSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { adminGraphQL, auditScreens, launch, SCREENSHOT_DIR, signIn, startStack, submit } from "./support";
+import { describe, expect, test } from "vitest";
+import { adminGraphQL, auditScreens, browser, signIn, stack, submit, withStackAndBrowser } from "./support";
 
 const TEAM_ID = "00000000-0000-4000-8000-0000000000a1";
 
-let stack: DevStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 const gql = <T>(login: string, query: string, variables: Record<string, unknown> = {}) => adminGraphQL<T>(stack.adminUrl, login, query, variables);
 

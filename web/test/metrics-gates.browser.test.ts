@@ -2,27 +2,14 @@
 // the UI accepts POST /v1/track events and shows on the experiments dashboard; a gate created in the
 // UI shows there too; validation before submit, the API's refusals, edit and delete paths; axe
 // light and dark with screenshots.
-import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { DevStack } from "../../test/e2e/support/dev-stack";
-import { auditScreens, DEVELOPMENT_SECRET, launch, SCREENSHOT_DIR, signIn, startStack, submit } from "./support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { auditScreens, browser, DEVELOPMENT_SECRET, signIn, stack, submit, withStackAndBrowser } from "./support";
 
 const ENV_DEVELOPMENT = "00000000-0000-4000-8000-0000000000e1";
 const CHECKOUT_BUTTON_TEXT = "00000000-0000-4000-8000-0000000000f2";
 
-let stack: DevStack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launch()]);
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+withStackAndBrowser();
 
 /** POST /v1/track: `users` users of `variant`, the first `converted` converting; the response status. */
 async function track(metric: string, variant: string, users: number, converted: number): Promise<number> {

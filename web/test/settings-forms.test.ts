@@ -4,7 +4,6 @@ import { describe, expect, test } from "vitest";
 import { type PolicyValues, policyProblems } from "../app/lib/settings-forms/approval-policies";
 import { channelProblems, readChannel } from "../app/lib/settings-forms/channels";
 import { clientProblems, parseOrigins } from "../app/lib/settings-forms/clients";
-import { formField } from "../app/lib/settings-forms/common";
 import { type FreezeValues, freezeProblems } from "../app/lib/settings-forms/freeze-windows";
 import { parsePercentages, readTemplate, templateProblems } from "../app/lib/settings-forms/templates";
 import { utcToZoned, zonedToUtc } from "../app/lib/zoned-time";
@@ -105,10 +104,5 @@ describe("notification channel forms", () => {
     expect(channelProblems("sms", readChannel("sms", form([["accountSid", "AC123"], ["fromNumber", "555"]])), true)).toEqual({
       accountSid: "A Twilio account SID: AC followed by 32 hex digits.", fromNumber: "An E.164 number such as +15551234567.",
     });
-  });
-  test("map the API's field paths onto the form's fields", () => {
-    expect(formField("input.webOrigins.0")).toBe("webOrigins");
-    expect(formField("input.defaults.percentages.1")).toBe("percentages");
-    expect(formField(undefined)).toBeUndefined();
   });
 });

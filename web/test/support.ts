@@ -1,11 +1,12 @@
 // Browser-test support: the real stack (`npm run dev` through test/e2e/support/dev-stack.ts, with a
 // private wrangler dev registry) and Debian's Chromium driven by playwright-core.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { startDevStack, type DevStack } from "../../test/e2e/support/dev-stack";
+import { afterAll, beforeAll } from "vitest";
+import { PORT_TAKEN, startDevStack, type DevStack } from "../../test/e2e/support/dev-stack";
 
 export const PASSWORD = "fluxgate-demo";
 export const PRODUCTION_SECRET = "fg_local_production_demo_secret";
@@ -15,36 +16,72 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, "../test-results
 export async function startStack(): Promise<DevStack> {
   // Our wrangler processes find each other here, and nobody else's Workers of the same name.
   process.env.WRANGLER_REGISTRY_PATH = mkdtempSync(path.join(tmpdir(), "fluxgate-console-registry-"));
-  const stack = await startDevStack({ readyTimeoutMs: 240_000 });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${stack.consoleUrl}/login`, { redirect: "manual" });
-      await res.arrayBuffer();
-      if (res.status === 200) return stack;
-    } catch {
-      // not up yet
+  // The console's port can be taken meanwhile too (startDevStack retries the Workers' own): start again.
+  for (let attempt = 1; ; attempt++) {
+    const stack = await startDevStack({ readyTimeoutMs: 240_000 });
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && !PORT_TAKEN.test(stack.output())) {
+      try {
+        const res = await fetch(`${stack.consoleUrl}/login`, { redirect: "manual" });
+        await res.arrayBuffer();
+        if (res.status === 200) return stack;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 500));
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await stack.stop();
+    if (!PORT_TAKEN.test(stack.output()) || attempt === 3) throw new Error(`the console did not answer on ${stack.consoleUrl}\n${stack.output()}`);
   }
-  await stack.stop();
-  throw new Error(`the console did not answer on ${stack.consoleUrl}\n${stack.output()}`);
 }
 
 export const launch = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
 
-export async function signIn(browser: Browser, baseURL: string, login: string, options: { colorScheme?: "light" | "dark"; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+// The stack and the browser of the current test file (each file runs in its own module context),
+// set by withStackAndBrowser's beforeAll: importers read them through ES live bindings.
+export let stack: DevStack;
+export let browser: Browser;
+
+/** One browser test file's set-up: the real stack and Chromium before its tests (and the screenshot
+ * folder), both stopped after them. */
+export function withStackAndBrowser(): void {
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launch()]);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  }, 400_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+}
+
+export async function signIn(browser: Browser, baseURL: string, login: string, options: { colorScheme?: "light" | "dark"; width?: number; timezoneId?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
-    baseURL, colorScheme: options.colorScheme ?? "light",
+    baseURL, colorScheme: options.colorScheme ?? "light", timezoneId: options.timezoneId,
     viewport: { width: options.width ?? 1280, height: 900 },
   });
   const page = await context.newPage();
+  if (process.env.FG_DEBUG_PAGE) logPage(page);
   await page.goto("/login");
   await page.getByLabel("Username or email").fill(login);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/flags/);
   return { context, page };
+}
+
+/** `FG_DEBUG_PAGE=1`: the page's navigations, data requests and errors on stdout, timed from sign-in
+ * (how the races in use-refresh.ts were found; a timeout alone does not say what the page did). */
+function logPage(page: Page) {
+  const t0 = Date.now();
+  const log = (m: string) => console.log(`[page +${Date.now() - t0}ms] ${m}`);
+  const data = (url: string) => url.includes(".data") || url.includes("/__manifest");
+  page.on("console", (m) => log(`console.${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => log(`pageerror: ${e.message}`));
+  page.on("framenavigated", (f) => { if (f === page.mainFrame()) log(`navigated ${f.url()}`); });
+  page.on("requestfailed", (r) => log(`failed ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  page.on("request", (r) => { if (data(r.url())) log(`request ${r.method()} ${r.url()}`); });
+  page.on("response", (r) => { if (data(r.url()) || r.status() >= 400) log(`response ${r.status()} ${r.request().method()} ${r.url()}`); });
 }
 
 /** Clicks a submit button and waits until its action answered and the page re-read its data. */

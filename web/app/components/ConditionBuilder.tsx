@@ -1,6 +1,8 @@
 // AND/OR condition groups (groups are alternatives: a user matches when any group matches), each
-// condition with an input fit for its operator's type.
+// condition with an input fit for its operator's type. The team's context attributes are
+// suggested by name (with their type), and an attribute's suggested values in its value field.
 import { useId } from "react";
+import { describeHint, valueOptions, type AttributeHint } from "~/lib/attribute-hints";
 import {
   conditionProblem, emptyCondition, emptyGroup, OPERATOR_NAMES, OPERATORS, withOperator,
   type ConditionDraft, type GroupDraft, type OperatorName,
@@ -14,8 +16,8 @@ interface Props {
   label: string;
   /** What no conditions means here (a rule: everyone; a segment: nobody beyond its included keys). */
   emptyText?: string;
-  /** Attribute names to suggest (the team's contexts), offered as the attribute input's list. */
-  attributes?: string[];
+  /** The team's context attributes (attributeHints): names offered in the attribute input, values in the value input. */
+  attributes?: AttributeHint[];
 }
 
 export function ConditionBuilder({ groups, onChange, segments, label, emptyText = "No conditions: every user matches.", attributes = [] }: Props) {
@@ -41,6 +43,7 @@ export function ConditionBuilder({ groups, onChange, segments, label, emptyText 
               condition={condition}
               segments={segments}
               attributeList={attributes.length ? listId : undefined}
+              hint={attributes.find((a) => a.name === condition.attribute.trim())}
               label={`${label} group ${gi + 1} condition ${ci + 1}`}
               onChange={(next) => setGroup(gi, { ...group, conditions: group.conditions.map((c, i) => (i === ci ? next : c)) })}
               onRemove={() => setGroup(gi, { ...group, conditions: group.conditions.filter((_, i) => i !== ci) })}
@@ -49,24 +52,27 @@ export function ConditionBuilder({ groups, onChange, segments, label, emptyText 
           <button type="button" onClick={() => setGroup(gi, { ...group, conditions: [...group.conditions, emptyCondition()] })}>Add condition</button>
         </div>
       ))}
-      {attributes.length > 0 && <datalist id={listId}>{attributes.map((a) => <option key={a} value={a} />)}</datalist>}
+      {attributes.length > 0 && <datalist id={listId}>{attributes.map((a) => <option key={a.name} value={a.name} label={a.type} />)}</datalist>}
       <div><button type="button" onClick={() => onChange([...groups, emptyGroup()])}>Add {groups.length ? "an OR group" : "conditions"}</button></div>
     </fieldset>
   );
 }
 
-function ConditionRow({ condition, onChange, onRemove, segments, label, attributeList }: {
+function ConditionRow({ condition, onChange, onRemove, segments, label, attributeList, hint }: {
   condition: ConditionDraft; onChange: (c: ConditionDraft) => void; onRemove: () => void; segments: string[]; label: string; attributeList?: string;
+  hint?: AttributeHint;
 }) {
   const id = useId();
   const info = OPERATORS[condition.operator];
   const problem = condition.attribute || condition.value ? conditionProblem(condition) : null;
+  const options = valueOptions(hint, condition.operator, condition.value);
   return (
     <div className="condition">
       <div className="field">
         <label htmlFor={`${id}-attr`}>Attribute</label>
         <input id={`${id}-attr`} value={condition.attribute} placeholder="e.g. country" aria-label={`${label} attribute`} list={attributeList}
-          onChange={(e) => onChange({ ...condition, attribute: e.target.value })} />
+          aria-describedby={hint ? `${id}-attr-hint` : undefined} onChange={(e) => onChange({ ...condition, attribute: e.target.value })} />
+        {hint && <span id={`${id}-attr-hint`} className="hint" data-testid="attribute-hint">{describeHint(hint)}</span>}
       </div>
       <div className="field">
         <label htmlFor={`${id}-op`}>Operator</label>
@@ -77,7 +83,9 @@ function ConditionRow({ condition, onChange, onRemove, segments, label, attribut
       </div>
       <div className="field">
         <label htmlFor={`${id}-value`}>Value</label>
-        <ValueInput id={`${id}-value`} condition={condition} onChange={onChange} segments={segments} label={`${label} value`} invalid={Boolean(problem)} describedBy={problem ? `${id}-problem` : undefined} />
+        <ValueInput id={`${id}-value`} condition={condition} onChange={onChange} segments={segments} label={`${label} value`} invalid={Boolean(problem)} describedBy={problem ? `${id}-problem` : undefined}
+          list={options.length ? `${id}-values` : undefined} />
+        {options.length > 0 && <datalist id={`${id}-values`}>{options.map((o) => <option key={o.value} value={o.value} label={o.label} />)}</datalist>}
         {"caseFlag" in info && info.caseFlag && (
           <label className="small" style={{ fontWeight: 400 }}>
             <input type="checkbox" checked={condition.caseInsensitive} onChange={(e) => onChange({ ...condition, caseInsensitive: e.target.checked })} /> ignore case
@@ -90,11 +98,13 @@ function ConditionRow({ condition, onChange, onRemove, segments, label, attribut
   );
 }
 
-function ValueInput({ id, condition, onChange, segments, label, invalid, describedBy }: {
+function ValueInput({ id, condition, onChange, segments, label, invalid, describedBy, list }: {
   id: string; condition: ConditionDraft; onChange: (c: ConditionDraft) => void; segments: string[]; label: string; invalid: boolean; describedBy?: string;
+  /** The id of the suggested values' datalist. */
+  list?: string;
 }) {
   const common = {
-    id, "aria-label": label, "aria-invalid": invalid, "aria-describedby": describedBy, value: condition.value,
+    id, "aria-label": label, "aria-invalid": invalid, "aria-describedby": describedBy, value: condition.value, list,
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => onChange({ ...condition, value: e.target.value }),
   };
   switch (OPERATORS[condition.operator].input) {

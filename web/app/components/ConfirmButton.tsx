@@ -3,7 +3,8 @@
 // posts the hidden fields (with the intent) to the route's action at the current URL through a
 // fetcher, so the page keeps its place and its search. The API's refusal is shown inside the dialog.
 // On success the dialog closes, or, given `done`, shows what the action answered (e.g. a secret shown
-// once) until closed. Focus returns to the opening button. The dialog is rendered only once opened,
+// once) until closed. Focus returns to the opening button, or, when the action hid or disabled it
+// (the rows it acted on are gone), to the closest `[data-focus-after-close]`. The dialog is rendered only once opened,
 // so a long table does not server-render one dialog per row.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
@@ -40,11 +41,24 @@ interface Props<T extends Answer> extends DialogProps<T> {
 export function ConfirmButton<T extends Answer = Answer>({ label, ariaLabel, disabled, danger = true, ...dialog }: Props<T>) {
   const [open, setOpen] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
+  const closed = useRef(false);
+  // Focus goes back to the opener at once (onClose); after the render that removed the dialog it is
+  // known whether the opener can hold it, else the fallback takes it.
+  useEffect(() => {
+    if (open || !closed.current) return;
+    closed.current = false;
+    const button = opener.current;
+    if (button && !button.disabled && button.checkVisibility()) {
+      if (document.activeElement !== button) button.focus();
+    } else {
+      button?.closest<HTMLElement>("[data-focus-after-close]")?.focus();
+    }
+  }, [open]);
   return (
     <>
       <button ref={opener} type="button" className={danger ? "danger" : undefined} onClick={() => setOpen(true)}
         disabled={Boolean(disabled)} title={disabled} aria-label={ariaLabel} aria-haspopup="dialog">{label}</button>
-      {open && <ConfirmDialog<T> {...dialog} danger={danger} onClose={() => { setOpen(false); opener.current?.focus(); }} />}
+      {open && <ConfirmDialog<T> {...dialog} danger={danger} onClose={() => { closed.current = true; setOpen(false); opener.current?.focus(); }} />}
     </>
   );
 }
@@ -52,6 +66,7 @@ export function ConfirmButton<T extends Answer = Answer>({ label, ariaLabel, dis
 function ConfirmDialog<T extends Answer>({ title, children, fields, confirmLabel, pendingLabel, done, doneTitle, closeLabel = "Close", danger, onClose }:
   DialogProps<T> & { danger: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   const fetcher = useFetcher<T>();
   const here = useHere();
   const id = useId();
@@ -59,6 +74,8 @@ function ConfirmDialog<T extends Answer>({ title, children, fields, confirmLabel
   const busy = fetcher.state !== "idle";
   useEffect(() => {
     dialog.current?.showModal();
+    // showModal focuses the dialog's first control (React's autoFocus sets no attribute it would honour).
+    cancel.current?.focus();
   }, []);
   useEffect(() => {
     if (!busy && answer?.ok && !done) dialog.current?.close();
@@ -84,7 +101,7 @@ function ConfirmDialog<T extends Answer>({ title, children, fields, confirmLabel
         {answer && !answer.ok && <p className="error" role="alert">{answer.error.message}</p>}
         <div className="row">
           <button type="submit" className={danger ? "danger" : "primary"} disabled={busy}>{busy ? pendingLabel : confirmLabel}</button>
-          <button type="button" onClick={close} autoFocus>Cancel</button>
+          <button ref={cancel} type="button" onClick={close}>Cancel</button>
         </div>
       </fetcher.Form>
     </dialog>

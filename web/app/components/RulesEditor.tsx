@@ -7,6 +7,7 @@ import { CSS } from "@dnd-kit/utilities";
 import { useHere } from "~/lib/use-here";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
+import type { AttributeHint } from "~/lib/attribute-hints";
 import { fromRuleValue, moveItem, newRule, ruleProblems, toRuleInputs, type RuleDraft, type RuleValue } from "~/lib/rules";
 import { ConditionBuilder } from "./ConditionBuilder";
 import { SplitEditor } from "./SplitEditor";
@@ -17,11 +18,13 @@ interface Props {
   rules: RuleValue[];
   variants: string[];
   segments: string[];
+  /** The team's context attributes, suggested in every condition. */
+  attributes?: AttributeHint[];
   canEdit: boolean;
   envName: string;
 }
 
-export function RulesEditor({ stageId, stageVersion, rules, variants, segments, canEdit, envName }: Props) {
+export function RulesEditor({ stageId, stageVersion, rules, variants, segments, attributes = [], canEdit, envName }: Props) {
   const here = useHere();
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => rules.map(fromRuleValue));
   const [announcement, setAnnouncement] = useState("");
@@ -64,7 +67,7 @@ export function RulesEditor({ stageId, stageVersion, rules, variants, segments, 
           <ol className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label={`Rules in ${envName}, in evaluation order`}>
             {drafts.map((rule, index) => (
               <SortableRule key={rule.key} rule={rule} index={index} count={drafts.length} canEdit={canEdit}
-                variants={variants} segments={segments} problem={problems.get(rule.key)}
+                variants={variants} segments={segments} hints={attributes} problem={problems.get(rule.key)}
                 onChange={(next) => update(rule.key, next)} onMove={(to) => move(index, to)}
                 onRemove={() => setDrafts((list) => list.filter((r) => r.key !== rule.key))} />
             ))}
@@ -88,8 +91,8 @@ const describe = (drafts: RuleDraft[], key: string | number) => {
   return index >= 0 ? label(drafts[index]!, index) : "rule";
 };
 
-function SortableRule({ rule, index, count, canEdit, variants, segments, problem, onChange, onMove, onRemove }: {
-  rule: RuleDraft; index: number; count: number; canEdit: boolean; variants: string[]; segments: string[]; problem?: string;
+function SortableRule({ rule, index, count, canEdit, variants, segments, hints, problem, onChange, onMove, onRemove }: {
+  rule: RuleDraft; index: number; count: number; canEdit: boolean; variants: string[]; segments: string[]; hints: AttributeHint[]; problem?: string;
   onChange: (r: RuleDraft) => void; onMove: (to: number) => void; onRemove: () => void;
 }) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: rule.key, disabled: !canEdit });
@@ -118,7 +121,7 @@ function SortableRule({ rule, index, count, canEdit, variants, segments, problem
           </>
         )}
       </div>
-      <ConditionBuilder groups={rule.groups} segments={segments} label={name} onChange={(groups) => onChange({ ...rule, groups })} />
+      <ConditionBuilder groups={rule.groups} segments={segments} attributes={hints} label={name} onChange={(groups) => onChange({ ...rule, groups })} />
       <div className="row" style={{ marginTop: "0.5rem" }}>
         <label htmlFor={`${id}-kind`}>Serve</label>
         <select id={`${id}-kind`} value={rule.kind} disabled={!canEdit}

@@ -1,8 +1,10 @@
 // A flag's scheduled changes: what runs when, and a form to schedule a deploy or rollback of a stage,
-// a rollout percentage of a rule, or enabling / disabling the flag.
+// a rollout percentage of a rule, or enabling / disabling the flag; a pending one is cancelled or
+// rescheduled in its row (an automatic kill-switch re-enable moves with its kill, not here).
 import { useHere } from "~/lib/use-here";
 import { Form } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { RescheduleChange } from "./RescheduleChange";
 import { SubmitButton } from "./SubmitButton";
 
 interface Change { id: string; action: string; status: string; runAt: string; timezone?: string | null; result?: string | null; environmentId?: string | null }
@@ -28,8 +30,13 @@ export function ScheduledChanges({ changes, stages, canEdit }: { changes: Change
               <td data-label="What">{c.action.replace(/_/g, " ")} · {envName(c.environmentId)}</td>
               <td data-label="Status"><span className={`badge ${c.status === "pending" ? "pending" : c.status === "done" ? "on" : "off"}`}>{c.status}</span>{c.result && <div className="small muted">{c.result}</div>}</td>
               <td>{c.status === "pending" && canEdit && (
-                <Form method="post" action={here}><input type="hidden" name="intent" value="cancelSchedule" /><input type="hidden" name="scheduleId" value={c.id} />
-                  <SubmitButton match={{ intent: "cancelSchedule", scheduleId: c.id }} pendingLabel="Cancelling…" aria-label={`Cancel the scheduled ${c.action.replace(/_/g, " ")}`}>Cancel</SubmitButton></Form>
+                <div className="stack">
+                  <Form method="post" action={here}><input type="hidden" name="intent" value="cancelSchedule" /><input type="hidden" name="scheduleId" value={c.id} />
+                    <SubmitButton match={{ intent: "cancelSchedule", scheduleId: c.id }} pendingLabel="Cancelling…" aria-label={`Cancel the scheduled ${c.action.replace(/_/g, " ")}`}>Cancel</SubmitButton></Form>
+                  {c.action !== "kill_switch_rollback" && (
+                    <RescheduleChange id={c.id} runAt={c.runAt} what={`${c.action.replace(/_/g, " ")} · ${envName(c.environmentId)}`} timezone={timezone} />
+                  )}
+                </div>
               )}</td>
             </tr>
           ))}</tbody>

@@ -1,47 +1,49 @@
-// The create / edit card every delivery settings screen shares: a titled section whose form posts
-// intent=create or intent=update (with the edited id), validated before submit (CheckedForm), the
-// API's refusal shown at its field or under the form, a note when something was created, and a
-// cancel link while editing.
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
-import { useCheckedSubmit } from "~/components/CheckedForm";
-import { FormError } from "~/components/FormError";
+// The create / edit card the settings screens share: a titled section holding a checked form
+// (components/CheckedForm.tsx) that posts intent=create or intent=update (with the edited id) to the
+// route's action, shows the API's refusal at its field or under the form, a note when the action
+// answered with a message, and a cancel link while editing.
+import { Link, useActionData, useNavigation } from "@remix-run/react";
+import type { CSSProperties, ReactNode } from "react";
+import { CheckedForm } from "~/components/CheckedForm";
 import type { ApiFailure } from "~/lib/api-error";
-import type { Problems } from "~/lib/settings-forms/common";
+import type { Problems } from "~/lib/form-problems";
+import { useHere } from "~/lib/use-here";
 
-type Answer = ({ ok: true; message?: string } & Record<string, unknown>) | { ok: false; error: ApiFailure };
+type Answer = ({ ok: true; message?: string | null } & Record<string, unknown>) | { ok: false; error: ApiFailure };
 
-/** The route's last answer, the form's problems and whether its own submission is pending. */
-export function useSettingsForm(check: (form: FormData) => Problems, editing: boolean) {
+export function SettingsFormCard({ idPrefix, title, editingId, check, submitLabel, cancelTo, resetKey, notice, announce = true, style, children }: {
+  idPrefix: string; title: string; editingId: string | null; check: (form: FormData) => Problems; submitLabel: string;
+  cancelTo: string;
+  /** A new value clears the form (default: the action's message). */
+  resetKey?: string | null;
+  notice?: ReactNode;
+  /** Shows the action's message in the card (false: the page shows it). */
+  announce?: boolean;
+  style?: CSSProperties;
+  children: ReactNode;
+}) {
   const answer = useActionData<Answer>();
   const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === (editing ? "update" : "create");
-  const checked = useCheckedSubmit(check, answer && !answer.ok ? answer.error : null);
+  // Posting to the current URL keeps the page's search (e.g. ?edit=) in the action's answer.
+  const here = useHere();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === (editingId ? "update" : "create");
   const done = answer?.ok && typeof answer.message === "string" ? answer.message : null;
-  return { ...checked, busy, done, answer };
-}
-
-export function SettingsFormCard({ idPrefix, title, editingId, form, submitLabel, cancelTo, resetKey, notice, children }: {
-  idPrefix: string; title: string; editingId: string | null; form: ReturnType<typeof useSettingsForm>; submitLabel: string;
-  cancelTo: string; resetKey?: string | null; notice?: ReactNode; children: ReactNode;
-}) {
-  const done = form.done;
   return (
-    <section className="card stack" aria-labelledby={`${idPrefix}-form-title`}>
+    <section className="card stack" aria-labelledby={`${idPrefix}-form-title`} style={style}>
       <h2 id={`${idPrefix}-form-title`}>{title}</h2>
-      {done && <p className="notice" role="status">{done}</p>}
+      {announce && done && <p className="notice" role="status">{done}</p>}
       {notice}
       {/* A new key after a success clears the form for the next one. */}
-      <Form method="post" className="stack" noValidate onSubmit={form.onSubmit} key={resetKey ?? done ?? "form"}>
-        <input type="hidden" name="intent" value={editingId ? "update" : "create"} />
-        {editingId && <input type="hidden" name="id" value={editingId} />}
+      <CheckedForm key={resetKey ?? done ?? "form"} action={here} check={check} error={answer && !answer.ok ? answer.error : null}
+        fields={{ intent: editingId ? "update" : "create", ...(editingId ? { id: editingId } : {}) }}
+        actions={
+          <div className="row">
+            <button type="submit" className="primary" disabled={busy}>{busy ? "Saving…" : submitLabel}</button>
+            {editingId && <Link className="button" to={cancelTo}>Cancel</Link>}
+          </div>
+        }>
         {children}
-        <FormError error={form.formError} />
-        <div className="row">
-          <button type="submit" className="primary" disabled={form.busy}>{form.busy ? "Saving…" : submitLabel}</button>
-          {editingId && <Link className="button" to={cancelTo}>Cancel</Link>}
-        </div>
-      </Form>
+      </CheckedForm>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, us
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useId, useRef, useState } from "react";
+import { FieldProblem, useField } from "~/components/Field";
 import { moveItem } from "~/lib/rules";
 
 export interface StageEnv { id: string; key: string; name: string; type: string }
@@ -13,11 +14,11 @@ interface Props {
   environments: StageEnv[];
   stages: string[];
   onChange: (ids: string[]) => void;
-  problem?: string;
-  problemId: string;
 }
 
-export function StageList({ environments, stages, onChange, problem, problemId }: Props) {
+/** Inside a checked form (components/CheckedForm.tsx): its problem is the form's "environmentIds". */
+export function StageList({ environments, stages, onChange }: Props) {
+  const field = useField("environmentIds");
   const byId = new Map(environments.map((e) => [e.id, e]));
   const [announcement, setAnnouncement] = useState("");
   const [adding, setAdding] = useState("");
@@ -39,7 +40,7 @@ export function StageList({ environments, stages, onChange, problem, problemId }
   };
   const available = environments.filter((e) => !stages.includes(e.id));
   return (
-    <fieldset className="stack stage-list" aria-describedby={problem ? problemId : undefined}>
+    <fieldset className="stack stage-list" data-field="environmentIds" aria-describedby={field.control["aria-describedby"]} data-invalid={field.problem ? "true" : undefined}>
       <legend>Stages, in rollout order</legend>
       <p className="sr-only" aria-live="polite">{announcement}</p>
       {stages.length === 0 && <p className="empty">No stages yet: add the environments a feature moves through.</p>}
@@ -70,7 +71,7 @@ export function StageList({ environments, stages, onChange, problem, problemId }
           <button type="button" disabled={!adding} onClick={() => { onChange([...stages, adding]); setAnnouncement(`${name(adding)} added as stage ${stages.length + 1}.`); setAdding(""); }}>Add</button>
         </div>
       )}
-      {problem && <span id={problemId} className="field-error">{problem}</span>}
+      <FieldProblem id={field.id} problem={field.problem} />
     </fieldset>
   );
 }

@@ -72,7 +72,8 @@ const SEMVER = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 export const emptyCondition = (): ConditionDraft => ({ attribute: "", operator: "equals", value: "", caseInsensitive: false });
 export const emptyGroup = (): GroupDraft => ({ operator: "AND", conditions: [emptyCondition()] });
 
-const splitList = (text: string) => text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+/** "a, b\nc" -> ["a", "b", "c"]: how list and segment values are typed. */
+export const splitList = (text: string) => text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
 
 /** What is wrong with the condition, or null. Mirrors the API's rule validation for the common cases. */
 export function conditionProblem(draft: ConditionDraft): string | null {

@@ -1,12 +1,10 @@
 // The configuration screens' models: the checks that mirror the admin API's validation (so a form
 // says what to fix before it is sent), and the small conversions between form text and API input.
+import type { Problems } from "./form-problems";
 import type { ApprovalPolicyScope, AttributeType, EnvironmentType } from "../gql/graphql";
 
 export const ENVIRONMENT_TYPES: EnvironmentType[] = ["development", "staging", "production"];
 export const ATTRIBUTE_TYPES: AttributeType[] = ["string", "number", "boolean", "date", "semver", "string_list"];
-
-/** A form's problems by field name (empty: fine to send). */
-export type Problems = Record<string, string>;
 
 // environments.ts: environmentKeySchema and nameSchema.
 export const ENVIRONMENT_KEY = /^[a-z][a-z0-9_-]{0,49}$/;
@@ -35,9 +33,9 @@ export function pipelineProblems(input: { name: string; description: string; env
   const name = nameProblem(input.name);
   if (name) problems.name = name;
   if (input.description.trim().length > 1000) problems.description = "At most 1000 characters.";
-  if (input.environmentIds.length === 0) problems.stages = "A pipeline needs at least one environment.";
-  else if (input.environmentIds.length > 20) problems.stages = "At most 20 stages.";
-  else if (new Set(input.environmentIds).size !== input.environmentIds.length) problems.stages = "Each environment can be a stage once.";
+  if (input.environmentIds.length === 0) problems.environmentIds = "A pipeline needs at least one environment.";
+  else if (input.environmentIds.length > 20) problems.environmentIds = "At most 20 stages.";
+  else if (new Set(input.environmentIds).size !== input.environmentIds.length) problems.environmentIds = "Each environment can be a stage once.";
   return problems;
 }
 

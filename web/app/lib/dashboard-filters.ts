@@ -1,16 +1,27 @@
 // The evaluation dashboard's filters, kept in the URL (?env=&feature=&client=&hours=&interval=) so a
 // view is linkable. Parsing mirrors the API's checks (EvaluationDashboardInput: interval 1..60
-// minutes, window up to 2160 h for queries and 24 h for live subscriptions, at most 1440 buckets),
+// minutes or whole hours up to a day, window up to 2160 h for queries and 24 h for live subscriptions, at most 1440 buckets),
 // so a bad link shows what to fix instead of a refused request.
 
 export const WINDOW_CHOICES = [
   { hours: 1, label: "1 hour" }, { hours: 6, label: "6 hours" }, { hours: 12, label: "12 hours" },
   { hours: 24, label: "24 hours" }, { hours: 48, label: "2 days" }, { hours: 168, label: "7 days" },
-  { hours: 720, label: "30 days" },
+  { hours: 720, label: "30 days" }, { hours: 2160, label: "90 days" },
 ] as const;
-// Not 90 days: even 60-minute buckets would exceed the API's 1440 per chart (a hand-made link with
-// a longer window gets that reason instead of data).
-export const INTERVAL_CHOICES = [1, 5, 10, 15, 30, 60] as const;
+// Hours and a day for the long windows: 90 days at 60 minutes would exceed the API's 1440 buckets.
+export const INTERVAL_CHOICES = [1, 5, 10, 15, 30, 60, 120, 360, 1440] as const;
+export const MAX_INTERVAL_MINUTES = 1440;
+
+/** The API's intervals: 1-60 minutes, or whole hours up to a day. */
+export const isValidInterval = (n: number) =>
+  Number.isInteger(n) && ((n >= 1 && n <= 60) || (n > 60 && n <= MAX_INTERVAL_MINUTES && n % 60 === 0));
+
+/** The interval menu's wording: "15 min", "2 hours", "1 day". */
+export const intervalLabel = (n: number) => (n <= 60 ? `${n} min` : n === 1440 ? "1 day" : `${n / 60} hours`);
+
+/** "Evaluations per …": "minute", "15 minutes", "2 hours", "day". */
+export const intervalPhrase = (n: number) =>
+  n === 1 ? "minute" : n <= 60 ? `${n} minutes` : n === 1440 ? "day" : `${n / 60} hours`;
 
 export const MAX_QUERY_HOURS = 2160;
 /** Windows up to this many hours are pushed live by the API's subscriptions; longer ones are queries. */
@@ -66,8 +77,8 @@ export function parseFilters(params: URLSearchParams): { filters: EvaluationFilt
   if (!Number.isInteger(hours) || hours < 1 || hours > MAX_QUERY_HOURS) {
     problems.hours = `The window must be a whole number of hours from 1 to ${MAX_QUERY_HOURS} (90 days).`;
   }
-  if (!Number.isInteger(interval) || interval < 1 || interval > 60) {
-    problems.interval = "The interval must be a whole number of minutes from 1 to 60.";
+  if (!isValidInterval(interval)) {
+    problems.interval = "The interval must be 1 to 60 minutes, or whole hours up to a day (1440 minutes).";
   } else if (!problems.hours) {
     const problem = intervalProblem(hours, interval);
     if (problem) problems.interval = problem;

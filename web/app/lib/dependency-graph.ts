@@ -53,3 +53,26 @@ export function requiredBy(flags: FlagNode[]): Map<string, string[]> {
   for (const f of flags) for (const p of f.prerequisites) map.set(p.feature.id, [...(map.get(p.feature.id) ?? []), f.key].sort());
   return map;
 }
+
+/**
+ * The cycle that `featureId` requiring `requiredId` would close, as keys from the flag back to
+ * itself (["a", "b", "a"]), or null. The API makes the same check (cycleThrough in
+ * workers/admin/configuration/prerequisites.ts) and stays the authority: this one only saves a
+ * round trip on the graph as last read.
+ */
+export function prerequisiteCycle(flags: FlagNode[], featureId: string, requiredId: string): string[] | null {
+  const byId = new Map(flags.map((f) => [f.id, f]));
+  const seen = new Set<string>();
+  const walk = (from: string): string[] | null => {
+    if (from === featureId) return [featureId];
+    if (seen.has(from)) return null;
+    seen.add(from);
+    for (const p of byId.get(from)?.prerequisites ?? []) {
+      const rest = walk(p.feature.id);
+      if (rest) return [from, ...rest];
+    }
+    return null;
+  };
+  const path = walk(requiredId);
+  return path && [featureId, ...path].map((id) => byId.get(id)?.key ?? id);
+}

@@ -2,7 +2,7 @@
 // (workers/admin/identity/{user-fields,passwords,teams,automation-tokens}.ts and
 // governance/custom-roles.ts) with the same wording, so the check in the browser, the check in the
 // action (no JavaScript) and the API agree. Each returns the problems by field name; none: {}.
-export type Problems = Record<string, string>;
+import type { Problems } from "./form-problems";
 
 const value = (form: FormData, name: string) => {
   const raw = form.get(name);
@@ -105,9 +105,6 @@ export function tokenExpiry(day: string): Date | null {
 export function latestTokenDay(now = new Date()): string {
   return new Date(now.getTime() + TOKEN_MAX_DAYS * DAY_MS - DAY_MS).toISOString().slice(0, 10);
 }
-
-/** A problem of `problems` as the API's field path names it ("input.name" -> "name"). */
-export const fieldOf = (apiField: string | undefined) => apiField?.replace(/^input\./, "").split(".")[0];
 
 /** A temporary password for a new user or a reset: 18 characters of an unambiguous alphabet (~100 bits). */
 export function generatePassword(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {

@@ -1,6 +1,6 @@
 // What the approval inbox's override form refuses before it is sent, in the API's words
 // (workers/admin/workflow/approval-override.ts).
-import type { Problems } from "./identity-forms";
+import type { Problems } from "./form-problems";
 
 const value = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 

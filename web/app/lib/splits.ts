@@ -38,3 +38,12 @@ export function parseRollout(text: string): number | null {
   if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 100) return null;
   return Math.round(value * 1000) / 1000;
 }
+
+/** What a rule serves, in words: "on", "10% get on", "split a 70% · b 30%" (for previews, not JSON). */
+export function describeServe(serve: unknown): string {
+  const spec = (serve ?? {}) as { kind?: string; variant?: string | null; percentage?: number | null; allocations?: Allocation[] | null };
+  if (spec.kind === "rollout") return `${Number((spec.percentage ?? 0).toFixed(3))}% get ${spec.variant ?? "the default"}`;
+  if (spec.kind === "split") return `split ${(spec.allocations ?? []).map((a) => `${a.variant} ${formatPercent(a.weight)}`).join(" · ")}`;
+  if (spec.kind === "variant") return `serves ${spec.variant ?? "the default"}`;
+  return spec.kind ?? "nothing";
+}

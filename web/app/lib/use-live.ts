@@ -1,8 +1,8 @@
 // Re-reads the page's data when the API reports a change on a live topic (GraphQL subscription over
 // SSE, proxied by the console's own /live route with the session's credentials).
-import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { LiveState } from "./use-live-data";
+import { useRefresh } from "./use-refresh";
 
 export type LiveTopic = "approvals" | "kill-switches" | "features";
 
@@ -16,14 +16,10 @@ export function useLiveTeam(onEvent?: (data: unknown) => void): LiveState {
 }
 
 function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState {
-  const revalidator = useRevalidator();
-  const navigation = useNavigation();
-  // A fetcher's action counts too: a revalidation started during it makes Remix drop its redirect.
-  const fetchers = useFetchers();
-  const busy = navigation.state !== "idle" || fetchers.some((f) => f.state !== "idle");
+  const refresh = useRefresh();
   const [state, setState] = useState<LiveState>("connecting");
-  const latest = useRef({ revalidator, onEvent, busy });
-  latest.current = { revalidator, onEvent, busy };
+  const latest = useRef({ refresh, onEvent });
+  latest.current = { refresh, onEvent };
   useEffect(() => {
     const source = new EventSource(url);
     source.onopen = () => setState("connected");
@@ -32,15 +28,9 @@ function useLiveFeed(url: string, onEvent?: (data: unknown) => void): LiveState 
     let timer: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener("next", (event) => {
       latest.current.onEvent?.(JSON.parse((event as MessageEvent<string>).data));
-      // Several changes in a burst cost one reload.
+      // Several changes in a burst cost one reload (useRefresh waits for forms and page loads).
       clearTimeout(timer);
-      // Never while a form submits or a page loads: a revalidation then would interrupt it and drop
-      // the action's answer; reload once it is done.
-      const reload = () => {
-        if (!latest.current.busy) latest.current.revalidator.revalidate();
-        else timer = setTimeout(reload, 300);
-      };
-      timer = setTimeout(reload, 150);
+      timer = setTimeout(() => latest.current.refresh(), 150);
     });
     return () => {
       clearTimeout(timer);

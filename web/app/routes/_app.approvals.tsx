@@ -4,7 +4,12 @@ import { FormError } from "~/components/FormError";
 import type { ApprovalStatus } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
+import { RequestActions } from "~/components/RequestActions";
 import { ApprovalsDoc, ApproveDoc, RejectDoc } from "~/lib/docs/delivery";
+import { ApplyRequestDoc, ApprovalsRoleDoc, CancelRequestDoc, OverrideRequestDoc } from "~/lib/docs/governance";
+import { freezeReason, overrideProblems } from "~/lib/request-actions";
+import { describeRequestedChange, type RequestedChange as Change } from "~/lib/request-change";
+import { perform, refusal } from "~/lib/settings-action.server";
 import { optionalText, text } from "~/lib/form";
 import { requireTeam } from "~/lib/team.server";
 import { useLive } from "~/lib/use-live";
@@ -20,14 +25,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const view = (params.get("view") ?? "mine") as View;
   const statusParam = params.get("status");
   const status = view === "mine" ? "pending" : STATUSES.includes(statusParam as ApprovalStatus) ? (statusParam as ApprovalStatus) : null;
-  const data = await context.auth.query(ApprovalsDoc, { teamId: team.id, status });
+  const [data, role] = await Promise.all([
+    context.auth.query(ApprovalsDoc, { teamId: team.id, status }),
+    context.auth.query(ApprovalsRoleDoc, { teamId: team.id }),
+  ]);
+  const isAdmin = role.me.isSystemAdmin || role.team.myRole === "team_admin";
+  // Policies that let a team admin approve alone (adminOverrideApprove refuses the others).
+  const overridable = role.approvalPolicies.filter((p) => p.allowAdminOverride).map((p) => p.id);
   const waiting = new Set(data.pendingApprovals.map((r) => r.id));
   const requests = data.approvalRequests.nodes.filter((r) =>
     view === "mine" ? waiting.has(r.id) : view === "requested" ? r.requestedBy === data.me.id : true);
   const users = Object.fromEntries(data.team.members.nodes.map((m) => [m.user.id, m.user.username]));
   const features = Object.fromEntries(data.features.nodes.map((f) => [f.id, f.key]));
   const environments = Object.fromEntries(data.team.environments.map((e) => [e.id, e.name]));
-  return { view: VIEWS[view] ? view : "mine", status, requests, waiting: [...waiting], me: data.me.id, users, features, environments };
+  return { view: VIEWS[view] ? view : "mine", status, requests, waiting: [...waiting], me: data.me.id, users, features, environments, isAdmin, overridable };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -35,6 +46,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const requestId = text(form, "requestId");
   const comment = optionalText(form, "comment");
   const intent = text(form, "intent");
+  if (intent === "apply") {
+    return perform(() => context.auth.gql(ApplyRequestDoc, { requestId, freezeOverrideReason: freezeReason(form) }));
+  }
+  if (intent === "cancel") return perform(() => context.auth.gql(CancelRequestDoc, { id: requestId }));
+  if (intent === "override") {
+    return refusal(overrideProblems(form)) ?? perform(() => context.auth.gql(OverrideRequestDoc, {
+      requestId, reason: text(form, "reason"), freezeOverrideReason: freezeReason(form),
+    }));
+  }
   if (intent !== "approve" && intent !== "reject") return failure({ code: "BAD_USER_INPUT", message: "Approve or reject." });
   const result = await attempt(() => intent === "approve"
     ? context.auth.gql(ApproveDoc, { requestId, comment }).then((r) => r.approveRequest)
@@ -43,7 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Approvals() {
-  const { view, status, requests, waiting, me, users, features, environments } = useLoaderData<typeof loader>();
+  const { view, status, requests, waiting, me, users, features, environments, isAdmin, overridable } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   useLive("approvals");
   return (
@@ -77,16 +97,32 @@ export default function Approvals() {
                 <span className="small muted">by {users[r.requestedBy] ?? "unknown"} · {new Date(r.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC · {r.votes.filter((v) => v.vote === "approve").length}/{r.requiredApprovals} approvals</span>
               </div>
               {r.comment && <p>“{r.comment}”</p>}
-              <details>
-                <summary>Requested change</summary>
-                <pre className="mono small" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{JSON.stringify(r.payload, null, 2)}</pre>
-              </details>
-              {r.votes.length > 0 && <ul className="small">{r.votes.map((v) => <li key={v.userId}>{users[v.userId] ?? v.userId}: {v.vote}{v.comment && ` — “${v.comment}”`}</li>)}</ul>}
+              <RequestedChange change={describeRequestedChange(r.action, r.payload, environments[r.environmentId] ?? "?", environments)} />
+              {r.votes.length > 0 && <p className="small muted" data-votes>Votes: {r.votes.map((v) =>
+                `${users[v.userId] ?? "a former member"} ${v.vote === "approve" ? "approved" : "rejected"}${v.comment ? ` (“${v.comment}”)` : ""}`).join("; ")}</p>}
               {r.status === "pending" && <Vote requestId={r.id} disabledReason={why} />}
+              <RequestActions requestId={r.id} status={r.status} mayCancel={own || isAdmin} mayOverride={isAdmin && !own && r.policyId !== null && overridable.includes(r.policyId)}
+                mayApply={isAdmin || own || r.eligibleUserIds.includes(me)} />
             </li>
           );
         })}
       </ul>
+    </div>
+  );
+}
+
+/** What applying the request does, in words; the proposed rules as a numbered list. */
+function RequestedChange({ change }: { change: Change }) {
+  return (
+    <div className="stack small" data-change>
+      <p>{change.summary}</p>
+      {change.rules.length > 0 && <ol aria-label="Proposed rules">{change.rules.map((rule, i) => <li key={i}>{rule}</li>)}</ol>}
+      {change.raw !== null && (
+        <details>
+          <summary>Requested change (JSON)</summary>
+          <pre className="mono" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{change.raw}</pre>
+        </details>
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 // Dependency graph of prerequisites: every flag that requires or is required by another, laid out
 // automatically (dagre), each box a link to its flag, with the same edges as a list. Prerequisites
-// can be added and removed here; one that would close a cycle is refused by the API, whose message
-// is shown as it is worded. Live: any published change in the team re-reads the graph.
+// can be added and removed here; one that would close a cycle is refused before it is sent (the
+// cycle named), and by the API, whose message is shown as it is worded, should the graph have
+// changed since it was read. Live: any published change in the team re-reads the graph.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useMemo, useState, type FormEvent } from "react";
@@ -10,7 +11,7 @@ import { FormError } from "~/components/FormError";
 import { LiveStatus } from "~/components/LiveStatus";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
-import { layoutDependencies, requiredBy } from "~/lib/dependency-graph";
+import { layoutDependencies, prerequisiteCycle, requiredBy, type FlagNode } from "~/lib/dependency-graph";
 import { DependencyGraphDoc } from "~/lib/docs/dependencies";
 import { RemovePrerequisiteDoc, SetPrerequisiteDoc } from "~/lib/docs/flag";
 import { optionalText, text } from "~/lib/form";
@@ -125,12 +126,15 @@ function RemoveEdge({ featureId, featureKey, requiredId, requiredKey }: { featur
   );
 }
 
-function AddPrerequisite({ flags }: { flags: { id: string; key: string }[] }) {
+function AddPrerequisite({ flags }: { flags: FlagNode[] }) {
   const fetcher = useFetcher<typeof action>({ key: CHANGE });
   const sorted = [...flags].sort((a, b) => a.key.localeCompare(b.key));
   const [flag, setFlag] = useState("");
   const [required, setRequired] = useState("");
-  const same = flag !== "" && flag === required;
+  const cycle = flag !== "" && required !== "" ? prerequisiteCycle(flags, flag, required) : null;
+  const problem = flag !== "" && flag === required ? "A flag cannot require itself."
+    : cycle ? `${cycle[0]} requiring ${cycle[1]} would close the cycle ${cycle.join(" → ")}: remove one of its prerequisites first.` : null;
+  const same = problem !== null;
   const pending = fetcher.state !== "idle" && fetcher.formData?.get("intent") === "add";
   return (
     <section className="card stack" aria-labelledby="add-title">
@@ -147,7 +151,7 @@ function AddPrerequisite({ flags }: { flags: { id: string; key: string }[] }) {
         <div className="field"><label htmlFor="dep-variant">Serving variant <span className="hint">(empty: true)</span></label><input id="dep-variant" name="variant" maxLength={100} /></div>
         <button type="submit" className="primary" disabled={same || pending} aria-busy={pending || undefined}>{pending ? "Adding…" : "Add prerequisite"}</button>
       </fetcher.Form>
-      {same && <p id="dep-same" className="field-error" role="alert">A flag cannot require itself.</p>}
+      {problem && <p id="dep-same" className="field-error" role="alert">{problem}</p>}
     </section>
   );
 }

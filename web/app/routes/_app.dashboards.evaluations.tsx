@@ -1,4 +1,4 @@
-// Evaluation analytics: evaluations over time (1-60 minute buckets, windows from 1 hour to 90 days),
+// Evaluation analytics: evaluations over time (buckets of 1-60 minutes or 2 hours to a day, windows from 1 hour to 90 days),
 // filtered by environment, feature key and client, with distributions by feature, environment,
 // client, variant and reason. Filters live in the URL. Windows up to 24 h update live (the API's
 // evaluationDashboard subscription pushes the whole payload); longer ones are read when loaded.
@@ -11,7 +11,7 @@ import { ApiError } from "~/lib/api-error";
 import { formatCount, formatRate } from "~/lib/chart-data";
 import { groupSlices, newest, type Dashboard } from "~/lib/dashboard-data";
 import {
-  dashboardInput, filtersSearch, INTERVAL_CHOICES, intervalProblem, isLiveWindow, MAX_LIVE_HOURS, parseFilters, smallestInterval, WINDOW_CHOICES,
+  dashboardInput, filtersSearch, INTERVAL_CHOICES, intervalLabel, intervalPhrase, intervalProblem, isLiveWindow, MAX_LIVE_HOURS, parseFilters, smallestInterval, WINDOW_CHOICES,
 } from "~/lib/dashboard-filters";
 import { DashboardClientsDoc, DashboardFiltersDoc, EvaluationDashboardDoc } from "~/lib/docs/dashboards";
 import { requireTeam } from "~/lib/team.server";
@@ -132,7 +132,7 @@ function Filters({ filters, environments, clients, features, problems, busy }: {
         <label htmlFor="f-interval">Interval</label>
         <select id="f-interval" name="interval" value={interval} onChange={(e) => { setInterval(Number(e.target.value)); autoSubmit(e.currentTarget.form); }}
           aria-describedby="f-interval-hint">
-          {INTERVAL_CHOICES.map((n) => <option key={n} value={n} disabled={intervalProblem(hours, n) !== null}>{n} min</option>)}
+          {INTERVAL_CHOICES.map((n) => <option key={n} value={n} disabled={intervalProblem(hours, n) !== null}>{intervalLabel(n)}</option>)}
         </select>
       </div>
       <button type="submit" className="primary" disabled={Boolean(featureProblem)}>Apply</button>
@@ -156,10 +156,10 @@ function DashboardBody({ dashboard, filtered }: { dashboard: Dashboard; filtered
         <div className="kpi"><dt>Cache-hit rate</dt><dd data-kpi="cache-hit-rate">{formatRate(summary.cacheHitRate)}</dd></div>
         <div className="kpi"><dt>Features evaluated</dt><dd data-kpi="features">{formatCount(summary.featuresEvaluated)}</dd></div>
       </dl>
-      <p className="muted small">{scope}, {dashboard.intervalMinutes}-minute buckets, {from.toISOString().slice(0, 16).replace("T", " ")} to {to.toISOString().slice(0, 16).replace("T", " ")} UTC.</p>
+      <p className="muted small">{scope}, one bucket per {intervalPhrase(dashboard.intervalMinutes)}, {from.toISOString().slice(0, 16).replace("T", " ")} to {to.toISOString().slice(0, 16).replace("T", " ")} UTC.</p>
       <div className="panels">
         <section className="panel wide">
-          <AreaChart label={dashboard.intervalMinutes === 1 ? "Evaluations per minute" : `Evaluations per ${dashboard.intervalMinutes} minutes`} rows={rates} time={(r) => new Date(r.bucketStart)} from={from} to={to}
+          <AreaChart label={`Evaluations per ${intervalPhrase(dashboard.intervalMinutes)}`} rows={rates} time={(r) => new Date(r.bucketStart)} from={from} to={to}
             series={[{ label: "Evaluations", value: (r) => r.evaluationCount }, { label: "Errors", value: (r) => r.errors, colour: "var(--danger)" }]} />
         </section>
         <section className="panel wide">

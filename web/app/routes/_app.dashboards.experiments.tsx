@@ -5,7 +5,7 @@
 // latest verdict and history. Live: flag changes and kill switches (a failed gate engages one)
 // push a re-read; metrics and gate verdicts, which the API does not push, are re-read every minute.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { CanaryGateCard } from "~/components/CanaryGateCard";
 import { DonutChart } from "~/components/charts";
@@ -20,6 +20,7 @@ import { text } from "~/lib/form";
 import { byEnvironmentOrder } from "~/lib/stage-status";
 import { requireTeam } from "~/lib/team.server";
 import { useLiveTeam } from "~/lib/use-live";
+import { useRefresh } from "~/lib/use-refresh";
 
 export const meta: MetaFunction = () => [{ title: "Experiments · Dashboards · FluxGate" }];
 
@@ -60,13 +61,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 /** Metrics and verdicts are not pushed: re-read them once a minute while the page is visible. */
 function useMinuteRefresh() {
-  const revalidator = useRevalidator();
+  const refresh = useRefresh();
   useEffect(() => {
     const timer = setInterval(() => {
-      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
+      if (document.visibilityState === "visible") refresh();
     }, 60_000);
     return () => clearInterval(timer);
-  }, [revalidator]);
+  }, [refresh]);
 }
 
 export default function ExperimentsDashboard() {

@@ -12,13 +12,16 @@ import { SubmitButton } from "~/components/SubmitButton";
 import { VariantList } from "~/components/VariantList";
 import { VariantValueInput } from "~/components/VariantValueInput";
 import { attempt, isFailure } from "~/lib/action.server";
+import { attributeHints } from "~/lib/attribute-hints";
 import { failure } from "~/lib/api-error";
 import {
-  CancelScheduledChangeDoc, CreateScheduledChangeDoc, CreateVariantDoc, DiffDoc, ScheduledChangesDoc, EvaluateDoc, FlagPageDoc, RemovePrerequisiteDoc, RequestRulesChangeDoc, RollbackVersionDoc,
+  CancelScheduledChangeDoc, CreateScheduledChangeDoc, CreateVariantDoc, DiffDoc, ScheduledChangesDoc, EvaluateDoc, FlagPageDoc, RemovePrerequisiteDoc, RequestRulesChangeDoc, RescheduleScheduledChangeDoc, RollbackVersionDoc,
   SetPrerequisiteDoc, SetStageRulesDoc, SetStageVariantsDoc, UpdateFeatureDoc, VersionsDoc,
 } from "~/lib/docs/flag";
 import { ArchiveFeatureDoc, DeleteFeatureDoc, DeleteVariantDoc, UpdateVariantDoc } from "~/lib/docs/flag-lifecycle";
 import { optionalText, text } from "~/lib/form";
+import { rescheduleInstant, rescheduleProblems } from "~/lib/reschedule";
+import { refusal } from "~/lib/settings-action.server";
 import { runStageIntent } from "~/lib/stage-actions.server";
 import { byEnvironmentOrder, isLive, stageBadge } from "~/lib/stage-status";
 import { requireTeam } from "~/lib/team.server";
@@ -42,6 +45,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const stages = [...page.feature.stages].sort((a, b) => byEnvironmentOrder(a.environment, b.environment));
   return {
     feature: { ...page.feature, stages }, role: page.team.myRole, segments: page.segments.nodes.map((s) => s.key),
+    attributes: attributeHints(page.contexts.nodes),
     otherFlags: page.features.nodes.filter((f) => f.id !== params.id), versions: versions.featureVersions.nodes, diff, diffVersion,
     schedules: schedules.scheduledChanges,
   };
@@ -151,6 +155,14 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       } }));
       return isFailure(result) ? result : ok("Change scheduled.");
     }
+    case "reschedule": {
+      const refused = refusal(rescheduleProblems(form, Date.now()));
+      if (refused) return refused;
+      const result = await attempt(() => context.auth.gql(RescheduleScheduledChangeDoc, {
+        id: text(form, "scheduleId"), scheduledAt: rescheduleInstant(form)!.toISOString(), timezone: optionalText(form, "timezone"),
+      }));
+      return isFailure(result) ? result : ok("Change rescheduled.");
+    }
     case "cancelSchedule": {
       const result = await attempt(() => context.auth.gql(CancelScheduledChangeDoc, { id: text(form, "scheduleId") }));
       return isFailure(result) ? result : ok("Scheduled change cancelled.");
@@ -175,7 +187,7 @@ const CAN_EDIT = new Set(["team_admin", "requester"]);
 
 export default function FlagPage() {
   const here = useHere();
-  const { feature, role, segments, otherFlags, versions, diff, diffVersion, schedules } = useLoaderData<typeof loader>();
+  const { feature, role, segments, attributes, otherFlags, versions, diff, diffVersion, schedules } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params, setParams] = useSearchParams();
   const stage = feature.stages.find((s) => s.environment.key === params.get("env")) ?? feature.stages[0];
@@ -236,7 +248,7 @@ export default function FlagPage() {
             </Form>
             <h3>Rules</h3>
             <RulesEditor key={stage.id} stageId={stage.id} stageVersion={feature.version} rules={stage.rules} variants={variantKeys}
-              segments={segments} canEdit={canEdit} envName={stage.environment.name} />
+              segments={segments} attributes={attributes} canEdit={canEdit} envName={stage.environment.name} />
             <h3>Default and off variants</h3>
             <Form method="post" action={here} className="row" key={`v-${stage.id}`}>
               <input type="hidden" name="intent" value="stageVariants" />

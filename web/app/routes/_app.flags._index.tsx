@@ -1,9 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { BulkFlagActions } from "~/components/BulkFlagActions";
 import { KillSwitchButton } from "~/components/KillSwitchButton";
 import { ReEnableButton } from "~/components/ReEnableButton";
 import { FormError } from "~/components/FormError";
 import type { FeatureFilter, Lifecycle, ValueType } from "~/gql/graphql";
+import { keepOnPage, selectionStatus, toggleAll, toggleOne } from "~/lib/bulk-flags";
+import { runBulkIntent } from "~/lib/bulk-flags.server";
 import { FlagsListDoc } from "~/lib/docs/flags";
 import { runStageIntent, type StageActionResult } from "~/lib/stage-actions.server";
 import { byEnvironmentOrder, isLive, stageBadge } from "~/lib/stage-status";
@@ -41,7 +45,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const result = await runStageIntent(context, await request.formData());
+  const form = await request.formData();
+  const result = await runStageIntent(context, form) ?? await runBulkIntent(context, (await requireTeam(context)).id, form);
   return result ?? { ok: false as const, error: { code: "BAD_USER_INPUT", message: "Unknown action." } };
 }
 
@@ -53,6 +58,23 @@ export default function FlagsList() {
   useLive("kill-switches");
   useLive("approvals");
   const isAdmin = team.myRole === "team_admin" || team.myRole === null;
+  // Who may change flags (the API's CONFIGURE_FEATURES): only they see the selection and the bulk bar.
+  const canEdit = isAdmin || team.myRole === "requester";
+  const pageIds = features.map((f) => f.id);
+  const [picked, setPicked] = useState<string[]>([]);
+  // The selection covers this page only: flags that leave it (archived, filtered out) drop out, and
+  // another page or filter clears it, saying so, so no action reaches flags the admin cannot see.
+  const selected = keepOnPage(picked, pageIds);
+  const pageKey = [...params].filter(([k]) => k !== "deleted").map(([k, v]) => `${k}=${v}`).join("&");
+  const [seenPage, setSeenPage] = useState(pageKey);
+  const [cleared, setCleared] = useState(false);
+  if (seenPage !== pageKey) {
+    setSeenPage(pageKey);
+    if (selected.length) setCleared(true);
+    setPicked([]);
+  }
+  const pick = (next: string[]) => { setPicked(next); setCleared(false); };
+  const allPicked = pageIds.length > 0 && selected.length === pageIds.length;
   // "deleted" names the flag just deleted from its page (a notice, not a filter).
   const filtered = [...params.keys()].some((k) => k !== "after" && k !== "deleted");
   const nextPage = new URLSearchParams(params);
@@ -78,12 +100,23 @@ export default function FlagsList() {
         {filtered && <Link to="/flags">Clear</Link>}
       </Form>
       {result && !result.ok && <FormError error={result.error} />}
-      {result?.ok && <p className="notice" role="status">{result.message}</p>}
+      {result?.ok && "message" in result && <p className="notice" role="status">{result.message}</p>}
+      {canEdit && (
+        <BulkFlagActions selected={features.filter((f) => selected.includes(f.id)).map((f) => ({ id: f.id, key: f.key }))}
+          status={cleared && selected.length === 0 ? "Selection cleared: the page or its filters changed." : selectionStatus(selected.length)} />
+      )}
       <div className="table-wrap" aria-busy={loading}>
         <table>
           <caption className="sr-only">Flags of the team with their state per environment</caption>
           <thead>
             <tr>
+              {canEdit && (
+                <th scope="col" className="select-cell">
+                  <input type="checkbox" aria-label="Select all flags on this page" checked={allPicked} disabled={pageIds.length === 0}
+                    ref={(box) => { if (box) box.indeterminate = selected.length > 0 && !allPicked; }}
+                    onChange={() => pick(toggleAll(selected, pageIds))} />
+                </th>
+              )}
               <th scope="col">Flag</th>
               <th scope="col">Type</th>
               {team.environments.map((env) => <th scope="col" key={env.id}>{env.name}</th>)}
@@ -92,12 +125,18 @@ export default function FlagsList() {
           </thead>
           <tbody>
             {features.length === 0 && (
-              <tr><td colSpan={3 + team.environments.length} className="empty">
+              <tr><td colSpan={(canEdit ? 4 : 3) + team.environments.length} className="empty">
                 {filtered ? "No flag matches these filters." : <>No flags yet. <Link to="/flags/new">Create the first one</Link>.</>}
               </td></tr>
             )}
             {features.map((feature) => (
               <tr key={feature.id}>
+                {canEdit && (
+                  <td className="select-cell">
+                    <input type="checkbox" aria-label={`Select ${feature.key}`} checked={selected.includes(feature.id)}
+                      onChange={() => pick(toggleOne(selected, feature.id, pageIds))} />
+                  </td>
+                )}
                 <td>
                   <Link to={`/flags/${feature.id}`} className="mono">{feature.key}</Link>
                   <div className="small muted">

@@ -2,7 +2,8 @@
 // the sessions: where they are signed in, the current one marked, ending one or all the others.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { SectionError } from "~/components/settings/SectionError";
 import { SettingsTable } from "~/components/settings/SettingsTable";
@@ -56,19 +57,19 @@ export default function Account() {
 
       <section className="card stack" aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
-        <CheckedForm intent="profile" check={profileProblems} label="Profile" submitLabel="Save profile" pendingLabel="Saving…"
+        <FetcherForm intent="profile" check={profileProblems} label="Profile" submitLabel="Save profile" pendingLabel="Saving…"
           success={() => <p className="notice" role="status">Profile saved.</p>}>
           <div className="grid-2">
             <Field name="displayName" label="Display name" defaultValue={me.displayName} maxLength={200} autoComplete="name" />
             <Field name="email" label="Email" type="email" defaultValue={me.email} required autoComplete="email" />
           </div>
-        </CheckedForm>
+        </FetcherForm>
       </section>
 
       <section className="card stack" aria-labelledby="password-title">
         <h2 id="password-title">Change your password</h2>
         <p className="small muted">Your other sessions end when the password changes; this one continues.</p>
-        <CheckedForm intent="password" check={passwordChangeProblems} label="Change your password" submitLabel="Change password"
+        <FetcherForm intent="password" check={passwordChangeProblems} label="Change your password" submitLabel="Change password"
           pendingLabel="Changing the password…" resetOnSuccess success={() => <p className="notice" role="status">Password changed. Your other sessions were ended.</p>}>
           <input type="text" name="username" value={me.username} autoComplete="username" readOnly hidden />
           <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" required />
@@ -76,7 +77,7 @@ export default function Account() {
             <Field name="newPassword" label="New password" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." />
             <Field name="confirm" label="Repeat the new password" type="password" autoComplete="new-password" required />
           </div>
-        </CheckedForm>
+        </FetcherForm>
       </section>
 
       <section className="card stack" aria-labelledby="sessions-title">

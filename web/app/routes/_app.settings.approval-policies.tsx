@@ -1,21 +1,22 @@
 // Approval policies: which environments need approvals, how many and from whom; with the API's
 // preview of what a change in an environment would require right now (the workflow's own rules,
 // freeze windows included).
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { Field, FieldGroup, invalid } from "~/components/CheckedForm";
-import { ConfirmButton } from "~/components/ConfirmButton";
+import { Field, FieldGroup } from "~/components/Field";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
 import { PolicyCustomRoles } from "~/components/PolicyCustomRoles";
-import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import type { ApprovalChangeType } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
-import { ApiError, failure } from "~/lib/api-error";
+import { failure } from "~/lib/api-error";
 import { policyProblems, readPolicy, POLICY_SCOPES, TEAM_ROLES, type PolicyScope } from "~/lib/settings-forms/approval-policies";
 import {
   ApprovalPoliciesDoc, ApprovalPreviewDoc, CreateApprovalPolicyDoc, DeleteApprovalPolicyDoc, UpdateApprovalPolicyDoc,
 } from "~/lib/docs/settings-delivery";
 import { text } from "~/lib/form";
+import { perform, saveForm } from "~/lib/settings-action.server";
 import { requireTeam } from "~/lib/team.server";
 
 export const meta: MetaFunction = () => [{ title: "Approval policies · Settings · FluxGate" }];
@@ -31,12 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [data, preview] = await Promise.all([
     context.auth.query(ApprovalPoliciesDoc, { teamId: team.id }),
     previewEnvironment
-      ? context.auth.gql(ApprovalPreviewDoc, { teamId: team.id, environmentId: previewEnvironment, changeType })
-        .then((r) => ({ ok: true as const, preview: r.approvalPolicyPreview }))
-        .catch((error: unknown) => {
-          if (error instanceof ApiError) return { ok: false as const, error: error.toJSON() };
-          throw error;
-        })
+      ? perform(() => context.auth.gql(ApprovalPreviewDoc, { teamId: team.id, environmentId: previewEnvironment, changeType }), (r) => ({ preview: r.approvalPolicyPreview }))
       : null,
   ]);
   return {
@@ -57,14 +53,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent !== "create" && intent !== "update") return failure({ code: "BAD_USER_INPUT", message: "Unknown action." });
   const values = readPolicy(form);
-  const problem = Object.entries(policyProblems(values))[0];
-  if (problem) return failure({ code: "BAD_USER_INPUT", field: problem[0], message: problem[1] });
-  const result = await attempt<unknown>(() => intent === "create"
+  return saveForm(intent, policyProblems(values), () => intent === "create"
     ? context.auth.gql(CreateApprovalPolicyDoc, { input: { teamId: team.id, ...values } })
-    : context.auth.gql(UpdateApprovalPolicyDoc, { input: { id, ...values } }));
-  if (isFailure(result)) return result;
-  if (intent === "update") throw redirect("/settings/approval-policies");
-  return { ok: true as const, message: `Policy ${values.name} created.` };
+    : context.auth.gql(UpdateApprovalPolicyDoc, { input: { id, ...values } }), { listPath: "/settings/approval-policies", created: `Policy ${values.name} created.` });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -100,11 +91,9 @@ export default function ApprovalPolicies() {
                 <td data-label="Status"><span className={`badge ${p.enabled ? "on" : "off"}`}>{p.enabled ? "enabled" : "disabled"}</span></td>
                 <td>{canManage && (
                   <div className="row settings-actions">
-                    <Link className="button" to={`?edit=${p.id}`} aria-label={`Edit ${p.name}`}>Edit</Link>
-                    <ConfirmButton label="Delete" ariaLabel={`Delete ${p.name}`} title={<>Delete the policy {p.name}?</>}
-                      fields={{ intent: "delete", id: p.id }} confirmLabel="Delete policy" pendingLabel="Deleting…">
+                    <EditDeleteActions id={p.id} name={p.name} title={<>Delete the policy {p.name}?</>} confirmLabel="Delete policy">
                       <p>Its environments are no longer protected by it. Pending requests keep their approvers and stay decidable.</p>
-                    </ConfirmButton>
+                    </EditDeleteActions>
                   </div>
                 )}</td>
               </tr>
@@ -158,42 +147,34 @@ function Preview({ data }: { data: Data }) {
 }
 
 function PolicyForm({ editing, environments, members }: { editing: Policy | null; environments: Data["environments"]; members: Data["members"] }) {
-  const form = useSettingsForm((data) => policyProblems(readPolicy(data)), Boolean(editing));
-  const { problems } = form;
   const [scope, setScope] = useState<PolicyScope>((editing?.appliesTo as PolicyScope | undefined) ?? "production_only");
   const roles = editing?.eligibleRoles ?? ["approver", "team_admin"];
   return (
-    <SettingsFormCard idPrefix="policy" title={editing ? `Edit ${editing.name}` : "New approval policy"} editingId={editing?.id ?? null} form={form}
+    <SettingsFormCard idPrefix="policy" title={editing ? `Edit ${editing.name}` : "New approval policy"} editingId={editing?.id ?? null} check={(data) => policyProblems(readPolicy(data))}
       submitLabel={editing ? "Save policy" : "Create policy"} cancelTo="/settings/approval-policies">
         <div className="grid-2">
-          <Field id="policy-name" name="name" label="Name" problems={problems}>
-            <input id="policy-name" name="name" defaultValue={editing?.name} maxLength={100} {...invalid(problems, "name", "policy-name")} />
-          </Field>
-          <Field id="policy-scope" name="appliesTo" label="Covers" problems={problems}>
-            <select id="policy-scope" name="appliesTo" value={scope} onChange={(e) => setScope(e.target.value as PolicyScope)}>
+          <Field id="policy-name" name="name" label="Name" defaultValue={editing?.name} maxLength={100} />
+          <Field id="policy-scope" name="appliesTo" label="Covers" control={(props) => (
+            <select {...props} value={scope} onChange={(e) => setScope(e.target.value as PolicyScope)}>
               {POLICY_SCOPES.map((s) => <option key={s} value={s}>{SCOPE_LABEL[s]}</option>)}
             </select>
-          </Field>
-          <Field id="policy-approvals" name="requiredApprovals" label="Approvals needed" hint="1 to 10." problems={problems}>
-            <input id="policy-approvals" name="requiredApprovals" type="number" min={1} max={10} defaultValue={editing?.requiredApprovals ?? 1} {...invalid(problems, "requiredApprovals", "policy-approvals")} />
-          </Field>
-          <Field id="policy-auto" name="autoApproveAfterHours" label="Approve automatically after (hours)" hint="Blank: never. 1 to 720." problems={problems}>
-            <input id="policy-auto" name="autoApproveAfterHours" type="number" min={1} max={720} defaultValue={editing?.autoApproveAfterHours ?? ""} {...invalid(problems, "autoApproveAfterHours", "policy-auto")} />
-          </Field>
+          )} />
+          <Field id="policy-approvals" name="requiredApprovals" label="Approvals needed" hint="1 to 10." type="number" min={1} max={10} defaultValue={editing?.requiredApprovals ?? 1} />
+          <Field id="policy-auto" name="autoApproveAfterHours" label="Approve automatically after (hours)" hint="Blank: never. 1 to 720." type="number" min={1} max={720} defaultValue={editing?.autoApproveAfterHours ?? ""} />
         </div>
         {scope === "specific" && (
-          <FieldGroup name="environmentIds" legend="Environments" problems={problems}>
+          <FieldGroup name="environmentIds" legend="Environments">
             {environments.map((e) => (
               <label key={e.id} className="check"><input type="checkbox" name="environmentIds" value={e.id} defaultChecked={editing?.environmentIds.includes(e.id)} /> {e.name}</label>
             ))}
           </FieldGroup>
         )}
-        <FieldGroup name="eligibleRoles" legend="Eligible roles" problems={problems}>
+        <FieldGroup name="eligibleRoles" legend="Eligible roles">
           {TEAM_ROLES.map((r) => (
             <label key={r} className="check"><input type="checkbox" name="eligibleRoles" value={r} defaultChecked={(roles as string[]).includes(r)} /> {r.replace("_", " ")}</label>
           ))}
         </FieldGroup>
-        <FieldGroup name="eligibleUserIds" legend="Eligible users" hint="Optional: these members may approve too." problems={problems}>
+        <FieldGroup name="eligibleUserIds" legend="Eligible users" hint="Optional: these members may approve too.">
           {members.map((m) => (
             <label key={m.id} className="check"><input type="checkbox" name="eligibleUserIds" value={m.id} defaultChecked={editing?.eligibleUserIds.includes(m.id)} /> {m.name}</label>
           ))}

@@ -4,7 +4,8 @@
 // and delete them here; verdicts and "Analyse now" live on the experiments dashboard.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field, SelectField } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
@@ -119,10 +120,10 @@ export default function CanaryGates() {
                   <div className="row settings-actions">
                     <EditDisclosure label={`Edit the gate on ${g.metric.key}`}>
                       {(close) => (
-                        <CheckedForm intent="update" hidden={{ id: g.id }} check={updateCheck} label={`Edit the gate on ${g.metric.key}`}
+                        <FetcherForm intent="update" fields={{ id: g.id }} check={updateCheck} label={`Edit the gate on ${g.metric.key}`}
                           submitLabel="Save gate" pendingLabel="Saving…" onSuccess={close}>
                           <GateFields gate={g} variants={flag.variants} />
-                        </CheckedForm>
+                        </FetcherForm>
                       )}
                     </EditDisclosure>
                     <ConfirmButton fields={{ intent: "delete", id: g.id }} label="Delete" ariaLabel={`Delete the gate on ${g.metric.key}`}
@@ -137,7 +138,7 @@ export default function CanaryGates() {
             <section className="card stack" aria-labelledby="new-gate">
               <h2 id="new-gate">New canary gate on {flag.key} in {environment.name}</h2>
               {metrics.length === 0 ? <p className="muted">A gate watches a metric: <Link to="/settings/metrics">create one first</Link>.</p> : (
-                <CheckedForm key={`${flag.id}-${environment.id}`} intent="create" hidden={{ featureId: flag.id, environmentId: environment.id }} check={createCheck}
+                <FetcherForm key={`${flag.id}-${environment.id}`} intent="create" fields={{ featureId: flag.id, environmentId: environment.id }} check={createCheck}
                   label="New canary gate" submitLabel="Create gate" pendingLabel="Creating…" resetOnSuccess
                   success={() => <p className="notice" role="status">Gate created. Enabled gates are analysed every minute.</p>}>
                   <div className="grid-2">
@@ -145,7 +146,7 @@ export default function CanaryGates() {
                       options={[{ value: "", label: "Choose…" }, ...metrics.map((m) => ({ value: m.key, label: `${m.name} (${m.key})` }))]} />
                     <GateFields variants={flag.variants} />
                   </div>
-                </CheckedForm>
+                </FetcherForm>
               )}
             </section>
           )}

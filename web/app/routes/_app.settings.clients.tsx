@@ -2,12 +2,12 @@
 // The secret is shown once, at creation and at each rotation, with a copy button; rotation, deletion
 // are confirmed; web clients list the browser origins allowed to call.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Link, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { Field, invalid } from "~/components/CheckedForm";
+import { Field } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { SecretOnce } from "~/components/SecretOnce";
-import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
 import { clientProblems, readClient, type ClientKindName } from "~/lib/settings-forms/clients";
@@ -142,13 +142,11 @@ function ClientActions({ client }: { client: Client }) {
 }
 
 function ClientForm({ editing, environments }: { editing: Client | null; environments: { id: string; name: string }[] }) {
-  const form = useSettingsForm((data) => clientProblems(readClient(data), Boolean(editing)), Boolean(editing));
-  const { problems } = form;
   const [kind, setKind] = useState<ClientKindName>((editing?.kind as ClientKindName | undefined) ?? "server");
-  const answer = form.answer;
+  const answer = useActionData<typeof action>();
   const created = answer?.ok && answer.intent === "create" && typeof answer.secret === "string" ? { name: String(answer.name), secret: answer.secret } : null;
   return (
-    <SettingsFormCard idPrefix="client" title={editing ? `Edit ${editing.name}` : "New client"} editingId={editing?.id ?? null} form={form}
+    <SettingsFormCard idPrefix="client" title={editing ? `Edit ${editing.name}` : "New client"} editingId={editing?.id ?? null} check={(data) => clientProblems(readClient(data), Boolean(editing))}
       submitLabel={editing ? "Save client" : "Create client"} cancelTo="/settings/clients" resetKey={created?.secret}
       notice={created && (
         <div className="notice stack">
@@ -158,33 +156,27 @@ function ClientForm({ editing, environments }: { editing: Client | null; environ
       )}>
         {editing && <input type="hidden" name="kind" value={editing.kind} />}
         <div className="grid-2">
-          <Field id="client-name" name="name" label="Name" problems={problems}>
-            <input id="client-name" name="name" defaultValue={editing?.name} maxLength={100} {...invalid(problems, "name", "client-name")} />
-          </Field>
-          <Field id="client-description" name="description" label="Description" hint="Optional." problems={problems}>
-            <input id="client-description" name="description" defaultValue={editing?.description} {...invalid(problems, "description", "client-description")} />
-          </Field>
+          <Field id="client-name" name="name" label="Name" defaultValue={editing?.name} maxLength={100} />
+          <Field id="client-description" name="description" label="Description" hint="Optional." defaultValue={editing?.description} />
           {!editing && (
-            <Field id="client-kind" name="kind" label="Type" hint="Server: back ends, refused from browsers. Web: browser apps, from their allowed origins only." problems={problems}>
-              <select id="client-kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as ClientKindName)}>
+            <Field id="client-kind" name="kind" label="Type" hint="Server: back ends, refused from browsers. Web: browser apps, from their allowed origins only." control={(props) => (
+              <select {...props} value={kind} onChange={(e) => setKind(e.target.value as ClientKindName)}>
                 <option value="server">server</option>
                 <option value="web">web</option>
               </select>
-            </Field>
+            )} />
           )}
           {!editing && (
-            <Field id="client-environment" name="environmentId" label="Environment" problems={problems}>
-              <select id="client-environment" name="environmentId" defaultValue="" {...invalid(problems, "environmentId", "client-environment")}>
+            <Field id="client-environment" name="environmentId" label="Environment" control={(props) => (
+              <select {...props} defaultValue="">
                 <option value="" disabled>Choose…</option>
                 {environments.map((e) => <option key={e.id} value={e.id}>{e.name}</option>)}
               </select>
-            </Field>
+            )} />
           )}
         </div>
         {kind === "web" && (
-          <Field id="client-origins" name="webOrigins" label="Allowed origins" hint="One per line, e.g. https://app.example.com (scheme, host and port only)." problems={problems}>
-            <textarea id="client-origins" name="webOrigins" className="mono" defaultValue={editing?.webOrigins.join("\n")} {...invalid(problems, "webOrigins", "client-origins")} />
-          </Field>
+          <Field id="client-origins" name="webOrigins" label="Allowed origins" hint="One per line, e.g. https://app.example.com (scheme, host and port only)." control={(props) => <textarea {...props} className="mono" defaultValue={editing?.webOrigins.join("\n")} />} />
         )}
     </SettingsFormCard>
   );

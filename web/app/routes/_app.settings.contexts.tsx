@@ -2,11 +2,11 @@
 // contexts (name, type, suggested values). The engine does not read them; they document what rules
 // can target. Team admins change them.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ConfirmButton } from "~/components/ConfirmButton";
-import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
-import { FormError } from "~/components/FormError";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
+import { Field, FieldGroup } from "~/components/Field";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
 import {
@@ -15,8 +15,6 @@ import {
 import { ContextsPageDoc, CreateContextDoc, DeleteContextDoc, UpdateContextDoc } from "~/lib/docs/config";
 import { text } from "~/lib/form";
 import { loadShell, requireTeam } from "~/lib/team.server";
-import { useFormProblems } from "~/lib/use-form-problems";
-import { useHere } from "~/lib/use-here";
 
 export const meta: MetaFunction = () => [{ title: "Contexts · Settings · FluxGate" }];
 
@@ -80,11 +78,11 @@ export default function Contexts() {
               <h2 className="mono" style={{ margin: 0, fontSize: "1.05rem" }}>{c.key}</h2>
               <span className="muted">{c.description}</span>
               <span className="spacer" />
-              {canEdit && <Link className="button" to={`?edit=${c.id}`} aria-label={`Edit ${c.key}`}>Edit</Link>}
-              {canEdit && <ConfirmButton label="Delete" ariaLabel={`Delete ${c.key}`} title={<>Delete <span className="mono">{c.key}</span>?</>}
-                        fields={{ intent: "delete", id: c.id }} confirmLabel={`Delete ${c.key}`} pendingLabel="Deleting…">
-                        <p className="muted">Its attribute list goes; evaluation is not affected.</p>
-                      </ConfirmButton>}
+              {canEdit && (
+                <EditDeleteActions id={c.id} name={c.key} title={<>Delete <span className="mono">{c.key}</span>?</>} confirmLabel={`Delete ${c.key}`}>
+                  <p className="muted">Its attribute list goes; evaluation is not affected.</p>
+                </EditDeleteActions>
+              )}
             </div>
             {c.attributes.length === 0 ? <p className="small muted" style={{ margin: 0 }}>No attributes.</p> : (
               <div className="table-wrap">
@@ -112,75 +110,42 @@ export default function Contexts() {
 }
 
 function ContextForm({ ctx }: { ctx?: Ctx }) {
-  const result = useActionData<typeof action>();
-  const here = useHere();
-  const busy = useNavigation().state === "submitting";
   const [attributes, setAttributes] = useState<AttributeDraft[]>(() => fromAttributeValues(ctx?.attributes ?? []));
-  const { problems, onSubmit } = useFormProblems((form) => contextProblems(readForm(form)));
-  const error = result && !result.ok ? result.error : null;
-  const note = (name: string) => fieldProblem(name, problems, error);
   const set = (index: number, next: AttributeDraft) => setAttributes((list) => list.map((a, i) => (i === index ? next : a)));
   return (
-    <section className="card" aria-labelledby="context-form-title" style={{ maxWidth: 960 }}>
-      <h2 id="context-form-title">{ctx ? `Edit ${ctx.key}` : "New context"}</h2>
-      <Form method="post" action={here} className="stack" noValidate onSubmit={onSubmit}
-        key={!ctx && result?.ok ? result.message : undefined}>
-        <input type="hidden" name="intent" value={ctx ? "update" : "create"} />
-        {ctx && <input type="hidden" name="id" value={ctx.id} />}
+    <SettingsFormCard idPrefix="context" title={ctx ? `Edit ${ctx.key}` : "New context"} editingId={ctx?.id ?? null} announce={false}
+      check={(form) => contextProblems(readForm(form))} submitLabel={ctx ? "Save context" : "Create context"} cancelTo="." style={{ maxWidth: 960 }}>
         <input type="hidden" name="attributes" value={JSON.stringify(attributes)} />
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="context-key">Key</label>
-            <input id="context-key" name="key" data-field="key" className="mono" defaultValue={ctx?.key} required placeholder="e.g. user"
-              aria-invalid={Boolean(note("key"))} aria-describedby={note("key") ? "context-key-problem" : undefined} />
-            <FieldProblem id="context-key-problem" message={note("key")} />
-          </div>
-          <div className="field">
-            <label htmlFor="context-description">Description</label>
-            <input id="context-description" name="description" data-field="description" defaultValue={ctx?.description} maxLength={1000}
-              aria-invalid={Boolean(note("description"))} aria-describedby={note("description") ? "context-description-problem" : undefined} />
-            <FieldProblem id="context-description-problem" message={note("description")} />
-          </div>
+          <Field id="context-key" name="key" label="Key" className="mono" defaultValue={ctx?.key} required placeholder="e.g. user" />
+          <Field id="context-description" name="description" label="Description" defaultValue={ctx?.description} maxLength={1000} />
         </div>
-        <fieldset className="stack">
-          <legend>Attributes</legend>
+        <FieldGroup name="attributes" legend="Attributes" className="stack" row={false}>
           {attributes.length === 0 && <p className="small muted">No attributes yet.</p>}
-          {attributes.map((a, i) => {
-            const problem = note(`attributes.${i}`);
-            return (
-              <div key={i} className="attribute-row" role="group" aria-label={`Attribute ${i + 1}`}>
-                <div className="field">
-                  <label htmlFor={`attr-${i}-name`}>Name</label>
-                  <input id={`attr-${i}-name`} data-field={`attributes.${i}`} className="mono" value={a.name} onChange={(e) => set(i, { ...a, name: e.target.value })}
-                    aria-invalid={Boolean(problem)} aria-describedby={problem ? `attr-${i}-problem` : undefined} />
-                  <FieldProblem id={`attr-${i}-problem`} message={problem} />
-                </div>
-                <div className="field">
-                  <label htmlFor={`attr-${i}-type`}>Type</label>
-                  <select id={`attr-${i}-type`} value={a.type} onChange={(e) => set(i, { ...a, type: e.target.value as AttributeDraft["type"] })}>
-                    {ATTRIBUTE_TYPES.map((t) => <option key={t} value={t}>{t.replace("_", " ")}</option>)}
-                  </select>
-                </div>
-                <div className="field">
-                  <label htmlFor={`attr-${i}-description`}>Description</label>
-                  <input id={`attr-${i}-description`} value={a.description} maxLength={500} onChange={(e) => set(i, { ...a, description: e.target.value })} />
-                </div>
-                <div className="field">
-                  <label htmlFor={`attr-${i}-values`}>Suggested values</label>
-                  <input id={`attr-${i}-values`} value={a.values} placeholder="a, b, c" onChange={(e) => set(i, { ...a, values: e.target.value })} />
-                </div>
-                <button type="button" onClick={() => setAttributes((list) => list.filter((_, j) => j !== i))} aria-label={`Remove attribute ${a.name || i + 1}`}>Remove</button>
+          {attributes.map((a, i) => (
+            <div key={i} className="attribute-row" role="group" aria-label={`Attribute ${i + 1}`}>
+              {/* The row's problem (name, duplicate, description) is shown at its name. */}
+              <Field id={`attr-${i}-name`} name={`attributes.${i}`} label="Name"
+                control={(props) => <input {...props} name={undefined} data-field={props.name} className="mono" value={a.name} onChange={(e) => set(i, { ...a, name: e.target.value })} />} />
+              <div className="field">
+                <label htmlFor={`attr-${i}-type`}>Type</label>
+                <select id={`attr-${i}-type`} value={a.type} onChange={(e) => set(i, { ...a, type: e.target.value as AttributeDraft["type"] })}>
+                  {ATTRIBUTE_TYPES.map((t) => <option key={t} value={t}>{t.replace("_", " ")}</option>)}
+                </select>
               </div>
-            );
-          })}
+              <div className="field">
+                <label htmlFor={`attr-${i}-description`}>Description</label>
+                <input id={`attr-${i}-description`} value={a.description} maxLength={500} onChange={(e) => set(i, { ...a, description: e.target.value })} />
+              </div>
+              <div className="field">
+                <label htmlFor={`attr-${i}-values`}>Suggested values</label>
+                <input id={`attr-${i}-values`} value={a.values} placeholder="a, b, c" onChange={(e) => set(i, { ...a, values: e.target.value })} />
+              </div>
+              <button type="button" onClick={() => setAttributes((list) => list.filter((_, j) => j !== i))} aria-label={`Remove attribute ${a.name || i + 1}`}>Remove</button>
+            </div>
+          ))}
           <div><button type="button" onClick={() => setAttributes((list) => [...list, emptyAttribute()])}>Add attribute</button></div>
-        </fieldset>
-        <FormError error={unplacedError(error, ["key", "description", "attributes"])} />
-        <div className="row">
-          <button type="submit" className="primary" disabled={busy}>{busy ? "Saving…" : ctx ? "Save context" : "Create context"}</button>
-          {ctx && <Link className="button" to=".">Cancel</Link>}
-        </div>
-      </Form>
-    </section>
+        </FieldGroup>
+    </SettingsFormCard>
   );
 }

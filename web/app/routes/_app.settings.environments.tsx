@@ -2,11 +2,11 @@
 // is an approval policy: "require approval" here keeps a policy covering just this environment;
 // broader policies (all or production environments) are shown and changed on Approval policies.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ConfirmButton } from "~/components/ConfirmButton";
-import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
-import { FormError } from "~/components/FormError";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
+import { Field, SelectField } from "~/components/Field";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import type { EnvironmentType } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
@@ -17,8 +17,6 @@ import {
 } from "~/lib/docs/config";
 import { text } from "~/lib/form";
 import { loadShell, requireTeam } from "~/lib/team.server";
-import { useFormProblems } from "~/lib/use-form-problems";
-import { useHere } from "~/lib/use-here";
 
 export const meta: MetaFunction = () => [{ title: "Environments · Settings · FluxGate" }];
 
@@ -116,12 +114,10 @@ export default function Environments() {
                   <td data-label="Type"><span className={`badge env-${env.type}`}>{env.type}</span></td>
                   <td data-label="Protection"><ProtectionSummary env={env} /></td>
                   <td className="row">
-                    {canEdit && <Link className="button" to={`?edit=${env.id}`} aria-label={`Edit ${env.key}`}>Edit</Link>}
                     {canEdit && (
-                      <ConfirmButton label="Delete" ariaLabel={`Delete ${env.key}`} title={<>Delete <span className="mono">{env.key}</span>?</>}
-                        fields={{ intent: "delete", id: env.id }} confirmLabel={`Delete ${env.key}`} pendingLabel="Deleting…">
+                      <EditDeleteActions id={env.id} name={env.key} title={<>Delete <span className="mono">{env.key}</span>?</>} confirmLabel={`Delete ${env.key}`}>
                         <p className="muted">Its clients, flag stages and pipeline stages must go first: the API refuses while anything uses it.{env.protection.own && ` Its approval policy ${env.protection.own.name} goes with it.`}</p>
-                      </ConfirmButton>
+                      </EditDeleteActions>
                     )}
                   </td>
                 </tr>
@@ -147,42 +143,16 @@ function ProtectionSummary({ env }: { env: Env }) {
 }
 
 function EnvironmentForm({ env }: { env?: Env }) {
-  const result = useActionData<typeof action>();
-  const here = useHere();
-  const busy = useNavigation().state === "submitting";
   const own = env?.protection.own;
   const [protect, setProtect] = useState(Boolean(own));
-  const { problems, onSubmit } = useFormProblems((form) => environmentProblems(readForm(form)));
-  const error = result && !result.ok ? result.error : null;
-  const note = (name: string) => fieldProblem(name, problems, error);
-  const heading = env ? `Edit ${env.name}` : "New environment";
   return (
-    <section className="card" aria-labelledby="env-form-title" style={{ maxWidth: 720 }}>
-      <h2 id="env-form-title">{heading}</h2>
-      <Form method="post" action={here} className="stack" noValidate onSubmit={onSubmit} key={result?.ok ? result.message : undefined}>
-        <input type="hidden" name="intent" value={env ? "update" : "create"} />
-        {env && <input type="hidden" name="id" value={env.id} />}
+    <SettingsFormCard idPrefix="env" title={env ? `Edit ${env.name}` : "New environment"} editingId={env?.id ?? null} announce={false}
+      check={(form) => environmentProblems(readForm(form))} submitLabel={env ? "Save environment" : "Create environment"} cancelTo="." style={{ maxWidth: 720 }}>
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="env-name">Name</label>
-            <input id="env-name" name="name" data-field="name" defaultValue={env?.name} required maxLength={100}
-              aria-invalid={Boolean(note("name"))} aria-describedby={note("name") ? "env-name-problem" : undefined} />
-            <FieldProblem id="env-name-problem" message={note("name")} />
-          </div>
-          <div className="field">
-            <label htmlFor="env-key">Key</label>
-            <input id="env-key" name="key" data-field="key" className="mono" defaultValue={env?.key} required
-              aria-invalid={Boolean(note("key"))} aria-describedby={`env-key-hint${note("key") ? " env-key-problem" : ""}`} />
-            <span id="env-key-hint" className="hint">Lowercase letters, digits, _ or -; clients and exports name it. {env && "Changing it changes the key SDKs see in metadata."}</span>
-            <FieldProblem id="env-key-problem" message={note("key")} />
-          </div>
-          <div className="field">
-            <label htmlFor="env-type">Type</label>
-            <select id="env-type" name="type" data-field="type" defaultValue={env?.type ?? "development"}>
-              {ENVIRONMENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
-            </select>
-            <FieldProblem id="env-type-problem" message={note("type")} />
-          </div>
+          <Field id="env-name" name="name" label="Name" defaultValue={env?.name} required maxLength={100} />
+          <Field id="env-key" name="key" label="Key" className="mono" defaultValue={env?.key} required
+            hint={<>Lowercase letters, digits, _ or -; clients and exports name it. {env && "Changing it changes the key SDKs see in metadata."}</>} />
+          <SelectField id="env-type" name="type" label="Type" defaultValue={env?.type ?? "development"} options={ENVIRONMENT_TYPES.map((t) => ({ value: t, label: t }))} />
         </div>
         <fieldset className="stack protection">
           <legend>Protection</legend>
@@ -191,23 +161,14 @@ function EnvironmentForm({ env }: { env?: Env }) {
             Require approval for changes in this environment
           </label>
           {protect && (
-            <div className="field" style={{ maxWidth: 240 }}>
-              <label htmlFor="env-approvals">Approvals required</label>
-              <input id="env-approvals" name="approvals" data-field="approvals" type="number" min={1} max={10} step={1} defaultValue={own?.requiredApprovals ?? 1}
-                aria-invalid={Boolean(note("approvals"))} aria-describedby={note("approvals") ? "env-approvals-problem" : undefined} />
-              <FieldProblem id="env-approvals-problem" message={note("approvals")} />
+            <div style={{ maxWidth: 240 }}>
+              <Field id="env-approvals" name="approvals" label="Approvals required" type="number" min={1} max={10} step={1} defaultValue={own?.requiredApprovals ?? 1} />
             </div>
           )}
           {env && env.protection.broader.length > 0 && (
             <p className="small muted">Also protected by {env.protection.broader.map((p) => `${p.name} (${p.requiredApprovals} approval${p.requiredApprovals === 1 ? "" : "s"}, ${p.appliesTo.replace("_", " ")})`).join(", ")}: change {env.protection.broader.length === 1 ? "it" : "them"} on <Link to="/settings/approval-policies">Approval policies</Link>.</p>
           )}
         </fieldset>
-        <FormError error={unplacedError(error, ["name", "key", "type", "approvals"])} />
-        <div className="row">
-          <button type="submit" className="primary" disabled={busy}>{busy ? "Saving…" : env ? "Save environment" : "Create environment"}</button>
-          {env && <Link className="button" to=".">Cancel</Link>}
-        </div>
-      </Form>
-    </section>
+    </SettingsFormCard>
   );
 }

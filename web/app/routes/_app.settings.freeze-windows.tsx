@@ -2,17 +2,18 @@
 // of a type) in [start, end), or in each daily / weekly repetition of that wall-clock span in the
 // window's time zone, unless a team admin overrides with a reason. Times are entered on the wall
 // clock of the chosen zone (lib/zoned-time.ts).
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { Field, FieldGroup, invalid } from "~/components/CheckedForm";
-import { ConfirmButton } from "~/components/ConfirmButton";
-import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
+import { Field, FieldGroup } from "~/components/Field";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
 import { ENVIRONMENT_TYPES, FREEZE_RECURRENCES, freezeProblems, readFreeze } from "~/lib/settings-forms/freeze-windows";
 import { CreateFreezeWindowDoc, DeleteFreezeWindowDoc, FreezeWindowsDoc, UpdateFreezeWindowDoc } from "~/lib/docs/settings-delivery";
 import { text } from "~/lib/form";
+import { saveForm } from "~/lib/settings-action.server";
 import { requireTeam } from "~/lib/team.server";
 import { utcToZoned, zonedToUtc } from "~/lib/zoned-time";
 
@@ -39,19 +40,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent !== "create" && intent !== "update") return failure({ code: "BAD_USER_INPUT", message: "Unknown action." });
   const values = readFreeze(form);
-  const problem = Object.entries(freezeProblems(values))[0];
-  if (problem) return failure({ code: "BAD_USER_INPUT", field: problem[0], message: problem[1] });
-  const fields = {
+  // Built once the check passed: the times are valid then.
+  const fields = () => ({
     name: values.name, reason: values.reason, timezone: values.timezone, recurrence: values.recurrence,
     startsAt: zonedToUtc(values.start, values.timezone)!.toISOString(), endsAt: zonedToUtc(values.end, values.timezone)!.toISOString(),
     ...(values.target === "environment" ? { environmentId: values.environmentId } : { environmentType: values.environmentType }),
-  };
-  const result = await attempt<unknown>(() => intent === "create"
-    ? context.auth.gql(CreateFreezeWindowDoc, { input: { teamId: team.id, ...fields } })
-    : context.auth.gql(UpdateFreezeWindowDoc, { input: { id, ...fields } }));
-  if (isFailure(result)) return result;
-  if (intent === "update") throw redirect("/settings/freeze-windows");
-  return { ok: true as const, message: `Freeze window ${values.name} created.` };
+  });
+  return saveForm(intent, freezeProblems(values), () => intent === "create"
+    ? context.auth.gql(CreateFreezeWindowDoc, { input: { teamId: team.id, ...fields() } })
+    : context.auth.gql(UpdateFreezeWindowDoc, { input: { id, ...fields() } }), { listPath: "/settings/freeze-windows", created: `Freeze window ${values.name} created.` });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -88,11 +85,9 @@ export default function FreezeWindows() {
                 <td data-label="Reason" className="small">{w.reason || "—"}</td>
                 <td>{canManage && (
                   <div className="row settings-actions">
-                    <Link className="button" to={`?edit=${w.id}`} aria-label={`Edit ${w.name}`}>Edit</Link>
-                    <ConfirmButton label="Delete" ariaLabel={`Delete ${w.name}`} title={<>Delete the freeze window {w.name}?</>}
-                      fields={{ intent: "delete", id: w.id }} confirmLabel="Delete freeze window" pendingLabel="Deleting…">
+                    <EditDeleteActions id={w.id} name={w.name} title={<>Delete the freeze window {w.name}?</>} confirmLabel="Delete freeze window">
                       <p>Changes are no longer held by it{activeIds.has(w.id) ? ", starting now: it is in force" : ""}.</p>
-                    </ConfirmButton>
+                    </EditDeleteActions>
                   </div>
                 )}</td>
               </tr>
@@ -106,55 +101,43 @@ export default function FreezeWindows() {
 }
 
 function FreezeForm({ editing, environments }: { editing: Window | null; environments: Data["environments"] }) {
-  const form = useSettingsForm((data) => freezeProblems(readFreeze(data)), Boolean(editing));
-  const { problems } = form;
   const [target, setTarget] = useState<"environment" | "type">(editing?.environmentType ? "type" : "environment");
   const zone = editing?.timezone ?? "UTC";
   return (
-    <SettingsFormCard idPrefix="freeze" title={editing ? `Edit ${editing.name}` : "New freeze window"} editingId={editing?.id ?? null} form={form}
+    <SettingsFormCard idPrefix="freeze" title={editing ? `Edit ${editing.name}` : "New freeze window"} editingId={editing?.id ?? null} check={(data) => freezeProblems(readFreeze(data))}
       submitLabel={editing ? "Save freeze window" : "Create freeze window"} cancelTo="/settings/freeze-windows">
         <div className="grid-2">
-          <Field id="freeze-name" name="name" label="Name" problems={problems}>
-            <input id="freeze-name" name="name" defaultValue={editing?.name} maxLength={100} {...invalid(problems, "name", "freeze-name")} />
-          </Field>
-          <Field id="freeze-reason" name="reason" label="Reason" hint="Optional; shown to whoever is held." problems={problems}>
-            <input id="freeze-reason" name="reason" defaultValue={editing?.reason} {...invalid(problems, "reason", "freeze-reason")} />
-          </Field>
+          <Field id="freeze-name" name="name" label="Name" defaultValue={editing?.name} maxLength={100} />
+          <Field id="freeze-reason" name="reason" label="Reason" hint="Optional; shown to whoever is held." defaultValue={editing?.reason} />
         </div>
-        <FieldGroup name="target" legend="Covers" problems={problems}>
+        <FieldGroup name="target" legend="Covers">
           <label className="check"><input type="radio" name="target" value="environment" checked={target === "environment"} onChange={() => setTarget("environment")} /> One environment</label>
           <label className="check"><input type="radio" name="target" value="type" checked={target === "type"} onChange={() => setTarget("type")} /> Every environment of a type</label>
         </FieldGroup>
         <div className="grid-2">
           {target === "environment" ? (
-            <Field id="freeze-environment" name="environmentId" label="Environment" problems={problems}>
-              <select id="freeze-environment" name="environmentId" defaultValue={editing?.environmentId ?? ""} {...invalid(problems, "environmentId", "freeze-environment")}>
+            <Field id="freeze-environment" name="environmentId" label="Environment" control={(props) => (
+              <select {...props} defaultValue={editing?.environmentId ?? ""}>
                 <option value="" disabled>Choose…</option>
                 {environments.map((e) => <option key={e.id} value={e.id}>{e.name}</option>)}
               </select>
-            </Field>
+            )} />
           ) : (
-            <Field id="freeze-type" name="environmentType" label="Environment type" problems={problems}>
-              <select id="freeze-type" name="environmentType" defaultValue={editing?.environmentType ?? "production"} {...invalid(problems, "environmentType", "freeze-type")}>
+            <Field id="freeze-type" name="environmentType" label="Environment type" control={(props) => (
+              <select {...props} defaultValue={editing?.environmentType ?? "production"}>
                 {ENVIRONMENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
               </select>
-            </Field>
+            )} />
           )}
-          <Field id="freeze-timezone" name="timezone" label="Time zone" hint="IANA name, e.g. Europe/Paris. Start and end are on its clock." problems={problems}>
-            <input id="freeze-timezone" name="timezone" list="freeze-zones" defaultValue={zone} {...invalid(problems, "timezone", "freeze-timezone")} />
-          </Field>
+          <Field id="freeze-timezone" name="timezone" label="Time zone" hint="IANA name, e.g. Europe/Paris. Start and end are on its clock." list="freeze-zones" defaultValue={zone} />
           <datalist id="freeze-zones">{ZONES.map((z) => <option key={z} value={z} />)}</datalist>
-          <Field id="freeze-start" name="start" label="Starts" problems={problems}>
-            <input id="freeze-start" name="start" type="datetime-local" defaultValue={editing ? utcToZoned(editing.startsAt, zone) : ""} {...invalid(problems, "start", "freeze-start")} />
-          </Field>
-          <Field id="freeze-end" name="end" label="Ends" problems={problems}>
-            <input id="freeze-end" name="end" type="datetime-local" defaultValue={editing ? utcToZoned(editing.endsAt, zone) : ""} {...invalid(problems, "end", "freeze-end")} />
-          </Field>
-          <Field id="freeze-recurrence" name="recurrence" label="Repeats" hint="A repeating window lasts less than its period; it repeats on the zone's wall clock." problems={problems}>
-            <select id="freeze-recurrence" name="recurrence" defaultValue={editing?.recurrence ?? "NONE"}>
+          <Field id="freeze-start" name="start" label="Starts" type="datetime-local" defaultValue={editing ? utcToZoned(editing.startsAt, zone) : ""} />
+          <Field id="freeze-end" name="end" label="Ends" type="datetime-local" defaultValue={editing ? utcToZoned(editing.endsAt, zone) : ""} />
+          <Field id="freeze-recurrence" name="recurrence" label="Repeats" hint="A repeating window lasts less than its period; it repeats on the zone's wall clock." control={(props) => (
+            <select {...props} defaultValue={editing?.recurrence ?? "NONE"}>
               {FREEZE_RECURRENCES.map((r) => <option key={r} value={r}>{RECURRENCE_LABEL[r]}</option>)}
             </select>
-          </Field>
+          )} />
         </div>
     </SettingsFormCard>
   );

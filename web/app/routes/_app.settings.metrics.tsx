@@ -4,7 +4,8 @@
 // events depend on both); every member reads them.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field, GroupProblem, SelectField, useFieldId } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field, SelectField } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
@@ -42,16 +43,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const createCheck = (form: FormData) => metricProblems(readMetric(form), true);
 const updateCheck = (form: FormData) => metricProblems(readMetric(form), false);
 
-/** A labelled JSON textarea whose problem is announced like a Field's. */
+/** A labelled JSON textarea. */
 function CriteriaField({ defaultValue }: { defaultValue?: string }) {
-  const id = useFieldId("successCriteria");
   return (
-    <div className="field">
-      <label htmlFor={id}>Success criteria</label>
-      <textarea id={id} name="successCriteria" rows={2} defaultValue={defaultValue} aria-describedby={`${id}-hint ${id}-problem`} />
-      <span id={`${id}-hint`} className="hint">Optional JSON your team reads the results against, e.g. {"{\"minLift\": 0.05}"}.</span>
-      <GroupProblem name="successCriteria" />
-    </div>
+    <Field name="successCriteria" label="Success criteria" hint={<>Optional JSON your team reads the results against, e.g. {"{\"minLift\": 0.05}"}.</>}
+      control={(props) => <textarea {...props} rows={2} defaultValue={defaultValue} />} />
   );
 }
 
@@ -90,10 +86,10 @@ export default function Metrics() {
               <div className="row settings-actions">
                 <EditDisclosure label={`Edit ${m.key}`}>
                   {(close) => (
-                    <CheckedForm intent="update" hidden={{ id: m.id }} check={updateCheck} label={`Edit ${m.key}`}
+                    <FetcherForm intent="update" fields={{ id: m.id }} check={updateCheck} label={`Edit ${m.key}`}
                       submitLabel="Save metric" pendingLabel="Saving…" onSuccess={close}>
                       <MetricFields metric={m} />
-                    </CheckedForm>
+                    </FetcherForm>
                   )}
                 </EditDisclosure>
                 <ConfirmButton fields={{ intent: "delete", id: m.id }} label="Delete" ariaLabel={`Delete ${m.key}`}
@@ -107,14 +103,14 @@ export default function Metrics() {
       {canManage && (
         <section className="card stack" aria-labelledby="new-metric">
           <h2 id="new-metric">New metric</h2>
-          <CheckedForm intent="create" check={createCheck} label="New metric" submitLabel="Create metric" pendingLabel="Creating…" resetOnSuccess
+          <FetcherForm intent="create" check={createCheck} label="New metric" submitLabel="Create metric" pendingLabel="Creating…" resetOnSuccess
             success={() => <p className="notice" role="status">Metric created. Applications can now send events under its key.</p>}>
             <div className="grid-2">
               <Field name="key" label="Key" hint="Sent as `metric` to POST /v1/track, e.g. checkout.completed." required maxLength={100} />
               <SelectField name="type" label="Type" defaultValue="" options={[{ value: "", label: "Choose…" }, ...METRIC_TYPES.map((t) => ({ value: t, label: METRIC_TYPE_LABEL[t] }))]} />
               <MetricFields />
             </div>
-          </CheckedForm>
+          </FetcherForm>
         </section>
       )}
     </div>

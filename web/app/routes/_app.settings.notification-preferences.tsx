@@ -4,7 +4,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { FormError } from "~/components/FormError";
-import { CheckedForm, Field, type ActionResult } from "~/components/settings/CheckedForm";
+import { FetcherForm, type ActionResult } from "~/components/FetcherForm";
+import { Field } from "~/components/Field";
 import { SectionError } from "~/components/settings/SectionError";
 import type { NotificationChannel, NotificationType } from "~/gql/graphql";
 import { failure } from "~/lib/api-error";
@@ -82,10 +83,10 @@ export default function NotificationPreferences() {
       <section className="card stack" aria-labelledby="mobile-title">
         <h2 id="mobile-title">Your mobile number</h2>
         <p className="small muted">SMS notifications and SMS test messages go to this number. Leave it empty to remove your number.</p>
-        <CheckedForm<{ mobile: string | null }> intent="mobile" check={mobileProblems} label="Your mobile number" submitLabel="Save number" pendingLabel="Saving…"
+        <FetcherForm<{ mobile: string | null }> intent="mobile" check={mobileProblems} label="Your mobile number" submitLabel="Save number" pendingLabel="Saving…"
           success={(r) => <p className="notice" role="status">{r.mobile ? `SMS now go to ${r.mobile}.` : "Number removed: you receive no SMS."}</p>}>
           <Field name="mobile" label="Mobile number" type="tel" autoComplete="tel" placeholder="+15551234567" hint="International format: + then country code and number." />
-        </CheckedForm>
+        </FetcherForm>
       </section>
     </div>
   );

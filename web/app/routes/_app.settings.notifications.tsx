@@ -5,13 +5,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Field, invalid, useCheckedSubmit } from "~/components/CheckedForm";
+import { CheckedForm } from "~/components/CheckedForm";
+import { Field } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
-import { FormError } from "~/components/FormError";
 import { attempt, isFailure } from "~/lib/action.server";
 import { ApiError, failure } from "~/lib/api-error";
 import { channelProblems, CHANNELS, readChannel, type ChannelName } from "~/lib/settings-forms/channels";
-import type { Problems } from "~/lib/settings-forms/common";
 import {
   ConfigureEmailDoc, ConfigureSmsDoc, ConfigureWebhookDoc, NotificationSettingsDoc, RemoveChannelDoc, TestNotificationDoc,
 } from "~/lib/docs/settings-delivery";
@@ -119,7 +118,6 @@ function ChannelCard({ config }: { config: Channel }) {
   const save = useFetcher<Answer>();
   const test = useFetcher<Answer>();
   const saveError = save.data && !save.data.ok ? save.data.error : null;
-  const { problems, onSubmit, formError } = useCheckedSubmit((form) => channelProblems(name, readChannel(name, form), config.configured), saveError);
   const secret = (field: string) => config.secrets.find((s) => s.name === field);
   const id = (field: string) => `${name}-${field}`;
   const delivery = test.data?.ok ? test.data.delivery : null;
@@ -130,44 +128,36 @@ function ChannelCard({ config }: { config: Channel }) {
         <span className={`badge ${config.configured && config.enabled ? "on" : "off"}`}>{!config.configured ? "not configured" : config.enabled ? "enabled" : "disabled"}</span>
       </div>
       {/* A new key once saved: the write-only secret fields are cleared, never filled back. */}
-      <save.Form method="post" className="stack" noValidate onSubmit={onSubmit} autoComplete="off" key={config.updatedAt ?? "new"}>
-        <input type="hidden" name="intent" value="configure" />
-        <input type="hidden" name="channel" value={name} />
-        <input type="hidden" name="configured" value={String(config.configured)} />
+      <CheckedForm as={save.Form} autoComplete="off" key={config.updatedAt ?? "new"} error={saveError}
+        check={(form) => channelProblems(name, readChannel(name, form), config.configured)}
+        fields={{ intent: "configure", channel: name, configured: String(config.configured) }}
+        actions={<>
+          {save.data?.ok && save.data.message && <p className="notice" role="status">{save.data.message}</p>}
+          <div><button type="submit" className="primary" disabled={save.state !== "idle"}>{save.state !== "idle" ? "Saving…" : `Save ${TITLE[name].toLowerCase()} channel`}</button></div>
+        </>}>
         {name === "webhook" && <>
-          <SecretField id={id("url")} name="url" label="URL" problems={problems} stored={secret("url")} type="url"
+          <SecretField id={id("url")} name="url" label="URL" stored={secret("url")} type="url"
             hint="https (http to a local receiver in development). Kept secret: Slack-style URLs are credentials." />
-          <SecretField id={id("signingSecret")} name="signingSecret" label="Signing secret" problems={problems} stored={secret("signingSecret")}
+          <SecretField id={id("signingSecret")} name="signingSecret" label="Signing secret" stored={secret("signingSecret")}
             hint="16+ characters; the key of the X-FluxGate-Signature HMAC-SHA256." />
-          <Field id={id("format")} name="format" label="Body format" problems={problems}>
-            <select id={id("format")} name="format" defaultValue={config.format ?? "json"}>
+          <Field id={id("format")} name="format" label="Body format" control={(props) => (
+            <select {...props} defaultValue={config.format ?? "json"}>
               <option value="json">JSON event (signed)</option><option value="slack">Slack message (signed)</option>
             </select>
-          </Field>
+          )} />
         </>}
         {name === "email" && <>
-          <Field id={id("endpoint")} name="endpoint" label="Email API endpoint" hint="A JSON POST endpoint, e.g. https://api.resend.com/emails." problems={problems}>
-            <input id={id("endpoint")} name="endpoint" type="url" defaultValue={config.endpoint ?? ""} {...invalid(problems, "endpoint", id("endpoint"))} />
-          </Field>
-          <Field id={id("from")} name="from" label="Sender address" problems={problems}>
-            <input id={id("from")} name="from" defaultValue={config.from ?? ""} {...invalid(problems, "from", id("from"))} />
-          </Field>
-          <SecretField id={id("apiKey")} name="apiKey" label="API key" problems={problems} stored={secret("apiKey")} hint="Sent as Authorization: Bearer." />
+          <Field id={id("endpoint")} name="endpoint" label="Email API endpoint" hint="A JSON POST endpoint, e.g. https://api.resend.com/emails." type="url" defaultValue={config.endpoint ?? ""} />
+          <Field id={id("from")} name="from" label="Sender address" defaultValue={config.from ?? ""} />
+          <SecretField id={id("apiKey")} name="apiKey" label="API key" stored={secret("apiKey")} hint="Sent as Authorization: Bearer." />
         </>}
         {name === "sms" && <>
-          <Field id={id("accountSid")} name="accountSid" label="Twilio account SID" problems={problems}>
-            <input id={id("accountSid")} name="accountSid" className="mono" defaultValue={config.accountSid ?? ""} {...invalid(problems, "accountSid", id("accountSid"))} />
-          </Field>
-          <Field id={id("fromNumber")} name="fromNumber" label="Sending number" hint="E.164, e.g. +15551234567." problems={problems}>
-            <input id={id("fromNumber")} name="fromNumber" type="tel" defaultValue={config.fromNumber ?? ""} {...invalid(problems, "fromNumber", id("fromNumber"))} />
-          </Field>
-          <SecretField id={id("authToken")} name="authToken" label="Auth token" problems={problems} stored={secret("authToken")} hint="16+ characters." />
+          <Field id={id("accountSid")} name="accountSid" label="Twilio account SID" className="mono" defaultValue={config.accountSid ?? ""} />
+          <Field id={id("fromNumber")} name="fromNumber" label="Sending number" hint="E.164, e.g. +15551234567." type="tel" defaultValue={config.fromNumber ?? ""} />
+          <SecretField id={id("authToken")} name="authToken" label="Auth token" stored={secret("authToken")} hint="16+ characters." />
         </>}
         <label className="check"><input type="checkbox" name="enabled" defaultChecked={config.configured ? config.enabled : true} /> Enabled</label>
-        <FormError error={formError} />
-        {save.data?.ok && save.data.message && <p className="notice" role="status">{save.data.message}</p>}
-        <div><button type="submit" className="primary" disabled={save.state !== "idle"}>{save.state !== "idle" ? "Saving…" : `Save ${TITLE[name].toLowerCase()} channel`}</button></div>
-      </save.Form>
+      </CheckedForm>
       {config.configured && (
         <div className="row">
           <test.Form method="post">
@@ -195,13 +185,12 @@ function ChannelCard({ config }: { config: Channel }) {
 }
 
 /** A write-only secret: never filled back; blank keeps the stored one (named by its masked preview). */
-function SecretField({ id, name, label, hint, problems, stored, type = "password" }: {
-  id: string; name: string; label: string; hint?: ReactNode; problems: Problems; stored?: { configured: boolean; preview: string }; type?: string;
+function SecretField({ id, name, label, hint, stored, type = "password" }: {
+  id: string; name: string; label: string; hint?: ReactNode; stored?: { configured: boolean; preview: string }; type?: string;
 }) {
   return (
-    <Field id={id} name={name} label={label} problems={problems}
-      hint={<>{stored?.configured ? <>Stored: <span className="mono">{stored.preview}</span>. Leave blank to keep it. </> : null}{hint}</>}>
-      <input id={id} name={name} type={type} autoComplete="off" placeholder={stored?.configured ? "leave blank to keep" : undefined} {...invalid(problems, name, id)} />
-    </Field>
+    <Field id={id} name={name} label={label}
+      hint={<>{stored?.configured ? <>Stored: <span className="mono">{stored.preview}</span>. Leave blank to keep it. </> : null}{hint}</>}
+      type={type} autoComplete="off" placeholder={stored?.configured ? "leave blank to keep" : undefined} />
   );
 }

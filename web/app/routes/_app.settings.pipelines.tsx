@@ -1,11 +1,11 @@
 // Settings › Pipelines: the ordered environments a new feature gets stages in. Reordering replaces
 // the pipeline's stage list (updatePipeline environmentIds); features created earlier keep theirs.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { ConfirmButton } from "~/components/ConfirmButton";
-import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
-import { FormError } from "~/components/FormError";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
+import { Field } from "~/components/Field";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import { StageList } from "~/components/StageList";
 import { attempt, isFailure } from "~/lib/action.server";
 import { failure } from "~/lib/api-error";
@@ -13,8 +13,6 @@ import { pipelineProblems } from "~/lib/config-models";
 import { CreatePipelineDoc, DeletePipelineDoc, PipelinesPageDoc, UpdatePipelineDoc } from "~/lib/docs/config";
 import { text } from "~/lib/form";
 import { loadShell, requireTeam } from "~/lib/team.server";
-import { useFormProblems } from "~/lib/use-form-problems";
-import { useHere } from "~/lib/use-here";
 
 export const meta: MetaFunction = () => [{ title: "Pipelines · Settings · FluxGate" }];
 
@@ -76,11 +74,11 @@ export default function Pipelines() {
             <div className="row">
               <h2 style={{ margin: 0, fontSize: "1.05rem" }}>{p.name}</h2>
               <span className="spacer" />
-              {canEdit && <Link className="button" to={`?edit=${p.id}`} aria-label={`Edit ${p.name}`}>Edit</Link>}
-              {canEdit && <ConfirmButton label="Delete" ariaLabel={`Delete ${p.name}`} title={<>Delete <span className="mono">{p.name}</span>?</>}
-                        fields={{ intent: "delete", id: p.id }} confirmLabel={`Delete ${p.name}`} pendingLabel="Deleting…">
-                        <p className="muted">Flags created from it keep their stages; new flags can no longer choose it.</p>
-                      </ConfirmButton>}
+              {canEdit && (
+                <EditDeleteActions id={p.id} name={p.name} title={<>Delete <span className="mono">{p.name}</span>?</>} confirmLabel={`Delete ${p.name}`}>
+                  <p className="muted">Flags created from it keep their stages; new flags can no longer choose it.</p>
+                </EditDeleteActions>
+              )}
             </div>
             {p.description && <p className="muted" style={{ margin: 0 }}>{p.description}</p>}
             <ol className="pipeline-flow" aria-label={`Stages of ${p.name}`}>
@@ -95,42 +93,16 @@ export default function Pipelines() {
 }
 
 function PipelineForm({ pipeline, environments }: { pipeline?: Pipeline; environments: { id: string; key: string; name: string; type: string }[] }) {
-  const result = useActionData<typeof action>();
-  const here = useHere();
-  const busy = useNavigation().state === "submitting";
   const initial = pipeline ? [...pipeline.stages].sort((a, b) => a.position - b.position).map((s) => s.environment.id) : [];
   const [stages, setStages] = useState<string[]>(initial);
-  const { problems, onSubmit } = useFormProblems((form) => pipelineProblems(readForm(form)));
-  const error = result && !result.ok ? result.error : null;
-  const note = (name: string) => fieldProblem(name, problems, error);
-  const stagesNote = problems.stages ?? fieldProblem("environmentIds", {}, error);
   return (
-    <section className="card" aria-labelledby="pipeline-form-title" style={{ maxWidth: 760 }}>
-      <h2 id="pipeline-form-title">{pipeline ? `Edit ${pipeline.name}` : "New pipeline"}</h2>
-      <Form method="post" action={here} className="stack" noValidate onSubmit={onSubmit}
-        key={!pipeline && result?.ok ? result.message : undefined}>
-        <input type="hidden" name="intent" value={pipeline ? "update" : "create"} />
-        {pipeline && <input type="hidden" name="id" value={pipeline.id} />}
+    <SettingsFormCard idPrefix="pipeline" title={pipeline ? `Edit ${pipeline.name}` : "New pipeline"} editingId={pipeline?.id ?? null} announce={false}
+      check={(form) => pipelineProblems(readForm(form))} submitLabel={pipeline ? "Save pipeline" : "Create pipeline"} cancelTo="." style={{ maxWidth: 760 }}>
         <input type="hidden" name="environmentIds" value={JSON.stringify(stages)} />
-        <div className="field">
-          <label htmlFor="pipeline-name">Name</label>
-          <input id="pipeline-name" name="name" data-field="name" defaultValue={pipeline?.name} required maxLength={100}
-            aria-invalid={Boolean(note("name"))} aria-describedby={note("name") ? "pipeline-name-problem" : undefined} />
-          <FieldProblem id="pipeline-name-problem" message={note("name")} />
-        </div>
-        <div className="field">
-          <label htmlFor="pipeline-description">Description</label>
-          <textarea id="pipeline-description" name="description" data-field="description" defaultValue={pipeline?.description} maxLength={1000}
-            aria-invalid={Boolean(note("description"))} aria-describedby={note("description") ? "pipeline-description-problem" : undefined} />
-          <FieldProblem id="pipeline-description-problem" message={note("description")} />
-        </div>
-        <StageList environments={environments} stages={stages} onChange={setStages} problem={stagesNote} problemId="pipeline-stages-problem" />
-        <FormError error={unplacedError(error, ["name", "description", "environmentIds"])} />
-        <div className="row">
-          <button type="submit" className="primary" disabled={busy}>{busy ? "Saving…" : pipeline ? "Save pipeline" : "Create pipeline"}</button>
-          {pipeline && <Link className="button" to=".">Cancel</Link>}
-        </div>
-      </Form>
-    </section>
+        <Field id="pipeline-name" name="name" label="Name" defaultValue={pipeline?.name} required maxLength={100} />
+        <Field id="pipeline-description" name="description" label="Description"
+          control={(props) => <textarea {...props} defaultValue={pipeline?.description} maxLength={1000} />} />
+        <StageList environments={environments} stages={stages} onChange={setStages} />
+    </SettingsFormCard>
   );
 }

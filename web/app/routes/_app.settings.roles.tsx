@@ -3,7 +3,8 @@
 // (docs/ROLES.md, "Custom roles"). Team admins create, edit and delete them and assign members.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field, SelectField } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
@@ -112,19 +113,19 @@ export default function Roles() {
               {canManage && (
                 <div className="grid-2">
                   {candidates.length > 0 && (
-                    <CheckedForm intent="assign" hidden={{ roleId: role.id }} className="inline-form" label={`Add a member to ${role.name}`}
+                    <FetcherForm intent="assign" fields={{ roleId: role.id }} className="inline-form" label={`Add a member to ${role.name}`}
                       submitLabel="Add to role" pendingLabel="Adding…">
                       <SelectField name="userId" label={`Member to add to ${role.name}`}
                         options={[{ value: "", label: "Choose a member" }, ...candidates.map((u) => ({ value: u.id, label: u.displayName || u.username }))]} />
-                    </CheckedForm>
+                    </FetcherForm>
                   )}
                   <EditDisclosure label={`Edit ${role.name}`}>
                     {(close) => (
-                      <CheckedForm intent="update" hidden={{ roleId: role.id }} check={customRoleProblems} label={`Edit ${role.name}`}
+                      <FetcherForm intent="update" fields={{ roleId: role.id }} check={customRoleProblems} label={`Edit ${role.name}`}
                         submitLabel="Save role" pendingLabel="Saving…" onSuccess={close}>
                         <Field name="name" label="Name" defaultValue={role.name} required maxLength={100} />
                         <Field name="description" label="Description" defaultValue={role.description} maxLength={500} />
-                      </CheckedForm>
+                      </FetcherForm>
                     )}
                   </EditDisclosure>
                 </div>
@@ -136,13 +137,13 @@ export default function Roles() {
       {canManage && (
         <section className="card stack" aria-labelledby="new-role">
           <h2 id="new-role">New custom role</h2>
-          <CheckedForm intent="create" check={customRoleProblems} label="New custom role" submitLabel="Create role" pendingLabel="Creating…" resetOnSuccess
+          <FetcherForm intent="create" check={customRoleProblems} label="New custom role" submitLabel="Create role" pendingLabel="Creating…" resetOnSuccess
             success={() => <p className="notice" role="status">Role created. Add its members, then name it in an approval policy.</p>}>
             <div className="grid-2">
               <Field name="name" label="Name" required maxLength={100} placeholder="e.g. Security reviewers" />
               <Field name="description" label="Description" maxLength={500} />
             </div>
-          </CheckedForm>
+          </FetcherForm>
         </section>
       )}
     </div>

@@ -3,22 +3,22 @@
 // editor's condition builder). The list shows which flags' rules use each segment; the API refuses
 // to delete one still in use and names them.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { ConditionBuilder } from "~/components/ConditionBuilder";
-import { ConfirmButton } from "~/components/ConfirmButton";
-import { FieldProblem, fieldProblem, unplacedError } from "~/components/FieldProblem";
-import { FormError } from "~/components/FormError";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
+import { Field, FieldRegion, type ControlProps } from "~/components/Field";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import type { ConditionGroupInput } from "~/gql/graphql";
 import { attempt, isFailure } from "~/lib/action.server";
+import { attributeHints, type AttributeHint } from "~/lib/attribute-hints";
 import { failure } from "~/lib/api-error";
 import { conditionProblem, fromGroupValues, OPERATORS, toGroupInputs, type GroupDraft } from "~/lib/conditions";
-import { parseTargetingKeys, segmentProblems, type Problems } from "~/lib/config-models";
+import { parseTargetingKeys, segmentProblems } from "~/lib/config-models";
 import { CreateSegmentDoc, DeleteSegmentDoc, SegmentsPageDoc, UpdateSegmentDoc } from "~/lib/docs/config";
 import { text } from "~/lib/form";
+import type { Problems } from "~/lib/form-problems";
 import { requireTeam } from "~/lib/team.server";
-import { useFormProblems } from "~/lib/use-form-problems";
-import { useHere } from "~/lib/use-here";
 
 export const meta: MetaFunction = () => [{ title: "Segments · Settings · FluxGate" }];
 const EDITORS = new Set(["team_admin", "requester"]);
@@ -26,9 +26,8 @@ const EDITORS = new Set(["team_admin", "requester"]);
 export async function loader({ context }: LoaderFunctionArgs) {
   const team = await requireTeam(context);
   const data = await context.auth.query(SegmentsPageDoc, { teamId: team.id });
-  // The contexts' attribute names, suggested in the condition builder.
-  const attributes = [...new Set(["targetingKey", ...data.contexts.nodes.flatMap((c) => c.attributes.map((a) => a.name))])].sort();
-  return { segments: data.segments.nodes, attributes, canEdit: EDITORS.has(data.team.myRole ?? "") };
+  // The contexts' attributes and their suggested values, offered in the condition builder.
+  return { segments: data.segments.nodes, attributes: attributeHints(data.contexts.nodes), canEdit: EDITORS.has(data.team.myRole ?? "") };
 }
 
 function readForm(form: FormData) {
@@ -110,12 +109,10 @@ export default function Segments() {
                     )}
                   </td>
                   <td className="row">
-                    {canEdit && <Link className="button" to={`?edit=${s.id}`} aria-label={`Edit ${s.key}`}>Edit</Link>}
                     {canEdit && (
-                      <ConfirmButton label="Delete" ariaLabel={`Delete ${s.key}`} title={<>Delete <span className="mono">{s.key}</span>?</>}
-                        fields={{ intent: "delete", id: s.id }} confirmLabel={`Delete ${s.key}`} pendingLabel="Deleting…">
+                      <EditDeleteActions id={s.id} name={s.key} title={<>Delete <span className="mono">{s.key}</span>?</>} confirmLabel={`Delete ${s.key}`}>
                         <p className="muted">{s.usedBy.length ? `Rules of ${s.usedBy.map((u) => u.featureKey).join(", ")} use it: the API refuses until they no longer do.` : "No rule uses it; this cannot be undone."}</p>
-                      </ConfirmButton>
+                      </EditDeleteActions>
                     )}
                   </td>
                 </tr>
@@ -138,73 +135,38 @@ function who(s: Segment): string {
   return parts.join(" · ");
 }
 
-function SegmentForm({ segment, attributes }: { segment?: Segment; attributes: string[] }) {
-  const result = useActionData<typeof action>();
-  const here = useHere();
-  const busy = useNavigation().state === "submitting";
+function SegmentForm({ segment, attributes }: { segment?: Segment; attributes: AttributeHint[] }) {
   const [groups, setGroups] = useState<GroupDraft[]>(() => fromGroupValues(segment?.match ?? []));
-  const { problems, onSubmit } = useFormProblems((form): Problems => {
+  const check = (form: FormData): Problems => {
     const found = segmentProblems(readForm(form));
     const match = matchProblem(groups);
     return match ? { ...found, match } : found;
-  });
-  const error = result && !result.ok ? result.error : null;
-  const note = (name: string) => fieldProblem(name, problems, error);
+  };
+  // Both key lists share one hint.
+  const keys = (name: "included" | "excluded") => (props: ControlProps) => (
+    <textarea {...props} aria-describedby={["segment-keys-hint", props["aria-describedby"]].filter(Boolean).join(" ")} className="mono"
+      defaultValue={segment?.[name].join("\n")} />
+  );
   return (
-    <section className="card" aria-labelledby="segment-form-title" style={{ maxWidth: 900 }}>
-      <h2 id="segment-form-title">{segment ? `Edit ${segment.key}` : "New segment"}</h2>
-      <Form method="post" action={here} className="stack" noValidate onSubmit={onSubmit}
-        key={!segment && result?.ok ? result.message : undefined}>
-        <input type="hidden" name="intent" value={segment ? "update" : "create"} />
-        {segment && <input type="hidden" name="id" value={segment.id} />}
+    <SettingsFormCard idPrefix="segment" title={segment ? `Edit ${segment.key}` : "New segment"} editingId={segment?.id ?? null} announce={false}
+      check={check} submitLabel={segment ? "Save segment" : "Create segment"} cancelTo="." style={{ maxWidth: 900 }}>
         <input type="hidden" name="match" value={JSON.stringify(toGroupInputs(groups))} />
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="segment-key">Key</label>
-            <input id="segment-key" name="key" data-field="key" className="mono" defaultValue={segment?.key} readOnly={Boolean(segment)} required
-              aria-invalid={Boolean(note("key"))} aria-describedby={`segment-key-hint${note("key") ? " segment-key-problem" : ""}`} />
-            <span id="segment-key-hint" className="hint">{segment ? "Fixed: rules reference it." : "What rules reference; fixed once created."}</span>
-            <FieldProblem id="segment-key-problem" message={note("key")} />
-          </div>
-          <div className="field">
-            <label htmlFor="segment-name">Name</label>
-            <input id="segment-name" name="name" data-field="name" defaultValue={segment?.name} required maxLength={100}
-              aria-invalid={Boolean(note("name"))} aria-describedby={note("name") ? "segment-name-problem" : undefined} />
-            <FieldProblem id="segment-name-problem" message={note("name")} />
-          </div>
+          <Field id="segment-key" name="key" label="Key" className="mono" defaultValue={segment?.key} readOnly={Boolean(segment)} required
+            hint={segment ? "Fixed: rules reference it." : "What rules reference; fixed once created."} />
+          <Field id="segment-name" name="name" label="Name" defaultValue={segment?.name} required maxLength={100} />
         </div>
-        <div className="field">
-          <label htmlFor="segment-description">Description</label>
-          <input id="segment-description" name="description" data-field="description" defaultValue={segment?.description} maxLength={1000} />
-          <FieldProblem id="segment-description-problem" message={note("description")} />
-        </div>
+        <Field id="segment-description" name="description" label="Description" defaultValue={segment?.description} maxLength={1000} />
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="segment-included">Always included (targeting keys)</label>
-            <textarea id="segment-included" name="included" data-field="included" className="mono" defaultValue={segment?.included.join("\n")}
-              aria-describedby={`segment-keys-hint${note("included") ? " segment-included-problem" : ""}`} aria-invalid={Boolean(note("included"))} />
-            <FieldProblem id="segment-included-problem" message={note("included")} />
-          </div>
-          <div className="field">
-            <label htmlFor="segment-excluded">Never included (targeting keys)</label>
-            <textarea id="segment-excluded" name="excluded" data-field="excluded" className="mono" defaultValue={segment?.excluded.join("\n")}
-              aria-describedby={`segment-keys-hint${note("excluded") ? " segment-excluded-problem" : ""}`} aria-invalid={Boolean(note("excluded"))} />
-            <FieldProblem id="segment-excluded-problem" message={note("excluded")} />
-          </div>
+          <Field id="segment-included" name="included" label="Always included (targeting keys)" control={keys("included")} />
+          <Field id="segment-excluded" name="excluded" label="Never included (targeting keys)" control={keys("excluded")} />
         </div>
         <span id="segment-keys-hint" className="hint">One per line or comma-separated. Excluded wins over included and conditions.</span>
-        <div className="stack" data-field="match" tabIndex={-1}>
+        <FieldRegion name="match" label="Conditions">
           <h3 style={{ margin: 0, fontSize: "1rem" }}>Conditions</h3>
           <ConditionBuilder groups={groups} onChange={setGroups} segments={[]} label="Segment" attributes={attributes}
             emptyText="No conditions: only the included keys are in the segment." />
-          <FieldProblem id="segment-match-problem" message={note("match")} />
-        </div>
-        <FormError error={unplacedError(error, ["key", "name", "description", "included", "excluded", "match"])} />
-        <div className="row">
-          <button type="submit" className="primary" disabled={busy}>{busy ? "Saving…" : segment ? "Save segment" : "Create segment"}</button>
-          {segment && <Link className="button" to=".">Cancel</Link>}
-        </div>
-      </Form>
-    </section>
+        </FieldRegion>
+    </SettingsFormCard>
   );
 }

@@ -1,7 +1,8 @@
 // Teams: system admins create, rename and delete teams; a team admin renames their own.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { EditDisclosure } from "~/components/settings/EditDisclosure";
 import { SectionError } from "~/components/settings/SectionError";
@@ -58,11 +59,11 @@ export default function Teams() {
                       {canEdit && (
                         <EditDisclosure label={`Edit ${team.name}`}>
                           {(close) => (
-                            <CheckedForm intent="update" hidden={{ id: team.id }} check={teamProblems} label={`Edit ${team.name}`}
+                            <FetcherForm intent="update" fields={{ id: team.id }} check={teamProblems} label={`Edit ${team.name}`}
                               submitLabel="Save team" pendingLabel="Saving…" onSuccess={close}>
                               <Field name="name" label="Name" defaultValue={team.name} required maxLength={100} />
                               <Field name="description" label="Description" defaultValue={team.description} maxLength={2000} />
-                            </CheckedForm>
+                            </FetcherForm>
                           )}
                         </EditDisclosure>
                       )}
@@ -80,13 +81,13 @@ export default function Teams() {
       {isSystemAdmin && (
         <section className="card stack" aria-labelledby="new-team">
           <h2 id="new-team">New team</h2>
-          <CheckedForm intent="create" check={teamProblems} label="New team" submitLabel="Create team" pendingLabel="Creating…" resetOnSuccess
+          <FetcherForm intent="create" check={teamProblems} label="New team" submitLabel="Create team" pendingLabel="Creating…" resetOnSuccess
             success={() => <p className="notice" role="status">Team created. Add its members under Users.</p>}>
             <div className="grid-2">
               <Field name="name" label="Name" required maxLength={100} />
               <Field name="description" label="Description" maxLength={2000} />
             </div>
-          </CheckedForm>
+          </FetcherForm>
         </section>
       )}
     </div>

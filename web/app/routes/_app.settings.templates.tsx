@@ -1,18 +1,22 @@
 // Rollout templates: the five system templates and the team's own (created, edited, deleted here),
 // previewed on a feature (what each environment would get: rules, ramp steps, approvals, deploys;
 // nothing written), then applied from that preview.
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Field, FieldGroup, invalid } from "~/components/CheckedForm";
-import { ConfirmButton } from "~/components/ConfirmButton";
-import { SettingsFormCard, useSettingsForm } from "~/components/SettingsFormCard";
+import { ExperimentWeights } from "~/components/ExperimentWeights";
+import { Field, FieldGroup } from "~/components/Field";
+import { EditDeleteActions } from "~/components/settings/EditDeleteActions";
+import { SettingsFormCard } from "~/components/SettingsFormCard";
 import { attempt, isFailure } from "~/lib/action.server";
-import { ApiError, failure } from "~/lib/api-error";
+import { failure } from "~/lib/api-error";
+import { describeWeights, readExperimentWeights, withWeightsProblem } from "~/lib/experiment-weights";
+import { describeServe } from "~/lib/splits";
 import { readTemplate, TEMPLATE_TYPES, templateProblems, type TemplateDefaultsValues } from "~/lib/settings-forms/templates";
 import {
   ApplyRolloutDoc, CreateRolloutTemplateDoc, DeleteRolloutTemplateDoc, PreviewRolloutDoc, RolloutTemplatesDoc, UpdateRolloutTemplateDoc,
 } from "~/lib/docs/settings-delivery";
 import { text } from "~/lib/form";
+import { perform, saveForm } from "~/lib/settings-action.server";
 import { requireTeam } from "~/lib/team.server";
 
 export const meta: MetaFunction = () => [{ title: "Rollout templates · Settings · FluxGate" }];
@@ -32,12 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [data, preview] = await Promise.all([
     context.auth.query(RolloutTemplatesDoc, { teamId: team.id }),
     featureId && templateId
-      ? context.auth.gql(PreviewRolloutDoc, { featureId, templateId, variables: variablesOf(params) })
-        .then((r) => ({ ok: true as const, preview: r.previewRolloutTemplate }))
-        .catch((error: unknown) => {
-          if (error instanceof ApiError) return { ok: false as const, error: error.toJSON() };
-          throw error;
-        })
+      ? perform(() => context.auth.gql(PreviewRolloutDoc, { featureId, templateId, variables: variablesOf(params) }), (r) => ({ preview: r.previewRolloutTemplate }))
       : null,
   ]);
   return {
@@ -63,15 +62,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (intent !== "create" && intent !== "update") return failure({ code: "BAD_USER_INPUT", message: "Unknown action." });
   const values = readTemplate(form);
-  const problem = Object.entries(templateProblems(values))[0];
-  if (problem) return failure({ code: "BAD_USER_INPUT", field: problem[0], message: problem[1] });
-  const fields = { name: values.name, description: values.description, type: values.type, defaults: values.defaults };
-  const result = await attempt<unknown>(() => intent === "create"
+  const weights = readExperimentWeights(form);
+  const fields = { name: values.name, description: values.description, type: values.type, defaults: { ...values.defaults, ...weights.defaults } };
+  return saveForm(intent, withWeightsProblem(templateProblems(values), form), () => intent === "create"
     ? context.auth.gql(CreateRolloutTemplateDoc, { input: { teamId: team.id, ...fields } })
-    : context.auth.gql(UpdateRolloutTemplateDoc, { input: { id, ...fields } }));
-  if (isFailure(result)) return result;
-  if (intent === "update") throw redirect("/settings/templates");
-  return { ok: true as const, message: `Template ${values.name} created.` };
+    : context.auth.gql(UpdateRolloutTemplateDoc, { input: { id, ...fields } }), { listPath: "/settings/templates", created: `Template ${values.name} created.` });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -86,6 +81,7 @@ function describeDefaults(defaults: TemplateDefaultsValues, envName: (id: string
   if (defaults.intervalMinutes) parts.push(`every ${defaults.intervalMinutes} min`);
   if (defaults.segmentKey) parts.push(`segment ${defaults.segmentKey} first`);
   if (defaults.safeVariant) parts.push(`safe variant ${defaults.safeVariant}`);
+  if ("weights" in defaults && Array.isArray(defaults.weights)) parts.push(`split ${describeWeights(defaults.weights)}`);
   if (defaults.deploy !== undefined) parts.push(defaults.deploy ? "deploys" : "no deploy");
   return parts.join(" · ") || "no defaults";
 }
@@ -113,11 +109,9 @@ export default function Templates() {
                 <td data-label="Defaults" className="small">{describeDefaults((t.defaults ?? {}) as unknown as TemplateDefaultsValues, envName)}</td>
                 <td>{canManage && !t.system && (
                   <div className="row settings-actions">
-                    <Link className="button" to={`?edit=${t.id}`} aria-label={`Edit ${t.name}`}>Edit</Link>
-                    <ConfirmButton label="Delete" ariaLabel={`Delete ${t.name}`} title={<>Delete the template {t.name}?</>}
-                      fields={{ intent: "delete", id: t.id }} confirmLabel="Delete template" pendingLabel="Deleting…">
+                    <EditDeleteActions id={t.id} name={t.name} title={<>Delete the template {t.name}?</>} confirmLabel="Delete template">
                       <p>Rollouts it already applied stay as they are.</p>
-                    </ConfirmButton>
+                    </EditDeleteActions>
                   </div>
                 )}</td>
               </tr>
@@ -180,7 +174,7 @@ function PreviewAndApply({ data }: { data: Data }) {
                     <tr key={e.environmentId} data-plan={e.environmentKey}>
                       <td><strong>{e.environmentKey}</strong> {e.frozen && <span className="badge killed">frozen</span>}</td>
                       <td data-label="How">{e.mode === "DIRECT" ? "written at once" : `approval request${e.approvalReason ? `: ${e.approvalReason}` : ""}`}</td>
-                      <td data-label="Rules" className="small">{e.rules.map((r) => `${r.name}: ${JSON.stringify(r.serve)}`).join("; ")}{e.replacedRuleCount > 0 && <div className="muted">replaces {e.replacedRuleCount} rule{e.replacedRuleCount === 1 ? "" : "s"}</div>}</td>
+                      <td data-label="Rules" className="small">{e.rules.map((r) => `${r.name}: ${describeServe(r.serve)}`).join("; ")}{e.replacedRuleCount > 0 && <div className="muted">replaces {e.replacedRuleCount} rule{e.replacedRuleCount === 1 ? "" : "s"}</div>}</td>
                       <td data-label="Ramp" className="small">{[...e.scheduledSteps.map((s) => `${s.percentage}% at ${new Date(s.runAt).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "short" })} UTC`), ...e.manualSteps.map((s) => `${s.percentage}% (manual)`)].join(", ") || "—"}</td>
                       <td data-label="Deploy">{e.deploy.toLowerCase().replace("_", " ")}</td>
                       <td data-label="Notes" className="small">{[...e.notes, ...(e.offVariant ? [`off variant ${e.offVariant}`] : [])].join(" ") || "—"}</td>
@@ -218,46 +212,31 @@ function PreviewAndApply({ data }: { data: Data }) {
 }
 
 function TemplateForm({ editing, environments }: { editing: Template | null; environments: Data["environments"] }) {
-  const form = useSettingsForm((data) => templateProblems(readTemplate(data)), Boolean(editing));
-  const { problems } = form;
   const defaults = (editing?.defaults ?? {}) as unknown as TemplateDefaultsValues;
   return (
-    <SettingsFormCard idPrefix="template" title={editing ? `Edit ${editing.name}` : "New rollout template"} editingId={editing?.id ?? null} form={form}
+    <SettingsFormCard idPrefix="template" title={editing ? `Edit ${editing.name}` : "New rollout template"} editingId={editing?.id ?? null} check={(data) => withWeightsProblem(templateProblems(readTemplate(data)), data)}
       submitLabel={editing ? "Save template" : "Create template"} cancelTo="/settings/templates">
       <div className="grid-2">
-        <Field id="template-name" name="name" label="Name" problems={problems}>
-          <input id="template-name" name="name" defaultValue={editing?.name} maxLength={100} {...invalid(problems, "name", "template-name")} />
-        </Field>
-        <Field id="template-type" name="type" label="Type" hint="What the template writes; its defaults below preset the variables." problems={problems}>
-          <select id="template-type" name="type" defaultValue={editing?.type ?? "canary"}>
+        <Field id="template-name" name="name" label="Name" defaultValue={editing?.name} maxLength={100} />
+        <Field id="template-type" name="type" label="Type" hint="What the template writes; its defaults below preset the variables." control={(props) => (
+          <select {...props} defaultValue={editing?.type ?? "canary"}>
             {TEMPLATE_TYPES.map((t) => <option key={t} value={t}>{t.replace(/_/g, " ")}</option>)}
           </select>
-        </Field>
-        <Field id="template-percentages" name="percentages" label="Ramp steps (%)" hint="Strictly increasing, e.g. 10, 50, 100 (canary, kill-switch guarded)." problems={problems}>
-          <input id="template-percentages" name="percentages" defaultValue={defaults.percentages?.join(", ")} {...invalid(problems, "percentages", "template-percentages")} />
-        </Field>
-        <Field id="template-interval" name="intervalMinutes" label="Minutes between steps" hint="1 to 10080; blank: 60." problems={problems}>
-          <input id="template-interval" name="intervalMinutes" type="number" min={1} max={10080} defaultValue={defaults.intervalMinutes} {...invalid(problems, "intervalMinutes", "template-interval")} />
-        </Field>
-        <Field id="template-variant" name="variant" label="Variant rolled out" hint="Blank: on for a boolean feature." problems={problems}>
-          <input id="template-variant" name="variant" defaultValue={defaults.variant} />
-        </Field>
-        <Field id="template-segment" name="segmentKey" label="Segment first" hint="Optional: this segment gets the variant in full before the ramp." problems={problems}>
-          <input id="template-segment" name="segmentKey" defaultValue={defaults.segmentKey} />
-        </Field>
-        <Field id="template-safe" name="safeVariant" label="Safe variant" hint="Kill-switch guarded: served while the kill switch is engaged." problems={problems}>
-          <input id="template-safe" name="safeVariant" defaultValue={defaults.safeVariant} />
-        </Field>
-        <Field id="template-deploy" name="deploy" label="Deploy stages not live yet" problems={problems}>
-          <select id="template-deploy" name="deploy" defaultValue={defaults.deploy === undefined ? "" : defaults.deploy ? "yes" : "no"}>
+        )} />
+        <Field id="template-percentages" name="percentages" label="Ramp steps (%)" hint="Strictly increasing, e.g. 10, 50, 100 (canary, kill-switch guarded)." defaultValue={defaults.percentages?.join(", ")} />
+        <Field id="template-interval" name="intervalMinutes" label="Minutes between steps" hint="1 to 10080; blank: 60." type="number" min={1} max={10080} defaultValue={defaults.intervalMinutes} />
+        <Field id="template-variant" name="variant" label="Variant rolled out" hint="Blank: on for a boolean feature." defaultValue={defaults.variant} />
+        <Field id="template-segment" name="segmentKey" label="Segment first" hint="Optional: this segment gets the variant in full before the ramp." defaultValue={defaults.segmentKey} />
+        <Field id="template-safe" name="safeVariant" label="Safe variant" hint="Kill-switch guarded: served while the kill switch is engaged." defaultValue={defaults.safeVariant} />
+        <Field id="template-deploy" name="deploy" label="Deploy stages not live yet" control={(props) => (
+          <select {...props} defaultValue={defaults.deploy === undefined ? "" : defaults.deploy ? "yes" : "no"}>
             <option value="">default (yes)</option><option value="yes">yes</option><option value="no">no</option>
           </select>
-        </Field>
+        )} />
       </div>
-      <Field id="template-description" name="description" label="Description" problems={problems}>
-        <textarea id="template-description" name="description" defaultValue={editing?.description} {...invalid(problems, "description", "template-description")} />
-      </Field>
-      <FieldGroup name="environmentIds" legend="Default environments" hint="Optional; in rollout order." problems={problems}>
+      <Field id="template-description" name="description" label="Description" control={(props) => <textarea {...props} defaultValue={editing?.description} />} />
+      <ExperimentWeights defaults={editing?.defaults} initialType={editing?.type ?? "canary"} />
+      <FieldGroup name="environmentIds" legend="Default environments" hint="Optional; in rollout order.">
         {environments.map((e) => (
           <label key={e.id} className="check"><input type="checkbox" name="environmentIds" value={e.id} defaultChecked={defaults.environmentIds?.includes(e.id)} /> {e.name}</label>
         ))}

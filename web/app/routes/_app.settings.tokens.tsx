@@ -3,7 +3,8 @@
 // and revoke them; the API refuses a revoked or expired token at once.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field, GroupProblem } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field, FieldGroup } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { SecretOnce } from "~/components/SecretOnce";
 import { SectionError } from "~/components/settings/SectionError";
@@ -82,7 +83,7 @@ export default function Tokens() {
             })} />
       <section className="card stack" aria-labelledby="new-token">
         <h2 id="new-token">New automation token</h2>
-        <CheckedForm<{ token: string; name: string }> intent="create" check={(form) => tokenProblems(form)} label="New automation token"
+        <FetcherForm<{ token: string; name: string }> intent="create" check={(form) => tokenProblems(form)} label="New automation token"
           submitLabel="Create token" pendingLabel="Creating…" resetOnSuccess
           success={(d) => <SecretOnce label="Token" value={d.token}>Store it in your CI's secrets now: {d.name} is shown only this once.</SecretOnce>}>
           <div className="grid-2">
@@ -91,7 +92,7 @@ export default function Tokens() {
               min={new Date(now + DAY_MS).toISOString().slice(0, 10)} max={latestTokenDay(new Date(now))} hint="At most one year ahead." />
           </div>
           <ScopeChoices />
-        </CheckedForm>
+        </FetcherForm>
       </section>
     </div>
   );
@@ -99,13 +100,11 @@ export default function Tokens() {
 
 function ScopeChoices() {
   return (
-    <fieldset className="checks">
-      <legend className="small">Scopes</legend>
+    <FieldGroup name="scopes" legend="Scopes" className="checks" legendClassName="small" row={false}>
       {SCOPES.map((scope) => (
         <label key={scope.value}><input type="checkbox" name="scopes" value={scope.value} defaultChecked={scope.value === "admin_read"} />
           <span><span className="mono">{scope.label}</span> <span className="small muted">({scope.hint})</span></span></label>
       ))}
-      <GroupProblem name="scopes" />
-    </fieldset>
+    </FieldGroup>
   );
 }

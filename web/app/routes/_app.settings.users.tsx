@@ -3,7 +3,8 @@
 // users with a temporary password shown once, disable and enable them, and reset passwords.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
-import { CheckedForm, Field, SelectField } from "~/components/settings/CheckedForm";
+import { FetcherForm } from "~/components/FetcherForm";
+import { Field, SelectField } from "~/components/Field";
 import { ConfirmButton } from "~/components/ConfirmButton";
 import { SecretOnce } from "~/components/SecretOnce";
 import { SectionError } from "~/components/settings/SectionError";
@@ -103,10 +104,10 @@ function Members({ team, me }: { team: NonNullable<Loaded["team"]>; me: Loaded["
                 <td data-label="Email" className="small">{m.user.email}</td>
                 <td data-label="Role">
                   {canManage
-                    ? <CheckedForm intent="set-role" hidden={{ userId: m.user.id }} className="inline-form" label={`Change the role of ${m.user.username}`}
+                    ? <FetcherForm intent="set-role" fields={{ userId: m.user.id }} className="inline-form" label={`Change the role of ${m.user.username}`}
                         submitLabel="Change role" pendingLabel="Changing…">
                         <SelectField name="role" label={`Role of ${m.user.username}`} options={ROLE_OPTIONS} defaultValue={m.role} key={m.role} hideLabel />
-                      </CheckedForm>
+                      </FetcherForm>
                     : roleLabel(m.role)}
                 </td>
                 <td>
@@ -122,13 +123,13 @@ function Members({ team, me }: { team: NonNullable<Loaded["team"]>; me: Loaded["
       {canManage && (
         <div className="card stack">
           <h3>Add a member</h3>
-          <CheckedForm intent="add-member" check={memberProblems} label="Add a member" submitLabel="Add member" pendingLabel="Adding…" resetOnSuccess
+          <FetcherForm intent="add-member" check={memberProblems} label="Add a member" submitLabel="Add member" pendingLabel="Adding…" resetOnSuccess
             success={() => <p className="notice" role="status">Member added.</p>}>
             <div className="grid-2">
               <Field name="user" label="Username or email" required autoComplete="off" />
               <SelectField name="role" label="Role" options={ROLE_OPTIONS} defaultValue="viewer" />
             </div>
-          </CheckedForm>
+          </FetcherForm>
         </div>
       )}
     </section>
@@ -160,7 +161,7 @@ function AllUsers({ users, meId }: { users: NonNullable<Loaded["users"]>; meId: 
                             title={`Disable ${u.username}?`} confirmLabel="Disable user" pendingLabel="Disabling…">
                             <p>They are signed out everywhere at once and can no longer sign in. Their memberships stay; you can enable them again.</p>
                           </ConfirmButton>
-                        : <CheckedForm intent="enable-user" hidden={{ userId: u.id }} className="inline-form" label={`Enable ${u.username}`} submitLabel="Enable" pendingLabel="Enabling…" />}
+                        : <FetcherForm intent="enable-user" fields={{ userId: u.id }} className="inline-form" label={`Enable ${u.username}`} submitLabel="Enable" pendingLabel="Enabling…" />}
                       <ConfirmButton<{ ok: true; temporaryPassword: string } | ActionFailure> fields={{ intent: "reset-password", userId: u.id }} label="Reset password" ariaLabel={`Reset the password of ${u.username}`}
                         title={`Give ${u.username} a new temporary password?`} confirmLabel="Reset password" pendingLabel="Resetting…" danger={false}
                         done={(d) => <SecretOnce label="Temporary password" value={d.temporaryPassword}>Give it to {u.username}: they must change it when they sign in. It is shown only this once.</SecretOnce>}>
@@ -173,7 +174,7 @@ function AllUsers({ users, meId }: { users: NonNullable<Loaded["users"]>; meId: 
             ))} />
       <div className="card stack">
         <h3>New user</h3>
-        <CheckedForm<{ username: string; temporaryPassword: string }> intent="create-user" check={userProblems} label="New user"
+        <FetcherForm<{ username: string; temporaryPassword: string }> intent="create-user" check={userProblems} label="New user"
           submitLabel="Create user" pendingLabel="Creating…" resetOnSuccess
           success={(d) => <SecretOnce label="Temporary password" value={d.temporaryPassword}>Give it to {d.username}: they must change it when they first sign in. It is shown only this once.</SecretOnce>}>
           <div className="grid-2">
@@ -183,7 +184,7 @@ function AllUsers({ users, meId }: { users: NonNullable<Loaded["users"]>; meId: 
             <Field name="temporaryPassword" label="Temporary password" type="text" autoComplete="off" hint="Leave empty to generate one (at least 12 characters)." />
           </div>
           <label className="row"><input type="checkbox" name="isSystemAdmin" /> System admin (manages users, teams and signing keys)</label>
-        </CheckedForm>
+        </FetcherForm>
       </div>
     </section>
   );

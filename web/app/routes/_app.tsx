@@ -1,7 +1,8 @@
-// The signed-in shell: navigation, team switcher, theme toggle, sign out, command palette.
+// The signed-in shell: navigation, team switcher, theme toggle, account menu (sign out), command palette.
 import { redirect, type LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Form, NavLink, Outlet, useLoaderData, useLocation, useNavigation, useRouteLoaderData, useSubmit } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
+import { AccountMenu } from "~/components/AccountMenu";
 import { loadShell } from "~/lib/team.server";
 import { nextTheme, type Theme } from "~/lib/theme";
 import type { loader as rootLoader } from "~/root";
@@ -72,8 +73,8 @@ export default function AppShell() {
           <input type="hidden" name="theme" value={nextTheme(theme)} />
           <button type="submit" aria-label={`Theme: ${theme}; switch to ${nextTheme(theme)}`} title="Colour theme">{THEME_LABEL[theme]}</button>
         </Form>
-        <span className="small muted who" title={me.email}>{me.displayName || me.username}{current?.myRole ? ` · ${current.myRole.replace("_", " ")}` : me.isSystemAdmin ? " · system admin" : ""}</span>
-        <Form method="post" action="/logout"><button type="submit">Sign out</button></Form>
+        <AccountMenu name={me.displayName || me.username} email={me.email}
+          role={current?.myRole ? current.myRole.replace("_", " ") : me.isSystemAdmin ? "system admin" : null} />
       </header>
       <PendingBar state={navigation.state} />
       <main id="main" className="main" aria-busy={navigation.state === "loading" || undefined}>

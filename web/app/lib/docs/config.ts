@@ -81,7 +81,7 @@ export const SegmentsPageDoc = graphql(`
         usedBy { featureId featureKey }
       }
     }
-    contexts(teamId: $teamId, first: 100) { nodes { attributes { name } } }
+    contexts(teamId: $teamId, first: 100) { nodes { attributes { name type values } } }
   }
 `);
 

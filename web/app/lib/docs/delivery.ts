@@ -3,7 +3,7 @@ import { graphql } from "~/gql";
 export const ApprovalsDoc = graphql(`
   query Approvals($teamId: ID!, $status: ApprovalStatus) {
     approvalRequests(teamId: $teamId, status: $status, first: 100) {
-      nodes { id action status comment createdAt requestedBy featureId environmentId payload requiredApprovals eligibleUserIds votes { userId vote comment } }
+      nodes { id policyId action status comment createdAt requestedBy featureId environmentId payload requiredApprovals eligibleUserIds votes { userId vote comment } }
     }
     pendingApprovals(teamId: $teamId) { id }
     team(id: $teamId) { environments { id name } members(first: 100) { nodes { user { id username } } } }

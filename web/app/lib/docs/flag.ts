@@ -20,6 +20,7 @@ export const FlagPageDoc = graphql(`
     team(id: $teamId) { id myRole }
     segments(teamId: $teamId, first: 100) { nodes { key } }
     features(teamId: $teamId, first: 100) { nodes { id key } }
+    contexts(teamId: $teamId, first: 100) { nodes { attributes { name type values } } }
   }
 `);
 
@@ -101,4 +102,10 @@ export const CreateScheduledChangeDoc = graphql(`
 
 export const CancelScheduledChangeDoc = graphql(`
   mutation CancelScheduledChange($id: ID!) { cancelScheduledChange(id: $id) { id status } }
+`);
+
+export const RescheduleScheduledChangeDoc = graphql(`
+  mutation RescheduleScheduledChange($id: ID!, $scheduledAt: DateTime!, $timezone: String) {
+    rescheduleScheduledChange(id: $id, scheduledAt: $scheduledAt, timezone: $timezone) { id runAt timezone }
+  }
 `);

@@ -20,7 +20,11 @@ export const OverrideRequestDoc = graphql(`
 `);
 
 export const ApprovalsRoleDoc = graphql(`
-  query ApprovalsRole($teamId: ID!) { team(id: $teamId) { myRole } me { isSystemAdmin } }
+  query ApprovalsRole($teamId: ID!) {
+    team(id: $teamId) { myRole }
+    me { isSystemAdmin }
+    approvalPolicies(teamId: $teamId) { id allowAdminOverride }
+  }
 `);
 
 export const NotificationPreferencesDoc = graphql(`

@@ -1,5 +1,6 @@
 // The approval policy form (workers/admin/governance/approval-policies.ts).
-import { type Problems, strings, str, checked } from "./common";
+import type { Problems } from "../form-problems";
+import { strings, str, checked } from "./common";
 
 export const POLICY_SCOPES = ["all", "production_only", "specific"] as const;
 export const TEAM_ROLES = ["team_admin", "approver", "requester", "viewer"] as const;

@@ -1,5 +1,6 @@
 // The notification channel forms (workers/admin/notifications/channel-config.ts); secrets write-only.
-import { type Problems, str, checked } from "./common";
+import type { Problems } from "../form-problems";
+import { str, checked } from "./common";
 
 export const CHANNELS = ["webhook", "email", "sms"] as const;
 export type ChannelName = (typeof CHANNELS)[number];

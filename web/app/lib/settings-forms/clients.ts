@@ -1,5 +1,6 @@
 // The client form (workers/admin/configuration/clients.ts).
-import { type Problems, str } from "./common";
+import type { Problems } from "../form-problems";
+import { str } from "./common";
 
 export const CLIENT_KINDS = ["server", "web"] as const;
 export type ClientKindName = (typeof CLIENT_KINDS)[number];

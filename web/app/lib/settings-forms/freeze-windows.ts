@@ -1,6 +1,7 @@
 // The freeze window form (workers/admin/governance/freeze-windows.ts); times on the zone's wall clock.
 import { zonedToUtc } from "../zoned-time";
-import { type Problems, str } from "./common";
+import type { Problems } from "../form-problems";
+import { str } from "./common";
 
 export const FREEZE_RECURRENCES = ["NONE", "DAILY", "WEEKLY"] as const;
 export const ENVIRONMENT_TYPES = ["development", "staging", "production"] as const;

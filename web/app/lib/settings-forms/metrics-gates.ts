@@ -2,7 +2,8 @@
 // mirroring the API's checks (workers/admin/insights/analytics/metrics.ts and canary-gates.ts) so a
 // mistake is named next to its field. The API checks again and has the last word (e.g. a taken key,
 // a variant the flag does not have). Pure: the actions and the browser both use them.
-import { checked, str, type Problems } from "./common";
+import type { Problems } from "../form-problems";
+import { checked, str } from "./common";
 
 export const METRIC_TYPES = ["conversion", "numeric", "duration"] as const;
 export type MetricTypeName = (typeof METRIC_TYPES)[number];

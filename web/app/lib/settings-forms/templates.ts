@@ -1,5 +1,6 @@
 // The rollout template form (workers/admin/workflow/templates/catalog.ts).
-import { type Problems, strings, str } from "./common";
+import type { Problems } from "../form-problems";
+import { strings, str } from "./common";
 
 export const TEMPLATE_TYPES = ["simple_on_off", "canary", "approval_gated_production", "experiment", "kill_switch_guarded"] as const;
 export type TemplateTypeName = (typeof TEMPLATE_TYPES)[number];

@@ -40,7 +40,7 @@ export default defineConfig({
           name: "workers",
           include: ["test/workers/**/*.test.ts", "test/engine/**/*.test.ts"],
           // outbound.ts: no test sends anything beyond this isolate (the global fetch answers in-process).
-          setupFiles: ["./test/workers/apply-migrations.ts", "./test/workers/support/outbound.ts"],
+          setupFiles: ["./test/workers/apply-migrations.ts", "./test/workers/support/outbound.ts", "./test/workers/support/preload-lazy-modules.ts"],
         },
       },
       {

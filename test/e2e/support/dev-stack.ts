@@ -76,13 +76,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** What wrangler prints when a port it was given is taken. */
+export const PORT_TAKEN = /Address already in use|EADDRINUSE/;
+const START_ATTEMPTS = 3;
+
+/** A port chosen free was taken by another process before wrangler bound it. */
+class PortTakenError extends Error {}
+
+/**
+ * Starts the stack; on a port taken meanwhile (the ports are chosen free, but any process on the
+ * machine may take one in the seconds before wrangler binds it; seen once in a full run) it starts
+ * again on new ports, at most START_ATTEMPTS times.
+ */
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevStackOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startDevStackOnce(options: DevStackOptions): Promise<DevStack> {
+  // A full `npm test` on two cores (browsers and other stacks running) once needed more than 120 s
+  // to start one; waiting longer only delays a real failure.
+  const readyTimeoutMs = options.readyTimeoutMs ?? 200_000;
   const port = await freePortRange();
   const persistDir = await mkdtemp(path.join(tmpdir(), "fluxgate-e2e-"));
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminUrl = `http://127.0.0.1:${port + 1}`;
-  const consolePort = await freePort();
+  let consolePort = await freePort();
+  while (consolePort >= port && consolePort < port + STACK_PORTS) consolePort = await freePort();
 
   let output = "";
   const append = (chunk: Buffer) => {
@@ -120,22 +145,24 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   };
 
   try {
-    await Promise.all([baseUrl, adminUrl].map((url) => waitForHealth(url, readyTimeoutMs, exited)));
+    await Promise.all([baseUrl, adminUrl].map((url) => waitForHealth(url, readyTimeoutMs, exited, () => PORT_TAKEN.test(output))));
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`dev stack did not become healthy: ${reason}\n--- stack output ---\n${output}\n--- end ---`);
+    const Failure = PORT_TAKEN.test(output) ? PortTakenError : Error;
+    throw new Failure(`dev stack did not become healthy: ${reason}\n--- stack output ---\n${output}\n--- end ---`);
   }
   return { baseUrl, adminUrl, consoleUrl: `http://127.0.0.1:${consolePort}`, persistDir, output: () => output, stop };
 }
 
-async function waitForHealth(baseUrl: string, timeoutMs: number, exited: Promise<number | null>): Promise<void> {
+async function waitForHealth(baseUrl: string, timeoutMs: number, exited: Promise<number | null>, portTaken: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let early: number | null | undefined;
   void exited.then((code) => { early = code; });
   let last = "no answer yet";
   while (Date.now() < deadline) {
     if (early !== undefined) throw new Error(`the dev process exited with code ${early} before it was healthy`);
+    if (portTaken()) throw new Error("a port it was given was taken meanwhile");
     try {
       const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();

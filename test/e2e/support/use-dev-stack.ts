@@ -7,7 +7,7 @@ export function useDevStack(): { readonly baseUrl: string; readonly adminUrl: st
   let stack: DevStack | undefined;
   beforeAll(async () => {
     stack = await startDevStack();
-  }, 180_000);
+  }, 240_000);
   afterAll(async () => {
     await stack?.stop();
   }, 60_000);

@@ -1,12 +1,12 @@
 // Kill switch through /graphql: the seed README's examples verbatim, the effect on OFREP, the
 // automatic rollback run by the environment object's alarm (at least once, idempotent, surviving a
 // restart) and who may use it.
-import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID } from "../../../db/seed/demo-data";
 import { ofrep } from "../api-support";
-import { ALL_ROLES, eventually, freshStart, makeScheduleDue, scheduleOf, tokenOf } from "./support/actors";
+import { ALL_ROLES, eventually, freshStart, makeScheduleDue, runSchedule, scheduleOf, tokenOf } from "./support/actors";
 import { codes, gql, ok } from "./support/graphql";
 
 const FEATURE = DEMO_FEATURE_IDS.dark_mode;
@@ -101,8 +101,7 @@ describe("kill switch effect on evaluation", () => {
 describe("automatic rollback by the environment object's alarm", () => {
   it("re-enables the feature when the alarm runs after the rollback time, as the system actor", async () => {
     ok(await gql(DISABLE, { id: FEATURE, minutes: 5 }, await tokenOf("teamadmin")));
-    await makeScheduleDue(ROLLBACK_OBJECT);
-    expect(await runDurableObjectAlarm(env.ENVIRONMENTS.getByName(ROLLBACK_OBJECT))).toBe(true);
+    expect(await runSchedule(ROLLBACK_OBJECT)).toBe(true);
 
     expect(await featureRow()).toEqual({ active: 0, rollbackAt: null, version: 3 });
     expect((await scheduledRows()).map((r) => r.status)).toEqual(["done"]);
@@ -133,8 +132,7 @@ describe("automatic rollback by the environment object's alarm", () => {
     ok(await gql(DISABLE, { id: FEATURE, minutes: 60 }, await tokenOf("teamadmin")));
     await abortAllDurableObjects();
     expect(await scheduleOf(ROLLBACK_OBJECT)).toHaveLength(1);
-    await makeScheduleDue(ROLLBACK_OBJECT);
-    expect(await runDurableObjectAlarm(env.ENVIRONMENTS.getByName(ROLLBACK_OBJECT))).toBe(true);
+    expect(await runSchedule(ROLLBACK_OBJECT)).toBe(true);
     expect((await featureRow())?.active).toBe(0);
   });
 
@@ -144,10 +142,7 @@ describe("automatic rollback by the environment object's alarm", () => {
     const [first] = await scheduleOf(ROLLBACK_OBJECT);
     ok(await gql(DISABLE, { id: FEATURE, minutes: 120 }, token));
     // Only the first item comes due.
-    await runInDurableObject(env.ENVIRONMENTS.getByName(ROLLBACK_OBJECT), (_i, state) => {
-      state.storage.sql.exec("UPDATE schedule SET run_at = ? WHERE id = ?", Date.now() - 1000, first!.id);
-    });
-    await runDurableObjectAlarm(env.ENVIRONMENTS.getByName(ROLLBACK_OBJECT));
+    expect(await runSchedule(ROLLBACK_OBJECT, [first!.id])).toBe(true);
     expect(await featureRow()).toMatchObject({ active: 1, version: 3 });
     expect((await scheduledRows()).map((r) => r.status)).toEqual(["cancelled", "pending"]);
     expect(await scheduleOf(ROLLBACK_OBJECT)).toHaveLength(1);

@@ -3,12 +3,11 @@
 // run by the environment object's alarm and visible in OFREP, off variant, direct deploy, one
 // approval request where a policy or the template requires it, freezes), bad inputs with their
 // field paths.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID, demoStageId } from "../../../db/seed/demo-data";
 import { call } from "../api-support";
-import { freshStart, scheduleOf, tokenOf } from "./support/actors";
+import { freshStart, runSchedule, scheduleOf, tokenOf } from "./support/actors";
 import { addFreeze, addPolicy, APPROVE } from "./support/governance";
 import { codes, gql, ok, type GraphQLAnswer } from "./support/graphql";
 import type { Role } from "./support/sessions";
@@ -45,12 +44,10 @@ const rulesOf = (stageId: string) => env.DB.prepare("SELECT name, serve FROM rul
   .then((r) => r.results.map((row) => ({ name: row.name, serve: JSON.parse(row.serve as string) })));
 const versionOf = (featureId: string) => env.DB.prepare("SELECT version FROM features WHERE id = ?").bind(featureId).first<number>("version");
 
-/** Makes only the earliest stored item of the environment's object due, then runs its alarm. */
+/** Runs only the earliest stored item of the environment's object; whether it ran (runSchedule). */
 async function runNextStep(environmentId: string): Promise<boolean> {
-  await runInDurableObject(env.ENVIRONMENTS.getByName(environmentId), (_instance, state) => {
-    state.storage.sql.exec("UPDATE schedule SET run_at = ? WHERE id = (SELECT id FROM schedule ORDER BY run_at LIMIT 1)", Date.now() - 1000);
-  });
-  return runDurableObjectAlarm(env.ENVIRONMENTS.getByName(environmentId));
+  const [earliest] = await scheduleOf(environmentId);
+  return runSchedule(environmentId, [earliest!.id]);
 }
 
 const KEYS = Array.from({ length: 200 }, (_, i) => `user-${i}`);

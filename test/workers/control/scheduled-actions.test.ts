@@ -1,15 +1,15 @@
 // Scheduled stage_change and archive_feature, rescheduling and time zones, through /graphql, each
-// run by its environment object's alarm (runDurableObjectAlarm) with its effect read from OFREP or
+// run by its environment object's alarm (runSchedule: runDurableObjectAlarm once armed) with its effect read from OFREP or
 // D1: applied, blocked (dependents, the stage's state, protection), failed (the creator lost the
 // role), a protected environment going through an approval request created when the change runs.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_SECRETS, DEMO_TEAM_ID, DEMO_USER_IDS, demoStageId,
 } from "../../../db/seed/demo-data";
 import { call } from "../api-support";
-import { ALL_ROLES, eventually, freshStart, makeScheduleDue, scheduleOf, tokenOf } from "./support/actors";
+import { ALL_ROLES, eventually, freshStart, runSchedule, scheduleOf, tokenOf } from "./support/actors";
 import { addPolicy, stageStatus } from "./support/governance";
 import { codes, gql, ok } from "./support/graphql";
 
@@ -24,10 +24,7 @@ const RESCHEDULE = /* GraphQL */ `mutation($id: ID!, $at: DateTime!, $tz: String
 const ROW = (id: string) => env.DB.prepare("SELECT status, result, run_at AS runAt, timezone FROM scheduled_changes WHERE id = ?").bind(id)
   .first<{ status: string; result: string | null; runAt: number; timezone: string | null }>();
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
-const runAlarm = async (environmentId: string) => {
-  await makeScheduleDue(environmentId);
-  return runDurableObjectAlarm(env.ENVIRONMENTS.getByName(environmentId));
-};
+const runAlarm = (environmentId: string) => runSchedule(environmentId);
 const stageChange = (feature: keyof typeof DEMO_FEATURE_IDS, environment: "development" | "production", change: "deploy" | "rollback") => ({
   featureId: DEMO_FEATURE_IDS[feature], action: "stage_change", runAt: inAnHour(), stageId: demoStageId(feature, environment), stageChange: change,
 });

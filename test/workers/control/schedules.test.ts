@@ -1,10 +1,9 @@
 // Scheduled changes through /graphql, run by the environment object's alarm: set a rule's rollout,
 // disable / enable the feature, list, cancel; refused in protected environments.
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, demoRuleId } from "../../../db/seed/demo-data";
-import { ALL_ROLES, freshStart, makeScheduleDue, scheduleOf, tokenOf } from "./support/actors";
+import { ALL_ROLES, freshStart, runSchedule, scheduleOf, tokenOf } from "./support/actors";
 import { addFreeze, addPolicy } from "./support/governance";
 import { codes, gql, ok } from "./support/graphql";
 
@@ -20,10 +19,7 @@ const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 const rollout = (ruleId: string) => env.DB.prepare("SELECT serve FROM rules WHERE id = ?").bind(ruleId).first<{ serve: string }>()
   .then((r) => JSON.parse(r!.serve) as { kind: string; percentage?: number });
 const killed = () => env.DB.prepare("SELECT kill_switch_active AS k FROM features WHERE id = ?").bind(FEATURE).first<{ k: number }>().then((r) => r!.k);
-const runAlarm = async (environmentId: string) => {
-  await makeScheduleDue(environmentId);
-  return runDurableObjectAlarm(env.ENVIRONMENTS.getByName(environmentId));
-};
+const runAlarm = (environmentId: string) => runSchedule(environmentId);
 const setRollout = (environment: "development" | "production", percentage: number) => ({
   featureId: FEATURE, action: "set_rollout", runAt: inAnHour(), ruleId: demoRuleId("dark_mode", environment), percentage,
 });

@@ -2,11 +2,11 @@
 // each one receives the right event after the right real mutation, fed by the environment
 // objects, and refuses callers outside the owning team like queries do.
 import { env, exports } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { relayName } from "../../../durable-objects/subscriber-relay/naming";
 import { DEMO_ENVIRONMENT_IDS, DEMO_FEATURE_IDS, DEMO_TEAM_ID, DEMO_USER_IDS, demoRuleId, demoStageId } from "../../../db/seed/demo-data";
-import { eventually, freshStart, makeScheduleDue, tokenOf } from "../control/support/actors";
+import { eventually, freshStart, runSchedule, tokenOf } from "../control/support/actors";
 import { gql, ok } from "../control/support/graphql";
 import { REJECT, REQUEST_ROLLBACK } from "../control/support/governance";
 import type { Role } from "../control/support/sessions";
@@ -101,8 +101,7 @@ describe("killSwitchChanges(teamId) and the alarm", () => {
     const sub = await subscribe("viewer", KILL_SWITCH_CHANGES, { teamId: DEMO_TEAM_ID });
     await settle();
     for (const id of Object.values(DEMO_ENVIRONMENT_IDS)) {
-      await makeScheduleDue(id);
-      await runDurableObjectAlarm(env.ENVIRONMENTS.getByName(id));
+      await runSchedule(id);
     }
     expect((await sub.next()).data.killSwitchChanges).toMatchObject({ featureKey: "dark_mode", engaged: false, feature: { killSwitchEnabled: false } });
     await sub.sse.cancel();

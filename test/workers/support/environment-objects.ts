@@ -14,8 +14,13 @@ export async function registeredRelays(namespace: Namespace, environmentId: stri
   });
 }
 
-/** Erases the objects' storage and alarms (and their relays'), then restarts every object so no memory survives. */
+/**
+ * Erases the objects' storage and alarms (and their relays'), then restarts every object so no memory survives.
+ * Objects are aborted first as well: work the previous test left running (a publish from a mutation's
+ * waitUntil) ends before its storage is erased, instead of writing what it read into the fresh storage.
+ */
 export async function resetEnvironmentObjects(namespace: Namespace, environmentIds: readonly string[]): Promise<void> {
+  await abortAllDurableObjects();
   for (const id of environmentIds) {
     for (const relay of await registeredRelays(namespace, id)) {
       await runInDurableObject(env.RELAYS.getByName(relay), async (_instance, state) => {
